@@ -1,0 +1,170 @@
+import { existsSync } from "node:fs";
+import { z } from "zod";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** Empty strings in .env files mean "not set", as operators expect. */
+const optionalString = z.preprocess((v) => (v === "" ? undefined : v), z.string().optional());
+
+const positiveNumber = (fallback: number) =>
+  z.preprocess((v) => (v === "" || v === undefined ? fallback : Number(v)), z.number().positive().finite());
+
+const timeZone = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "expected an IANA time zone such as Asia/Ho_Chi_Minh" },
+);
+
+const telegramIdList = z.preprocess(
+  (v) =>
+    typeof v === "string"
+      ? v
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : v === undefined
+        ? []
+        : v,
+  z.array(z.string().regex(/^\d{1,20}$/, "expected a comma-separated list of numeric Telegram user ids")),
+);
+
+const configSchema = z.object({
+  TELEGRAM_BOT_TOKEN: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "expected a token from @BotFather such as 123456:ABC-DEF…")
+      .optional(),
+  ),
+  TELEGRAM_API_ROOT: z.url({ message: "expected an http(s) URL" }).default("https://api.telegram.org"),
+  TELEGRAM_FRAMEWORK: z.enum(["grammy", "telegraf"]).default("grammy"),
+  TELEGRAM_MODE: z.enum(["polling", "webhook"]).default("polling"),
+  WEBHOOK_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url().optional()),
+  WEBHOOK_SECRET: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, "expected 16–256 characters of A-Z, a-z, 0-9, _ and -")
+      .optional(),
+  ),
+  PORT: z.preprocess(
+    (v) => (v === "" || v === undefined ? 8080 : Number(v)),
+    z.number().int().min(1).max(65535),
+  ),
+  DATABASE_PATH: z.string().min(1).default("./data/incident-bot.db"),
+  ADMIN_TELEGRAM_IDS: telegramIdList,
+  DEFAULT_LOCALE: z.enum(["vi", "en"]).default("vi"),
+  TZ: timeZone.default("Asia/Ho_Chi_Minh"),
+  SMTP_URL: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .regex(/^smtps?:\/\//, "expected an smtp:// or smtps:// URL such as smtps://user:pass@mail.example.vn")
+      .optional(),
+  ),
+  SMTP_FROM: optionalString,
+  ZALO_BOT_TOKEN: optionalString,
+  ZALO_API_ROOT: z.url().default("https://bot-api.zaloplatforms.com"),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  DRAFT_REMINDER_HOURS: positiveNumber(24),
+  DRAFT_EXPIRY_HOURS: positiveNumber(24),
+});
+
+export type Env = z.infer<typeof configSchema>;
+
+/** The application's configuration, parsed once at start. */
+export interface Config {
+  telegram: {
+    token: string | undefined;
+    apiRoot: string;
+    framework: "grammy" | "telegraf";
+    mode: "polling" | "webhook";
+    webhookUrl: string | undefined;
+    webhookSecret: string | undefined;
+  };
+  port: number;
+  databasePath: string;
+  adminTelegramIds: string[];
+  defaultLocale: "vi" | "en";
+  timeZone: string;
+  smtp: { url: string; from: string } | undefined;
+  zalo: { token: string | undefined; apiRoot: string };
+  logLevel: (typeof LOG_LEVELS)[number];
+  drafts: { reminderMs: number; expiryMs: number };
+}
+
+/** Thrown when the environment does not describe a usable configuration; the message names each variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: Array<{ variable: string; message: string }>) {
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  - ${p.variable}: ${p.message}`).join("\n")}\n` +
+        "See .env.example for every variable and its expected form.",
+    );
+    this.name = "ConfigError";
+  }
+}
+
+const HOUR = 3_600_000;
+
+/** Parses and validates the configuration from an environment map (throws ConfigError naming the variables). */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = configSchema.safeParse(env);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? "(environment)"),
+        message: describeIssue(issue, env),
+      }));
+  // Checked apart from the schema so that every problem is reported in one go, not only the first layer.
+  if (env.TELEGRAM_MODE === "webhook") {
+    for (const variable of ["WEBHOOK_URL", "WEBHOOK_SECRET"]) {
+      if (!env[variable])
+        problems.push({ variable, message: "required when TELEGRAM_MODE=webhook (got not set)" });
+    }
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  return {
+    telegram: {
+      token: e.TELEGRAM_BOT_TOKEN,
+      apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
+      framework: e.TELEGRAM_FRAMEWORK,
+      mode: e.TELEGRAM_MODE,
+      webhookUrl: e.WEBHOOK_URL,
+      webhookSecret: e.WEBHOOK_SECRET,
+    },
+    port: e.PORT,
+    databasePath: e.DATABASE_PATH,
+    adminTelegramIds: e.ADMIN_TELEGRAM_IDS,
+    defaultLocale: e.DEFAULT_LOCALE,
+    timeZone: e.TZ,
+    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM ?? "incident-bot@localhost" } : undefined,
+    zalo: { token: e.ZALO_BOT_TOKEN, apiRoot: e.ZALO_API_ROOT.replace(/\/+$/, "") },
+    logLevel: e.LOG_LEVEL,
+    drafts: { reminderMs: e.DRAFT_REMINDER_HOURS * HOUR, expiryMs: e.DRAFT_EXPIRY_HOURS * HOUR },
+  };
+}
+
+function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
+  const name = String(issue.path[0] ?? "");
+  const got = env[name];
+  // Secrets are never echoed back, even in an error.
+  const secret = /TOKEN|SECRET|SMTP_URL/.test(name);
+  const shown = got === undefined ? "not set" : secret ? "a value of the wrong form" : JSON.stringify(got);
+  if (issue.code === "invalid_value" && "values" in issue) {
+    return `expected one of ${issue.values.join(", ")} (got ${shown})`;
+  }
+  return `${issue.message} (got ${shown})`;
+}
+
+/** Reads `.env` (if present) into process.env without overriding what is already set, then parses. */
+export function loadConfig(envFile = ".env"): Config {
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
+  return parseConfig(process.env);
+}

@@ -1,0 +1,53 @@
+import type Database from "better-sqlite3";
+import { migration001Schema } from "./001-schema.ts";
+import { migration002SeedDirectives } from "./002-seed-directives.ts";
+
+/** One numbered, forward-only schema change. */
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database.Database): void;
+}
+
+/** Every migration, in order; the last version is the schema this code expects. */
+export const MIGRATIONS: readonly Migration[] = [migration001Schema, migration002SeedDirectives];
+
+export const LATEST_VERSION = MIGRATIONS.length;
+
+/** Raised when the database was written by a newer version of the program than this one. */
+export class DatabaseTooNewError extends Error {
+  constructor(
+    readonly found: number,
+    readonly supported: number,
+  ) {
+    super(
+      `The database is at schema version ${found}, but this program only knows up to ${supported}. ` +
+        "It was created or upgraded by a newer release; run that release, or restore a backup made by this one.",
+    );
+    this.name = "DatabaseTooNewError";
+  }
+}
+
+/** Current schema version stored in the database file. */
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma("user_version", { simple: true }) as number;
+}
+
+/**
+ * Applies all pending migrations in ONE transaction, so a failure leaves the database exactly as it was.
+ * Returns the versions applied (empty when already current).
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  const latest = migrations.length;
+  const current = schemaVersion(db);
+  if (current > latest) throw new DatabaseTooNewError(current, latest);
+  const pending = migrations.filter((m) => m.version > current);
+  if (pending.length === 0) return [];
+  db.transaction(() => {
+    for (const m of pending) {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    }
+  }).immediate();
+  return pending.map((m) => m.version);
+}

@@ -1,0 +1,184 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/store/db.ts";
+import {
+  DatabaseTooNewError,
+  LATEST_VERSION,
+  MIGRATIONS,
+  migrate,
+  schemaVersion,
+} from "../../src/store/migrations/index.ts";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "incident-bot-mig-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function tables(db: Database.Database): string[] {
+  return (
+    db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all() as {
+      name: string;
+    }[]
+  ).map((r) => r.name);
+}
+
+describe("opening the database", () => {
+  it("creates the folder, uses WAL and enforces foreign keys", () => {
+    const path = join(dir, "nested", "deeper", "bot.db");
+    const db = openDatabase(path);
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(db.pragma("foreign_keys", { simple: true })).toBe(1);
+    expect(schemaVersion(db)).toBe(LATEST_VERSION);
+    db.close();
+  });
+
+  it("re-running the migrations on a current database is a no-op", () => {
+    const path = join(dir, "bot.db");
+    openDatabase(path).close();
+    const db = openDatabase(path, { migrate: false });
+    const before = db.prepare("SELECT count(*) AS n FROM contact_versions").get();
+    expect(migrate(db)).toEqual([]);
+    expect(db.prepare("SELECT count(*) AS n FROM contact_versions").get()).toEqual(before);
+    db.close();
+  });
+
+  it("refuses a database written by a newer version and leaves it untouched", () => {
+    const path = join(dir, "bot.db");
+    const raw = new Database(path);
+    raw.pragma(`user_version = ${LATEST_VERSION + 1}`);
+    raw.close();
+    expect(() => openDatabase(path)).toThrow(DatabaseTooNewError);
+    expect(() => openDatabase(path)).toThrow(/newer release/);
+    const check = new Database(path);
+    expect(schemaVersion(check)).toBe(LATEST_VERSION + 1);
+    expect(tables(check)).toEqual([]);
+    check.close();
+  });
+
+  it("applies pending migrations in one transaction: a failing one leaves nothing behind", () => {
+    const db = new Database(":memory:");
+    const broken = [
+      ...MIGRATIONS,
+      {
+        version: MIGRATIONS.length + 1,
+        name: "broken",
+        up(d: Database.Database) {
+          d.exec("CREATE TABLE half_done (x INTEGER) STRICT; SELECT * FROM no_such_table;");
+        },
+      },
+    ];
+    expect(() => migrate(db, broken)).toThrow(/no_such_table/);
+    expect(schemaVersion(db)).toBe(0);
+    expect(tables(db)).toEqual([]);
+  });
+});
+
+describe("migration 1: schema", () => {
+  it("creates every table as STRICT", () => {
+    const db = new Database(":memory:");
+    migrate(db, MIGRATIONS.slice(0, 1));
+    const expected = [
+      "audit_log",
+      "contact_versions",
+      "contacts",
+      "conversations",
+      "duty_bindings",
+      "incidents",
+      "outbox",
+      "processed_updates",
+      "reporter_profiles",
+      "routing_rule_versions",
+      "routing_rules",
+      "scheduled_jobs",
+      "ticket_sequences",
+      "ticket_timeline",
+      "user_roles",
+      "users",
+    ];
+    expect(tables(db)).toEqual(expected);
+    for (const name of expected) {
+      const sql = (db.prepare("SELECT sql FROM sqlite_schema WHERE name = ?").get(name) as { sql: string })
+        .sql;
+      expect(sql, name).toMatch(/\)\s*STRICT$/);
+    }
+    // STRICT rejects a value of the wrong type instead of storing it.
+    expect(() =>
+      db.prepare("INSERT INTO ticket_sequences (year, last) VALUES (?, ?)").run("two thousand", 1),
+    ).toThrow(/datatype mismatch|cannot store/);
+  });
+});
+
+describe("migration 2: directive contacts and routing rules", () => {
+  function seeded() {
+    const db = new Database(":memory:");
+    db.pragma("foreign_keys = ON");
+    migrate(db, MIGRATIONS.slice(0, 2));
+    return db;
+  }
+
+  it("seeds vncert, ncsc and provincial with the 2024 values current", () => {
+    const db = seeded();
+    const rows = db.prepare("SELECT id, version, data, last_verified FROM contacts ORDER BY id").all() as {
+      id: string;
+      version: number;
+      data: string;
+      last_verified: string;
+    }[];
+    expect(rows.map((r) => r.id)).toEqual(["ncsc", "provincial", "vncert"]);
+    const vncert = rows.find((r) => r.id === "vncert");
+    const data = JSON.parse(vncert?.data ?? "{}");
+    expect(vncert?.version).toBe(2);
+    expect(data.phones).toEqual(["024.3640.4421"]);
+    expect(data.hotlines).toEqual(["086.9100.317"]);
+    expect(data.emails).toEqual(["ir@vncert.vn"]);
+    expect(vncert?.last_verified).toBe("2024-01-01");
+    const provincial = JSON.parse(rows.find((r) => r.id === "provincial")?.data ?? "{}");
+    expect(provincial.emails).toEqual(["sotttt@laichau.gov.vn"]);
+    expect(provincial.phones).toEqual(["0213.3798.798"]);
+    const ncsc = JSON.parse(rows.find((r) => r.id === "ncsc")?.data ?? "{}");
+    expect(ncsc.hotlines).toEqual(["038.994.2878"]);
+  });
+
+  it("keeps the 2021 VNCERT/CC phone and e-mail as history, closed when the 2024 letter took over", () => {
+    const db = seeded();
+    const history = db
+      .prepare(
+        "SELECT version, data, valid_from, valid_to FROM contact_versions WHERE contact_id = 'vncert' ORDER BY version",
+      )
+      .all() as { version: number; data: string; valid_from: string; valid_to: string | null }[];
+    expect(history).toHaveLength(2);
+    expect(JSON.parse(history[0]?.data ?? "{}")).toMatchObject({
+      phones: ["024.3640.4424"],
+      emails: ["thongbaosuco@vncert.vn"],
+    });
+    expect(history[0]?.valid_to).toBe("2024-01-01");
+    expect(history[1]?.valid_to).toBeNull();
+  });
+
+  it("seeds the routing rules R1–R8 in order", () => {
+    const db = seeded();
+    const ids = (db.prepare("SELECT id FROM routing_rules ORDER BY position").all() as { id: string }[]).map(
+      (r) => r.id,
+    );
+    expect([...ids].sort()).toEqual(["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8"]);
+  });
+
+  it("is never re-applied: an admin's change survives the next start", () => {
+    const path = join(dir, "bot.db");
+    const db = openDatabase(path);
+    db.prepare(
+      "UPDATE contacts SET data = json_set(data, '$.phones', json('[\"0213.0000.000\"]')) WHERE id = 'provincial'",
+    ).run();
+    db.close();
+    const again = openDatabase(path);
+    const data = JSON.parse(
+      (again.prepare("SELECT data FROM contacts WHERE id = 'provincial'").get() as { data: string }).data,
+    );
+    expect(data.phones).toEqual(["0213.0000.000"]);
+    again.close();
+  });
+});

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    environment: "node",
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    // Child-process and emulator tests bind ports and spawn processes; two workers fit two cores.
+    maxWorkers: 2,
+  },
+});
