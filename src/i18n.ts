@@ -60,6 +60,7 @@ export function createTranslator(
     ns: Object.keys(resources.vi),
     defaultNS: "common",
     initAsync: false,
+    showSupportNotice: false,
     returnNull: false,
     interpolation: { escapeValue: true, escape: escapeHtml },
     // Keys are written as "namespace:path.to.key".

@@ -1,0 +1,65 @@
+import { type DestinationStream, type LoggerOptions, type Logger as PinoLogger, pino } from "pino";
+import type { Config } from "./config.ts";
+import { Engine } from "./engine/engine.ts";
+import { createTranslator, type Translator } from "./i18n.ts";
+import { type Db, openDatabase } from "./store/db.ts";
+import { Store } from "./store/store.ts";
+
+export type Logger = PinoLogger;
+
+/** The parts every entry point shares, built once from the parsed configuration. */
+export interface App {
+  config: Config;
+  db: Db;
+  store: Store;
+  translator: Translator;
+  engine: Engine;
+  logger: Logger;
+  close(): void;
+}
+
+/** A logger that never writes tokens, secrets or message text (personal data) even if a caller passes them. */
+export function createLogger(level: Config["logLevel"], destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
+    level,
+    redact: {
+      paths: [
+        "token",
+        "*.token",
+        "secret",
+        "*.secret",
+        "text",
+        "*.text",
+        "phone",
+        "*.phone",
+        "email",
+        "*.email",
+      ],
+      censor: "[redacted]",
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/** Opens the database (migrating it) and builds the engine. */
+export function createApp(config: Config, logger: Logger = createLogger(config.logLevel)): App {
+  const db = openDatabase(config.databasePath);
+  const store = new Store(db);
+  const translator = createTranslator(config.defaultLocale);
+  const engine = new Engine({
+    store,
+    translator,
+    timeZone: config.timeZone,
+    defaultLocale: config.defaultLocale,
+    drafts: config.drafts,
+  });
+  return {
+    config,
+    db,
+    store,
+    translator,
+    engine,
+    logger,
+    close: () => db.close(),
+  };
+}

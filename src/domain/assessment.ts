@@ -1,0 +1,80 @@
+import { isIncidentType } from "./incident-types.ts";
+import {
+  evaluateRouting,
+  OWNER_SECTORS,
+  type OwnerSector,
+  type RoutingResult,
+  type RoutingRule,
+  routingFactsFrom,
+} from "./routing.ts";
+import { classifySeverity, type SeverityResult } from "./severity.ts";
+import type { DataExposure, SeverityInput, SystemLevel, TriState } from "./severity-input.ts";
+
+type Answers = Readonly<Record<string, unknown>>;
+
+const tri = (v: unknown, fallback: TriState): TriState =>
+  v === "yes" || v === "no" || v === "unknown" ? v : fallback;
+const yes = (v: unknown): boolean => v === "yes";
+
+/**
+ * Maps the report's stored answers to the severity classifier's input. Questions that were not asked
+ * (they did not apply) take the value that made them not apply, so a partial report can be assessed too.
+ */
+export function severityInputFromAnswers(a: Answers): SeverityInput {
+  const level = a.systemLevel;
+  const systemLevel: SystemLevel =
+    level === "1" || level === "2" || level === "3" || level === "4" || level === "5"
+      ? (Number(level) as 1 | 2 | 3 | 4 | 5)
+      : "unknown";
+  const kind = a.dataExposed;
+  const dataExposed: DataExposure =
+    kind === "personal"
+      ? { kind: "personal", count: typeof a.personalCount === "number" ? a.personalCount : "unknown" }
+      : kind === "internal" || kind === "state_secret" || kind === "none"
+        ? { kind }
+        : { kind: "unknown" };
+  return {
+    incidentType: isIncidentType(a.type) ? a.type : "other",
+    systemLevel,
+    // Only asked when the level is not 1–2: such systems are not on the national critical list.
+    nationalCritical: tri(a.nationalCritical, systemLevel === 1 || systemLevel === 2 ? "no" : "unknown"),
+    serviceDisrupted: yes(a.serviceDisrupted),
+    publicService: yes(a.publicService),
+    privilegedAccount: tri(a.privilegedAccount, "unknown"),
+    dataExposed,
+    spreading: tri(a.spreading, "no"),
+    // Unanswered means the reporter has not said they need help; the question is mandatory before submission.
+    canHandleAlone: a.canHandleAlone !== "no",
+    machinesAffected: typeof a.machines === "number" ? a.machines : "unknown",
+    serverAffected: yes(a.serverAffected),
+    lostControl: yes(a.lostControl),
+    integrityUnrecoverable: yes(a.integrityUnrecoverable),
+    dangerousSituation: yes(a.dangerousSituation),
+  };
+}
+
+/** Severity and routing of a report, computed together as the summary and the ticket both need them. */
+export interface Assessment {
+  input: SeverityInput;
+  severity: SeverityResult;
+  routing: RoutingResult;
+}
+
+/** Classifies a report and evaluates the routing rules for it at the given stage. */
+export function assessReport(
+  answers: Answers,
+  rules: readonly RoutingRule[],
+  stage: "submitted" | "closed" = "submitted",
+): Assessment {
+  const input = severityInputFromAnswers(answers);
+  const severity = classifySeverity(input);
+  const ownerSector: OwnerSector = (OWNER_SECTORS as readonly unknown[]).includes(answers.ownerSector)
+    ? (answers.ownerSector as OwnerSector)
+    : "civil";
+  const detection = Array.isArray(answers.detection) ? answers.detection.map(String) : [];
+  const routing = evaluateRouting(
+    rules,
+    routingFactsFrom(input, severity.level, { detection, ownerSector, stage }),
+  );
+  return { input, severity, routing };
+}

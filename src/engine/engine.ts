@@ -1,0 +1,884 @@
+import { type AnyMachineSnapshot, createActor, initialTransition, transition } from "xstate";
+import { PREFILL_CHOICE } from "../../flows/answers.ts";
+import { profileFromContext } from "../../flows/profile.ts";
+import { reportAnswers } from "../../flows/report.ts";
+import type { AnswerValue, FlowEvent, QuestionnaireContext } from "../../flows/types.ts";
+import { assessReport } from "../domain/assessment.ts";
+import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
+import { severityLabelKey } from "../domain/severity.ts";
+import { foldDiacritics } from "../domain/text.ts";
+import { escapeHtml, isLocale, type Locale, type Translator } from "../i18n.ts";
+import type { StackEntry, Store } from "../store/store.ts";
+import { FLOWS, type FlowDefinition, flowById } from "./flows.ts";
+import {
+  choicesFor,
+  contactName,
+  currentMeta,
+  formatDateTime,
+  NAV,
+  type RenderContext,
+  renderAnswers,
+  renderHotlines,
+  renderRouting,
+  renderSeverity,
+  renderState,
+  stateToken,
+} from "./render.ts";
+import {
+  type ChatMessage,
+  DUTY_CHANNEL,
+  type HandleResult,
+  type InboundEvent,
+  type RoutedTicket,
+} from "./types.ts";
+
+export interface EngineOptions {
+  store: Store;
+  translator: Translator;
+  timeZone: string;
+  defaultLocale: Locale;
+  drafts: { reminderMs: number; expiryMs: number };
+}
+
+/** Commands and their Vietnamese aliases, mapped to one canonical name. */
+const COMMAND_ALIASES: Record<string, string> = {
+  start: "start",
+  report: "report",
+  baocao: "report",
+  cancel: "cancel",
+  huy: "cancel",
+  profile: "profile",
+  hoso: "profile",
+  status: "status",
+  trangthai: "status",
+  mytickets: "mytickets",
+  cuatoi: "mytickets",
+  contacts: "contacts",
+  lienhe: "contacts",
+  lang: "lang",
+  ngonngu: "lang",
+  help: "help",
+  trogiup: "help",
+  back: "back",
+  quaylai: "back",
+  skip: "skip",
+  boqua: "skip",
+};
+
+/** Words a stressed reporter types instead of pressing a button, folded (no diacritics, lower case). */
+const KEYWORDS: Record<string, "back" | "cancel" | "skip" | "help" | "keep" | "done"> = {
+  "quay lai": "back",
+  "tro lai": "back",
+  back: "back",
+  huy: "cancel",
+  "huy bo": "cancel",
+  "huy bao cao": "cancel",
+  cancel: "cancel",
+  "bo qua": "skip",
+  skip: "skip",
+  "tro giup": "help",
+  "giup do": "help",
+  help: "help",
+  "?": "help",
+  "giu nguyen": "keep",
+  keep: "keep",
+  xong: "done",
+  done: "done",
+};
+
+const DRAFT_REMINDER = "draft_reminder";
+const DRAFT_EXPIRY = "draft_expiry";
+const TICKET_PATTERN = /^SC-\d{4}-\d{6}$/;
+
+/** The ticket id of the n-th ticket of a year, e.g. SC-2026-000123. */
+export function formatTicketId(year: number, n: number): string {
+  return `SC-${year}-${String(n).padStart(6, "0")}`;
+}
+
+/**
+ * Applies inbound events to conversations. Each call is one synchronous SQLite transaction: dedupe, load the
+ * chat's flow stack, pure XState transitions, effects and outgoing messages as rows, save. Nothing here does
+ * network I/O; the dispatcher sends the outbox rows after the commit.
+ */
+export class Engine {
+  constructor(readonly options: EngineOptions) {}
+
+  /** Applies one inbound event at most once (invariant 2) and returns the outbox rows it wrote. */
+  handle(event: InboundEvent): HandleResult {
+    const { store } = this.options;
+    return store.transaction(() => {
+      if (!store.markProcessed(event.channel, event.dedupeKey, event.at.toISOString())) {
+        return { duplicate: true, outbox: [] };
+      }
+      const turn = new Turn(this.options, event);
+      turn.run();
+      return turn.commit();
+    });
+  }
+
+  /** Fires one due scheduled job (draft reminder or expiry) as a timer event, exactly once. */
+  fireJob(
+    job: { id: number; jobKey: string; kind: string; dueAt: string; payload: Record<string, unknown> },
+    now: Date,
+  ) {
+    const { store } = this.options;
+    const channel = String(job.payload.channel ?? "");
+    const chatId = String(job.payload.chatId ?? "");
+    const userId = String(job.payload.userId ?? "");
+    return store.transaction(() => {
+      if (!store.finishJob(job.id)) return { duplicate: true, outbox: [] };
+      const turn = new Turn(this.options, {
+        channel,
+        chatId,
+        userId,
+        chatType: "private",
+        dedupeKey: `job:${job.id}:${job.dueAt}`,
+        at: now,
+        payload: { kind: "timer", job: job.kind },
+      });
+      if (!store.markProcessed(channel, `job:${job.id}:${job.dueAt}`, now.toISOString())) {
+        return { duplicate: true, outbox: [] };
+      }
+      turn.run();
+      return turn.commit();
+    });
+  }
+}
+
+interface Active {
+  flow: FlowDefinition;
+  snapshot: AnyMachineSnapshot;
+}
+
+/** The work of one inbound event: state it loads, messages it produces, and the rows it writes at the end. */
+class Turn {
+  private readonly store: Store;
+  private readonly t: Translator;
+  private readonly at: string;
+  private locale: Locale;
+  private rc: RenderContext;
+  private stack: StackEntry[];
+  private readonly messages: ChatMessage[] = [];
+  private readonly routed: RoutedTicket[] = [];
+  private ticketId: string | undefined;
+  private timerFired: string | undefined;
+
+  constructor(
+    private readonly options: EngineOptions,
+    private readonly event: InboundEvent,
+  ) {
+    this.store = options.store;
+    this.t = options.translator;
+    this.at = event.at.toISOString();
+    this.store.ensureUser(event.channel, event.userId, this.at);
+    this.locale = this.resolveLocale();
+    this.rc = { t: this.t, locale: this.locale, timeZone: options.timeZone };
+    this.stack = this.store.conversation(event.channel, event.chatId)?.stack ?? [];
+  }
+
+  private resolveLocale(): Locale {
+    const saved = this.store.userLocale(this.event.channel, this.event.userId);
+    if (isLocale(saved)) return saved;
+    const code = this.event.languageCode?.slice(0, 2).toLowerCase();
+    return isLocale(code) ? code : this.options.defaultLocale;
+  }
+
+  private say(key: string, params?: Record<string, string | number>): void {
+    this.messages.push({ kind: "chat", text: this.t.t(this.locale, key, params) });
+  }
+
+  run(): void {
+    const p = this.event.payload;
+    if (this.event.chatType === "group") {
+      // Reporting happens in private chats only: incident details do not belong in a group.
+      if (
+        p.kind === "command" &&
+        ["start", "report"].includes(COMMAND_ALIASES[p.command.toLowerCase()] ?? "")
+      ) {
+        this.say("common:group.privateOnly");
+      }
+      return;
+    }
+    this.upgradeStack();
+    switch (p.kind) {
+      case "command": {
+        this.command(COMMAND_ALIASES[p.command.toLowerCase()] ?? "", p.args.trim());
+        return;
+      }
+      case "text": {
+        this.text(p.text);
+        return;
+      }
+      case "choice": {
+        this.choice(p.token, p.value);
+        return;
+      }
+      case "file": {
+        this.file(p);
+        return;
+      }
+      case "timer": {
+        this.timer(p.job);
+        return;
+      }
+    }
+  }
+
+  // ── flow stack ──────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Restarts entries written by another flow version with their answers kept, so nobody is stranded. */
+  private upgradeStack(): void {
+    let upgraded = false;
+    this.stack = this.stack.flatMap((entry) => {
+      const flow = flowById(entry.flow);
+      if (!flow) {
+        upgraded = true;
+        return [];
+      }
+      if (entry.version === flow.version) return [entry];
+      upgraded = true;
+      const old = (entry.snapshot as { context?: Partial<QuestionnaireContext> }).context ?? {};
+      const known = new Set(flow.questions.map((q) => q.id));
+      const answers = Object.fromEntries(Object.entries(old.answers ?? {}).filter(([k]) => known.has(k)));
+      const [snapshot] = initialTransition(flow.machine, {
+        draftId: old.draftId ?? `${this.event.channel}:${this.event.chatId}:${this.event.dedupeKey}`,
+        at: this.at,
+        prefill: old.prefill ?? {},
+        answers,
+        files: old.files ?? [],
+      });
+      return [
+        { flow: flow.id, version: flow.version, snapshot: flow.machine.getPersistedSnapshot(snapshot) },
+      ];
+    });
+    if (upgraded) this.say("flow:notice.flowUpdated");
+  }
+
+  private top(): Active | undefined {
+    const entry = this.stack.at(-1);
+    if (!entry) return undefined;
+    const flow = flowById(entry.flow);
+    if (!flow) return undefined;
+    const snapshot = createActor(flow.machine, { snapshot: entry.snapshot as never }).getSnapshot();
+    return { flow, snapshot };
+  }
+
+  private setTop(active: Active): void {
+    this.stack[this.stack.length - 1] = {
+      flow: active.flow.id,
+      version: active.flow.version,
+      snapshot: active.flow.machine.getPersistedSnapshot(active.snapshot),
+    };
+  }
+
+  private start(flowId: "report" | "profile", extraPrefill: Record<string, AnswerValue> = {}): void {
+    const flow = FLOWS[flowId];
+    const profile = this.store.profile(this.event.channel, this.event.userId) as
+      | Record<string, AnswerValue>
+      | undefined;
+    const prefill: Record<string, AnswerValue> =
+      flowId === "report"
+        ? { ...(profile ? { profile, organisation: profile.organisation ?? null } : {}), ...extraPrefill }
+        : { ...(profile ?? {}), ...extraPrefill };
+    const [snapshot] = initialTransition(flow.machine, {
+      draftId: `${this.event.channel}:${this.event.chatId}:${this.event.dedupeKey}:${this.stack.length}`,
+      at: this.at,
+      prefill,
+    });
+    this.stack.push({
+      flow: flow.id,
+      version: flow.version,
+      snapshot: flow.machine.getPersistedSnapshot(snapshot),
+    });
+  }
+
+  /** Sends one event to the active flow and settles the stack; answers "not now" if the state ignores it. */
+  private send(event: FlowEvent): void {
+    const active = this.top();
+    if (!active) return;
+    if (!active.snapshot.can(event)) {
+      this.say("flow:error.notNow");
+      this.renderTop();
+      return;
+    }
+    const [next] = transition(active.flow.machine, active.snapshot, event);
+    this.setTop({ flow: active.flow, snapshot: next });
+    this.settle();
+  }
+
+  /** Finishes completed flows, hands results to the flow below, launches requested flows, renders the top. */
+  private settle(): void {
+    for (let guard = 0; guard < 10; guard++) {
+      const active = this.top();
+      if (!active) return;
+      if (active.snapshot.status === "done") {
+        this.stack.pop();
+        const result = this.complete(active);
+        const parent = this.top();
+        if (!parent) return;
+        if (result) {
+          const [next] = transition(parent.flow.machine, parent.snapshot, result);
+          this.setTop({ flow: parent.flow, snapshot: next });
+        } else if (parent.snapshot.can({ type: "BACK", at: this.at })) {
+          // The sub-flow was cancelled: the parent steps back from the question that launched it.
+          const [next] = transition(parent.flow.machine, parent.snapshot, { type: "BACK", at: this.at });
+          this.setTop({ flow: parent.flow, snapshot: next });
+        }
+        continue;
+      }
+      const current = currentMeta(active.snapshot);
+      if (current && "prompt" in current.meta && current.meta.launch) {
+        const launch = flowById(current.meta.launch);
+        if (launch && launch.id !== active.flow.id) {
+          this.messages.push(renderState(active.flow, active.snapshot, this.rc));
+          this.start(launch.id);
+          continue;
+        }
+      }
+      this.renderTop();
+      return;
+    }
+  }
+
+  /** Effects of a flow reaching a final state; returns the event to hand to the flow below, if any. */
+  private complete(active: Active): FlowEvent | undefined {
+    const context = active.snapshot.context as QuestionnaireContext;
+    const state = String(active.snapshot.value);
+    if (active.flow.id === "profile") {
+      if (state !== "done") {
+        this.say(
+          active.flow.id === "profile" && this.stack.length > 0
+            ? "profile:final.cancelledInReport"
+            : "flow:final.cancelled",
+        );
+        return undefined;
+      }
+      const profile = profileFromContext(context);
+      this.store.saveProfile(this.event.channel, this.event.userId, profile, this.at);
+      this.store.audit(this.at, this.actor(), "profile.save", this.actor(), "ok", {
+        fields: Object.keys(profile),
+      });
+      if (this.stack.length === 0) this.say("profile:final.saved");
+      return { type: "PROFILE", profile, at: this.at };
+    }
+    if (state === "submitted") this.submit(context);
+    else this.messages.push(renderState(active.flow, active.snapshot, this.rc));
+    return undefined;
+  }
+
+  private actor(): string {
+    return `${this.event.channel}:${this.event.userId}`;
+  }
+
+  // ── rendering ───────────────────────────────────────────────────────────────────────────────────────────
+
+  private renderTop(): void {
+    const active = this.top();
+    if (!active) return;
+    const current = currentMeta(active.snapshot);
+    const context = active.snapshot.context as QuestionnaireContext;
+    const key = current?.key;
+    if (active.flow.id === "report" && key === "summary") {
+      this.messages.push(
+        renderState(active.flow, active.snapshot, this.rc, { summary: this.summary(context) }),
+      );
+      return;
+    }
+    if (active.flow.id === "report" && key === "reporterConfirm") {
+      const profile = (context.prefill.profile ?? {}) as Record<string, AnswerValue>;
+      this.messages.push(
+        renderState(active.flow, active.snapshot, this.rc, {
+          summary: renderAnswers(FLOWS.profile, profile, this.rc),
+        }),
+      );
+      return;
+    }
+    if (active.flow.id === "profile" && key === "confirm") {
+      this.messages.push(
+        renderState(active.flow, active.snapshot, this.rc, {
+          summary: renderAnswers(FLOWS.profile, context.answers, this.rc),
+        }),
+      );
+      return;
+    }
+    if (key === "typeConfirm") {
+      const proposed = context.extra.proposedType;
+      const type = isIncidentType(proposed) ? this.t.t(this.locale, incidentTypeLabelKey(proposed)) : "";
+      this.messages.push(renderState(active.flow, active.snapshot, this.rc, { params: { type } }));
+      return;
+    }
+    this.messages.push(renderState(active.flow, active.snapshot, this.rc));
+  }
+
+  /** The summary before submission: every answer, the reporter, the computed severity and the routing. */
+  private summary(context: QuestionnaireContext): string {
+    const answers = reportAnswers(context);
+    const assessment = assessReport(answers, this.store.routingRules());
+    const reporter = (answers.reporter ?? {}) as Record<string, AnswerValue>;
+    const files = context.files.length
+      ? `\n${this.t.t(this.locale, "flow:answer.files", { count: context.files.length })}`
+      : "";
+    return [
+      renderAnswers(FLOWS.report, answers, this.rc) + files,
+      `<b>${this.t.t(this.locale, "report:summary.reporter")}</b>\n${renderAnswers(FLOWS.profile, reporter, this.rc)}`,
+      renderSeverity(assessment, this.rc),
+      `<b>${this.t.t(this.locale, "report:summary.routing")}</b>\n${renderRouting(assessment, this.store.contacts(), this.rc)}`,
+    ].join("\n\n");
+  }
+
+  // ── inputs ──────────────────────────────────────────────────────────────────────────────────────────────
+
+  private command(name: string, args: string): void {
+    const active = this.top();
+    switch (name) {
+      case "start":
+      case "report":
+        if (active) {
+          this.say("common:resume");
+          this.renderTop();
+          return;
+        }
+        if (name === "start") this.say("common:welcome");
+        this.start("report");
+        this.settle();
+        return;
+      case "cancel":
+        if (!active) {
+          this.say("common:nothingToCancel");
+          return;
+        }
+        {
+          this.send({ type: "CANCEL", at: this.at });
+          return;
+        }
+      case "profile":
+        if (active?.flow.id === "profile") {
+          this.renderTop();
+          return;
+        }
+        this.start("profile");
+        this.settle();
+        return;
+      case "status":
+        this.status(args);
+        {
+          this.renderTop();
+          return;
+        }
+      case "mytickets":
+        this.myTickets();
+        {
+          this.renderTop();
+          return;
+        }
+      case "contacts":
+        this.messages.push({
+          kind: "chat",
+          text: `${this.t.t(this.locale, "common:contacts.title")}\n\n${renderHotlines(this.store.contacts(), this.rc)}`,
+        });
+        {
+          this.renderTop();
+          return;
+        }
+      case "lang": {
+        this.language(args);
+        return;
+      }
+      case "help":
+        this.help();
+        {
+          this.renderTop();
+          return;
+        }
+      case "back":
+      case "skip":
+        if (!active) {
+          this.say("common:noActiveReport");
+          return;
+        }
+        {
+          this.send({ type: name === "back" ? "BACK" : "SKIP", at: this.at });
+          return;
+        }
+      default:
+        this.say("common:unknownCommand");
+        {
+          this.renderTop();
+          return;
+        }
+    }
+  }
+
+  private help(): void {
+    const active = this.top();
+    const current = active ? currentMeta(active.snapshot) : undefined;
+    if (active && current && "question" in current.meta) {
+      const key = `${active.flow.id}:q.${current.meta.question}.help`;
+      if (this.t.exists(key, this.locale)) this.say(key);
+    }
+    this.say("common:help");
+  }
+
+  private language(args: string): void {
+    const wanted = foldDiacritics(args);
+    const locale = wanted.startsWith("en")
+      ? "en"
+      : wanted.startsWith("vi") || wanted.startsWith("tieng viet")
+        ? "vi"
+        : undefined;
+    if (!locale) {
+      this.messages.push({
+        kind: "chat",
+        text: this.t.t(this.locale, "common:lang.prompt"),
+        token: "lang",
+        choices: [
+          { value: "vi", label: "Tiếng Việt" },
+          { value: "en", label: "English" },
+        ],
+      });
+      return;
+    }
+    this.store.setUserLocale(this.event.channel, this.event.userId, locale);
+    this.locale = locale;
+    this.rc = { ...this.rc, locale };
+    this.say("common:lang.set");
+    this.renderTop();
+  }
+
+  private text(raw: string): void {
+    const text = raw.trim();
+    const active = this.top();
+    const folded = foldDiacritics(text);
+    const keyword = KEYWORDS[folded];
+    if (!active) {
+      if (keyword === "help") {
+        this.help();
+        return;
+      }
+      if (!text) {
+        this.say("common:emptyMessage");
+        return;
+      }
+      // Free text first: a reporter who just describes what happened starts a report with it.
+      this.say("common:startedFromText");
+      this.start("report");
+      this.settle();
+      if (text.split(/\s+/).length >= 5) this.send({ type: "TEXT", text, at: this.at });
+      return;
+    }
+    if (keyword === "help") {
+      this.help();
+      this.renderTop();
+      return;
+    }
+    if (keyword) {
+      this.send(this.navEvent(keyword));
+      return;
+    }
+    const choices = choicesFor(active.flow, active.snapshot, this.rc);
+    const current = currentMeta(active.snapshot);
+    const question =
+      current && "question" in current.meta
+        ? active.flow.questions.find((q) => "question" in current.meta && q.id === current.meta.question)
+        : undefined;
+    const numbersPick =
+      !question ||
+      ["choice", "multi", "yesno"].includes(question.input.kind) ||
+      question.input.kind === "files";
+    if (choices.length > 0) {
+      if (question?.input.kind === "multi" && /^\d+(\s*[,;\s]\s*\d+)*$/.test(text)) {
+        const picked = text.split(/[,;\s]+/).map((n) => choices[Number(n) - 1]?.value);
+        if (picked.every((v): v is string => typeof v === "string" && !v.startsWith("_"))) {
+          this.send({ type: "CHOOSE_MANY", values: picked, at: this.at });
+          return;
+        }
+        this.send({ type: "CHOOSE_MANY", values: ["_invalid"], at: this.at });
+        return;
+      }
+      if (numbersPick && /^\d{1,3}$/.test(text)) {
+        const choice = choices[Number(text) - 1];
+        if (choice) {
+          this.choose(choice.value);
+          return;
+        }
+        this.say("flow:error.numberOutOfRange", { max: choices.length });
+        this.renderTop();
+        return;
+      }
+      const clean = (s: string) => foldDiacritics(s.replace(/^✅\s*/, "")).replace(/[.!]+$/, "");
+      const byLabel = choices.find((c) => clean(c.label) === clean(text));
+      if (byLabel) {
+        this.choose(byLabel.value);
+        return;
+      }
+    }
+    this.send({ type: "TEXT", text: raw, at: this.at });
+  }
+
+  private navEvent(keyword: "back" | "cancel" | "skip" | "keep" | "done"): FlowEvent {
+    const type = ({ back: "BACK", cancel: "CANCEL", skip: "SKIP", keep: "KEEP", done: "DONE" } as const)[
+      keyword
+    ];
+    return { type, at: this.at };
+  }
+
+  private choose(value: string): void {
+    switch (value) {
+      case NAV.back: {
+        this.send({ type: "BACK", at: this.at });
+        return;
+      }
+      case NAV.skip: {
+        this.send({ type: "SKIP", at: this.at });
+        return;
+      }
+      case NAV.keep: {
+        this.send({ type: "KEEP", at: this.at });
+        return;
+      }
+      case NAV.done: {
+        this.send({ type: "DONE", at: this.at });
+        return;
+      }
+      case NAV.skipSection: {
+        this.send({ type: "SKIP_SECTION", at: this.at });
+        return;
+      }
+      default: {
+        this.send({ type: "CHOOSE", value, at: this.at });
+        return;
+      }
+    }
+  }
+
+  /** A pressed button: accepted only if it belongs to the question being asked and offers this value. */
+  private choice(token: string, value: string): void {
+    if (token === "lang") {
+      this.language(value === "en" || value === "vi" ? value : "");
+      return;
+    }
+    const active = this.top();
+    if (!active) {
+      this.say("common:error.staleButton");
+      return;
+    }
+    const current = currentMeta(active.snapshot);
+    if (!current || stateToken(active.flow, current.key) !== token) {
+      this.say("common:error.staleButton");
+      this.renderTop();
+      return;
+    }
+    const offered = choicesFor(active.flow, active.snapshot, this.rc).some((c) => c.value === value);
+    if (!offered || (value === PREFILL_CHOICE && !offered)) {
+      this.store.audit(this.at, this.actor(), "button.unknown", token, "denied", {
+        value: value.slice(0, 64),
+      });
+      this.say("common:error.unknownButton");
+      this.renderTop();
+      return;
+    }
+    this.choose(value);
+  }
+
+  private file(p: Extract<InboundEvent["payload"], { kind: "file" }>): void {
+    if (!this.top()) {
+      this.say("common:startedFromText");
+      this.start("report");
+      this.settle();
+      this.messages.length = Math.max(0, this.messages.length - 1);
+    }
+    this.send({ type: "FILE", file: p.file, at: this.at });
+    if (p.caption?.trim()) {
+      this.messages.length = Math.max(0, this.messages.length - 1);
+      this.text(p.caption);
+    }
+  }
+
+  private timer(job: string): void {
+    this.timerFired = job;
+    const active = this.top();
+    if (!active) return;
+    if (job === DRAFT_REMINDER) {
+      this.say("flow:reminder", { hours: Math.round(this.options.drafts.expiryMs / 3_600_000) });
+      this.renderTop();
+      return;
+    }
+    if (job === DRAFT_EXPIRY) {
+      this.stack = [];
+      this.say("flow:final.expired");
+    }
+  }
+
+  // ── reports and tickets ─────────────────────────────────────────────────────────────────────────────────
+
+  /** Creates the incident and its ticket for a submitted draft: exactly once per draft (invariant 1). */
+  private submit(context: QuestionnaireContext): void {
+    const answers = reportAnswers(context);
+    const rules = this.store.routingRules();
+    const assessment = assessReport(answers, rules);
+    const contacts = this.store.contacts();
+    const existing = this.store.incidentBySubmission(context.draftId);
+    const year = Number(formatDateTime(this.at, this.options.timeZone).slice(6, 10));
+    const ticketId = existing?.ticketId ?? formatTicketId(year, this.store.nextTicketNumber(year));
+    const destinations = assessment.routing.destinations.map((d) => ({
+      ...d,
+      contactVersion: contacts.find((c) => c.id === d.contactId)?.version ?? 0,
+    }));
+    const detectedAt = typeof answers.detectedAt === "string" ? answers.detectedAt : this.at;
+    const { row, created } = this.store.insertIncident({
+      ticketId,
+      submissionKey: context.draftId,
+      channel: this.event.channel,
+      chatId: this.event.chatId,
+      reporterUserId: this.event.userId,
+      reporterLocale: this.locale,
+      incidentType: String(answers.type ?? "other"),
+      severity: assessment.severity.level,
+      severityReasons: assessment.severity.reasons,
+      serious: assessment.severity.serious,
+      answers: { ...answers, files: context.files, reportedAt: this.at } as Record<string, unknown>,
+      routing: { destinations, advice: assessment.routing.advice, firedRules: assessment.routing.firedRules },
+      status: "new",
+      detectedAt,
+      createdAt: this.at,
+    });
+    this.ticketId = row.ticketId;
+    if (created) {
+      this.store.addTimeline(row.id, this.at, this.actor(), "submitted", {
+        severity: assessment.severity.level,
+        destinations: destinations.map((d) => d.contactId),
+      });
+      this.store.audit(this.at, this.actor(), "incident.submit", row.ticketId, "ok", {
+        severity: assessment.severity.level,
+      });
+      for (const d of destinations) {
+        this.routed.push({
+          kind: "ticket_routed",
+          ticketId: row.ticketId,
+          contactId: d.contactId,
+          contactVersion: d.contactVersion,
+          kinds: d.kinds,
+          rules: d.rules,
+        });
+      }
+    }
+    const deadline = formatDateTime(
+      new Date(Date.parse(detectedAt) + 5 * 86_400_000).toISOString(),
+      this.options.timeZone,
+    );
+    const text = [
+      this.t.t(this.locale, "report:final.submitted", { ticketId: row.ticketId, deadline }),
+      renderSeverity(assessment, this.rc),
+      `<b>${this.t.t(this.locale, "report:summary.routing")}</b>\n${renderRouting(assessment, contacts, this.rc)}`,
+      `${this.t.t(this.locale, "common:contacts.title")}\n\n${renderHotlines(contacts, this.rc)}`,
+    ].join("\n\n");
+    this.messages.push({ kind: "chat", text });
+  }
+
+  private status(args: string): void {
+    const ticketId = args.trim().toUpperCase();
+    if (!ticketId) {
+      this.say("common:status.usage");
+      return;
+    }
+    if (!TICKET_PATTERN.test(ticketId)) {
+      this.say("common:status.badId", { value: args.slice(0, 30) });
+      return;
+    }
+    const incident = this.store.incidentByTicket(ticketId);
+    // Not found and not yours answer alike, so ticket ids cannot be probed.
+    if (
+      !incident ||
+      incident.channel !== this.event.channel ||
+      incident.reporterUserId !== this.event.userId
+    ) {
+      this.say("common:status.notFound", { ticketId });
+      return;
+    }
+    const lines = this.store
+      .timeline(incident.id)
+      .map(
+        (e) =>
+          `• ${formatDateTime(e.at, this.options.timeZone)} — ${this.t.t(this.locale, `common:timeline.${e.action}`)}`,
+      );
+    this.say("common:status.header", {
+      ticketId,
+      status: this.t.t(this.locale, `common:ticketStatus.${incident.status}`),
+      severity: this.t.t(this.locale, severityLabelKey(incident.severity as 1 | 2 | 3 | 4)),
+      type: isIncidentType(incident.incidentType)
+        ? this.t.t(this.locale, incidentTypeLabelKey(incident.incidentType))
+        : "",
+    });
+    this.messages.push({ kind: "chat", text: lines.join("\n") });
+  }
+
+  private myTickets(): void {
+    const tickets = this.store.incidentsByReporter(this.event.channel, this.event.userId, 10);
+    if (tickets.length === 0) {
+      this.say("common:mytickets.none");
+      return;
+    }
+    const lines = tickets.map(
+      (i) =>
+        `• <b>${escapeHtml(i.ticketId)}</b> — ${formatDateTime(i.createdAt, this.options.timeZone)} — ${this.t.t(
+          this.locale,
+          severityLabelKey(i.severity as 1 | 2 | 3 | 4),
+        )} — ${this.t.t(this.locale, `common:ticketStatus.${i.status}`)}`,
+    );
+    this.messages.push({
+      kind: "chat",
+      text: `${this.t.t(this.locale, "common:mytickets.title")}\n${lines.join("\n")}`,
+    });
+  }
+
+  // ── commit ──────────────────────────────────────────────────────────────────────────────────────────────
+
+  commit(): HandleResult {
+    const { channel, chatId, userId, dedupeKey } = this.event;
+    this.store.saveConversation(channel, chatId, userId, this.stack, this.at);
+    const draftKey = `draft:${channel}:${chatId}`;
+    if (this.stack.some((e) => e.flow === "report")) {
+      const payload = { channel, chatId, userId };
+      const { reminderMs, expiryMs } = this.options.drafts;
+      if (this.timerFired === DRAFT_REMINDER) {
+        this.store.scheduleJob(
+          draftKey,
+          DRAFT_EXPIRY,
+          new Date(Date.parse(this.at) + expiryMs).toISOString(),
+          payload,
+          this.at,
+        );
+      } else {
+        this.store.scheduleJob(
+          draftKey,
+          DRAFT_REMINDER,
+          new Date(Date.parse(this.at) + reminderMs).toISOString(),
+          payload,
+          this.at,
+        );
+      }
+    } else {
+      this.store.cancelJob(draftKey);
+    }
+    const outbox: number[] = [];
+    this.messages.forEach((m, i) => {
+      const id = this.store.enqueue(`${channel}:${dedupeKey}:${i}`, channel, chatId, m, this.at);
+      if (id !== undefined) outbox.push(id);
+    });
+    for (const r of this.routed) {
+      const id = this.store.enqueue(
+        `ticket:${r.ticketId}:${r.contactId}`,
+        DUTY_CHANNEL,
+        r.contactId,
+        r,
+        this.at,
+      );
+      if (id !== undefined) outbox.push(id);
+    }
+    return this.ticketId
+      ? { duplicate: false, outbox, ticketId: this.ticketId }
+      : { duplicate: false, outbox };
+  }
+}
+
+export { contactName };

@@ -1,0 +1,61 @@
+import type { FileRef } from "../../flows/types.ts";
+
+/** One inbound update from any channel, normalized: the engine never sees a channel's own types. */
+export interface InboundEvent {
+  channel: string;
+  chatId: string;
+  userId: string;
+  chatType: "private" | "group";
+  /** The language the client reports (e.g. Telegram's language_code), used until the user picks one. */
+  languageCode?: string | undefined;
+  /** Unique per update on its channel (e.g. Telegram's update_id): the same key is applied once. */
+  dedupeKey: string;
+  at: Date;
+  payload: InboundPayload;
+}
+
+export type InboundPayload =
+  | { kind: "text"; text: string }
+  | { kind: "command"; command: string; args: string }
+  | { kind: "choice"; token: string; value: string }
+  | { kind: "file"; file: FileRef; caption?: string | undefined }
+  | { kind: "timer"; job: string };
+
+/** A choice offered with a message; channels draw buttons or a numbered list, always numbered. */
+export interface Choice {
+  value: string;
+  label: string;
+}
+
+/** A message to a reporter's chat, already rendered in the reader's language (HTML parse mode). */
+export interface ChatMessage {
+  kind: "chat";
+  text: string;
+  /** Identifies the question the choices belong to; a button carrying another token is stale. */
+  token?: string;
+  choices?: Choice[];
+}
+
+/** A routed ticket for a contact's duty chats and mailbox; the delivery layer renders and fans it out. */
+export interface RoutedTicket {
+  kind: "ticket_routed";
+  ticketId: string;
+  contactId: string;
+  contactVersion: number;
+  kinds: string[];
+  rules: string[];
+}
+
+export type OutboundPayload = ChatMessage | RoutedTicket;
+
+/** What one call to the engine did. */
+export interface HandleResult {
+  duplicate: boolean;
+  /** Outbox rows written by this event, for the dispatcher to send after commit. */
+  outbox: number[];
+  /** A ticket created by this event, if any. */
+  ticketId?: string;
+}
+
+/** Channel of outbox rows addressed to a contact rather than a chat. */
+export const DUTY_CHANNEL = "duty";

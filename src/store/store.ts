@@ -1,0 +1,378 @@
+import type Database from "better-sqlite3";
+import { type Contact, contactDataSchema } from "../domain/contacts.ts";
+import { type RoutingRule, routingRuleSchema } from "../domain/routing.ts";
+
+/** One entry of a chat's flow stack: a flow's persisted XState snapshot and the version it was made with. */
+export interface StackEntry {
+  flow: string;
+  version: number;
+  snapshot: unknown;
+}
+
+export interface ConversationRow {
+  userId: string;
+  stack: StackEntry[];
+}
+
+export interface IncidentRow {
+  id: number;
+  ticketId: string;
+  submissionKey: string;
+  channel: string;
+  chatId: string;
+  reporterUserId: string;
+  reporterLocale: string;
+  incidentType: string;
+  severity: number;
+  severityReasons: unknown;
+  serious: boolean;
+  answers: Record<string, unknown>;
+  routing: unknown;
+  status: string;
+  detectedAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface OutboxRow {
+  id: number;
+  idempotencyKey: string;
+  channel: string;
+  chatId: string;
+  payload: unknown;
+  status: "pending" | "sent" | "dead";
+  attempts: number;
+  nextAttemptAt: string;
+  createdAt: string;
+}
+
+export interface JobRow {
+  id: number;
+  jobKey: string;
+  kind: string;
+  dueAt: string;
+  payload: Record<string, unknown>;
+}
+
+type Raw = Record<string, unknown>;
+const json = (v: unknown): string => JSON.stringify(v);
+const parse = <T>(v: unknown): T => JSON.parse(String(v)) as T;
+
+/** Repositories over the database: every query is a statement prepared once, here. */
+export class Store {
+  private readonly s;
+
+  constructor(readonly db: Database.Database) {
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      markProcessed: p(
+        "INSERT OR IGNORE INTO processed_updates (channel, dedupe_key, processed_at) VALUES (?, ?, ?)",
+      ),
+      pruneProcessed: p("DELETE FROM processed_updates WHERE processed_at < ?"),
+      upsertUser: p(
+        `INSERT INTO users (channel, user_id, created_at) VALUES (?, ?, ?)
+         ON CONFLICT (channel, user_id) DO NOTHING`,
+      ),
+      userLocale: p("SELECT locale FROM users WHERE channel = ? AND user_id = ?"),
+      setUserLocale: p("UPDATE users SET locale = ? WHERE channel = ? AND user_id = ?"),
+      getProfile: p("SELECT data FROM reporter_profiles WHERE channel = ? AND user_id = ?"),
+      saveProfile: p(
+        `INSERT INTO reporter_profiles (channel, user_id, data, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (channel, user_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+      ),
+      getConversation: p("SELECT user_id, stack FROM conversations WHERE channel = ? AND chat_id = ?"),
+      saveConversation: p(
+        `INSERT INTO conversations (channel, chat_id, user_id, stack, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (channel, chat_id) DO UPDATE SET user_id = excluded.user_id, stack = excluded.stack,
+         updated_at = excluded.updated_at`,
+      ),
+      deleteConversation: p("DELETE FROM conversations WHERE channel = ? AND chat_id = ?"),
+      nextTicketNumber: p(
+        `INSERT INTO ticket_sequences (year, last) VALUES (?, 1)
+         ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last`,
+      ),
+      insertIncident: p(
+        `INSERT INTO incidents (ticket_id, submission_key, channel, chat_id, reporter_user_id, reporter_locale,
+           incident_type, severity, severity_reasons, serious, answers, routing, status, detected_at, created_at,
+           updated_at)
+         VALUES (@ticketId, @submissionKey, @channel, @chatId, @reporterUserId, @reporterLocale, @incidentType,
+           @severity, @severityReasons, @serious, @answers, @routing, @status, @detectedAt, @createdAt, @createdAt)
+         ON CONFLICT (submission_key) DO NOTHING`,
+      ),
+      incidentBySubmission: p("SELECT * FROM incidents WHERE submission_key = ?"),
+      incidentByTicket: p("SELECT * FROM incidents WHERE ticket_id = ?"),
+      incidentsByReporter: p(
+        "SELECT * FROM incidents WHERE channel = ? AND reporter_user_id = ? ORDER BY id DESC LIMIT ?",
+      ),
+      addTimeline: p(
+        "INSERT INTO ticket_timeline (incident_id, at, actor, action, details) VALUES (?, ?, ?, ?, ?)",
+      ),
+      timeline: p("SELECT at, actor, action, details FROM ticket_timeline WHERE incident_id = ? ORDER BY id"),
+      audit: p(
+        "INSERT INTO audit_log (at, actor, action, subject, outcome, details) VALUES (?, ?, ?, ?, ?, ?)",
+      ),
+      enqueue: p(
+        `INSERT INTO outbox (idempotency_key, channel, chat_id, payload, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+      ),
+      duePending: p(
+        `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? AND channel = ?
+         ORDER BY id LIMIT ?`,
+      ),
+      outboxById: p("SELECT * FROM outbox WHERE id = ?"),
+      markSent: p(
+        "UPDATE outbox SET status = 'sent', sent_at = ?, result = ?, attempts = attempts + 1 WHERE id = ?",
+      ),
+      markRetry: p(
+        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?",
+      ),
+      markDead: p("UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ?"),
+      upsertJob: p(
+        `INSERT INTO scheduled_jobs (job_key, kind, due_at, payload, status, created_at)
+         VALUES (?, ?, ?, ?, 'pending', ?)
+         ON CONFLICT (job_key) DO UPDATE SET kind = excluded.kind, due_at = excluded.due_at,
+         payload = excluded.payload, status = 'pending'`,
+      ),
+      cancelJob: p("UPDATE scheduled_jobs SET status = 'cancelled' WHERE job_key = ? AND status = 'pending'"),
+      dueJobs: p(
+        "SELECT * FROM scheduled_jobs WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?",
+      ),
+      nextJobDue: p("SELECT min(due_at) AS due FROM scheduled_jobs WHERE status = 'pending'"),
+      jobByKey: p("SELECT * FROM scheduled_jobs WHERE job_key = ?"),
+      finishJob: p("UPDATE scheduled_jobs SET status = 'done' WHERE id = ? AND status = 'pending'"),
+      contacts: p("SELECT id, version, data FROM contacts ORDER BY id"),
+      contact: p("SELECT id, version, data FROM contacts WHERE id = ?"),
+      contactVersion: p("SELECT data FROM contact_versions WHERE contact_id = ? AND version = ?"),
+      rules: p("SELECT definition FROM routing_rules WHERE active = 1 ORDER BY position"),
+    };
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction (the write lock is taken up front, so no upgrade deadlock). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  /** Records an inbound update key; false when it was already seen (invariant 2). */
+  markProcessed(channel: string, key: string, at: string): boolean {
+    return this.s.markProcessed.run(channel, key, at).changes === 1;
+  }
+
+  /** Forgets update keys older than `before` (Telegram never redelivers after a day). */
+  pruneProcessed(before: string): number {
+    return this.s.pruneProcessed.run(before).changes;
+  }
+
+  ensureUser(channel: string, userId: string, at: string): void {
+    this.s.upsertUser.run(channel, userId, at);
+  }
+
+  userLocale(channel: string, userId: string): string | null {
+    const row = this.s.userLocale.get(channel, userId) as { locale: string | null } | undefined;
+    return row?.locale ?? null;
+  }
+
+  setUserLocale(channel: string, userId: string, locale: string): void {
+    this.s.setUserLocale.run(locale, channel, userId);
+  }
+
+  profile(channel: string, userId: string): Record<string, unknown> | undefined {
+    const row = this.s.getProfile.get(channel, userId) as { data: string } | undefined;
+    return row ? parse(row.data) : undefined;
+  }
+
+  saveProfile(channel: string, userId: string, data: Record<string, unknown>, at: string): void {
+    this.s.saveProfile.run(channel, userId, json(data), at);
+  }
+
+  conversation(channel: string, chatId: string): ConversationRow | undefined {
+    const row = this.s.getConversation.get(channel, chatId) as { user_id: string; stack: string } | undefined;
+    return row ? { userId: row.user_id, stack: parse(row.stack) } : undefined;
+  }
+
+  saveConversation(channel: string, chatId: string, userId: string, stack: StackEntry[], at: string): void {
+    if (stack.length === 0) this.s.deleteConversation.run(channel, chatId);
+    else this.s.saveConversation.run(channel, chatId, userId, json(stack), at);
+  }
+
+  /** Allocates the next ticket number of a year (SC-YYYY-000123). */
+  nextTicketNumber(year: number): number {
+    return (this.s.nextTicketNumber.get(year) as { last: number }).last;
+  }
+
+  /** Inserts an incident unless its submission key exists; returns the stored row either way. */
+  insertIncident(row: Omit<IncidentRow, "id" | "updatedAt">): { row: IncidentRow; created: boolean } {
+    const created =
+      this.s.insertIncident.run({
+        ...row,
+        severityReasons: json(row.severityReasons),
+        serious: row.serious ? 1 : 0,
+        answers: json(row.answers),
+        routing: json(row.routing),
+      }).changes === 1;
+    const stored = this.s.incidentBySubmission.get(row.submissionKey) as Raw;
+    return { row: toIncident(stored), created };
+  }
+
+  incidentBySubmission(key: string): IncidentRow | undefined {
+    const row = this.s.incidentBySubmission.get(key) as Raw | undefined;
+    return row ? toIncident(row) : undefined;
+  }
+
+  incidentByTicket(ticketId: string): IncidentRow | undefined {
+    const row = this.s.incidentByTicket.get(ticketId) as Raw | undefined;
+    return row ? toIncident(row) : undefined;
+  }
+
+  incidentsByReporter(channel: string, userId: string, limit = 10): IncidentRow[] {
+    return (this.s.incidentsByReporter.all(channel, userId, limit) as Raw[]).map(toIncident);
+  }
+
+  addTimeline(incidentId: number, at: string, actor: string, action: string, details: object = {}): void {
+    this.s.addTimeline.run(incidentId, at, actor, action, json(details));
+  }
+
+  timeline(incidentId: number): Array<{ at: string; actor: string; action: string; details: Raw }> {
+    return (this.s.timeline.all(incidentId) as Raw[]).map((r) => ({
+      at: String(r.at),
+      actor: String(r.actor),
+      action: String(r.action),
+      details: parse<Raw>(r.details),
+    }));
+  }
+
+  audit(
+    at: string,
+    actor: string,
+    action: string,
+    subject: string,
+    outcome: "ok" | "denied" | "error",
+    details: object,
+  ): void {
+    this.s.audit.run(at, actor, action, subject, outcome, json(details));
+  }
+
+  /** Queues an outbound message once per idempotency key; returns its id, or undefined if already queued. */
+  enqueue(key: string, channel: string, chatId: string, payload: unknown, at: string): number | undefined {
+    const row = this.s.enqueue.get(key, channel, chatId, json(payload), at, at) as { id: number } | undefined;
+    return row?.id;
+  }
+
+  duePending(channel: string, now: string, limit = 100): OutboxRow[] {
+    return (this.s.duePending.all(now, channel, limit) as Raw[]).map(toOutbox);
+  }
+
+  outboxRow(id: number): OutboxRow | undefined {
+    const row = this.s.outboxById.get(id) as Raw | undefined;
+    return row ? toOutbox(row) : undefined;
+  }
+
+  markSent(id: number, at: string, result: unknown = null): void {
+    this.s.markSent.run(at, json(result), id);
+  }
+
+  markRetry(id: number, nextAttemptAt: string, error: string): void {
+    this.s.markRetry.run(nextAttemptAt, error, id);
+  }
+
+  markDead(id: number, error: string): void {
+    this.s.markDead.run(error, id);
+  }
+
+  /** Sets (or moves) the one pending job with this key. */
+  scheduleJob(jobKey: string, kind: string, dueAt: string, payload: object, at: string): void {
+    this.s.upsertJob.run(jobKey, kind, dueAt, json(payload), at);
+  }
+
+  cancelJob(jobKey: string): void {
+    this.s.cancelJob.run(jobKey);
+  }
+
+  job(jobKey: string): (JobRow & { status: string }) | undefined {
+    const r = this.s.jobByKey.get(jobKey) as Raw | undefined;
+    return r ? { ...toJob(r), status: String(r.status) } : undefined;
+  }
+
+  dueJobs(now: string, limit = 50): JobRow[] {
+    return (this.s.dueJobs.all(now, limit) as Raw[]).map(toJob);
+  }
+
+  nextJobDue(): string | null {
+    return (this.s.nextJobDue.get() as { due: string | null }).due;
+  }
+
+  /** Marks a job done; false if it was already done, moved or cancelled meanwhile. */
+  finishJob(id: number): boolean {
+    return this.s.finishJob.run(id).changes === 1;
+  }
+
+  contacts(): Contact[] {
+    return (this.s.contacts.all() as Raw[]).map(toContact);
+  }
+
+  contact(id: string): Contact | undefined {
+    const row = this.s.contact.get(id) as Raw | undefined;
+    return row ? toContact(row) : undefined;
+  }
+
+  contactAtVersion(id: string, version: number): Contact | undefined {
+    const row = this.s.contactVersion.get(id, version) as { data: string } | undefined;
+    return row ? toContact({ id, version, data: row.data }) : undefined;
+  }
+
+  /** Active routing rules in evaluation order, each checked against the rule schema. */
+  routingRules(): RoutingRule[] {
+    return (this.s.rules.all() as { definition: string }[]).map((r) =>
+      routingRuleSchema.parse(parse(r.definition)),
+    );
+  }
+}
+
+function toContact(r: Raw): Contact {
+  return { id: String(r.id), version: Number(r.version), ...contactDataSchema.parse(parse(r.data)) };
+}
+
+function toJob(r: Raw): JobRow {
+  return {
+    id: Number(r.id),
+    jobKey: String(r.job_key),
+    kind: String(r.kind),
+    dueAt: String(r.due_at),
+    payload: parse(r.payload),
+  };
+}
+
+function toIncident(r: Raw): IncidentRow {
+  return {
+    id: Number(r.id),
+    ticketId: String(r.ticket_id),
+    submissionKey: String(r.submission_key),
+    channel: String(r.channel),
+    chatId: String(r.chat_id),
+    reporterUserId: String(r.reporter_user_id),
+    reporterLocale: String(r.reporter_locale),
+    incidentType: String(r.incident_type),
+    severity: Number(r.severity),
+    severityReasons: parse(r.severity_reasons),
+    serious: r.serious === 1,
+    answers: parse(r.answers),
+    routing: parse(r.routing),
+    status: String(r.status),
+    detectedAt: String(r.detected_at),
+    createdAt: String(r.created_at),
+    updatedAt: String(r.updated_at),
+  };
+}
+
+function toOutbox(r: Raw): OutboxRow {
+  return {
+    id: Number(r.id),
+    idempotencyKey: String(r.idempotency_key),
+    channel: String(r.channel),
+    chatId: String(r.chat_id),
+    payload: parse(r.payload),
+    status: r.status as OutboxRow["status"],
+    attempts: Number(r.attempts),
+    nextAttemptAt: String(r.next_attempt_at),
+    createdAt: String(r.created_at),
+  };
+}
