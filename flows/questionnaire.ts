@@ -17,6 +17,7 @@ export interface QuestionnaireInput {
 
 /** The starting context of a questionnaire. */
 export function initialQuestionnaireContext(input: QuestionnaireInput): QuestionnaireContext {
+  if (!input) throw new Error("a questionnaire is started with an input (draftId, at)");
   return {
     draftId: input.draftId,
     startedAt: input.at,
@@ -38,12 +39,26 @@ export function isApplicable(q: QuestionSpec, answers: Readonly<Record<string, A
   return q.when ? q.when(answers) : true;
 }
 
+const nextCache = new WeakMap<object, WeakMap<readonly QuestionSpec[], QuestionSpec | null>>();
+
 /** The first applicable question without an answer, in order; undefined when all are answered. */
 export function nextQuestion(
   questions: readonly QuestionSpec[],
   answers: Readonly<Record<string, AnswerValue>>,
 ): QuestionSpec | undefined {
-  return questions.find((q) => isApplicable(q, answers) && !(q.id in answers));
+  // The `next` router asks this once per question; answers objects are never changed in place, so the
+  // result can be kept per answers object.
+  let byList = nextCache.get(answers);
+  if (!byList) {
+    byList = new WeakMap();
+    nextCache.set(answers, byList);
+  }
+  let found = byList.get(questions);
+  if (found === undefined) {
+    found = questions.find((q) => isApplicable(q, answers) && !(q.id in answers)) ?? null;
+    byList.set(questions, found);
+  }
+  return found ?? undefined;
 }
 
 /** Answers of the questions that still apply: a changed answer can make a later one moot. */
@@ -68,10 +83,26 @@ export function mutate<P = undefined>(
   fn: (context: QuestionnaireContext, event: FlowEvent, params: P) => void,
 ) {
   return assign<QuestionnaireContext, FlowEvent, P, FlowEvent, never>(({ context, event }, params) => {
-    const next = structuredClone(context);
+    const next = copyContext(context);
     fn(next, event, params);
     return next;
   });
+}
+
+/**
+ * A copy whose containers can be changed without touching the original. Answer values themselves are
+ * replaced, never changed in place, so copying the containers is enough (and far cheaper than a deep clone).
+ */
+function copyContext(c: QuestionnaireContext): QuestionnaireContext {
+  return {
+    ...c,
+    answers: { ...c.answers },
+    trail: [...c.trail],
+    selection: [...c.selection],
+    files: [...c.files],
+    prefill: { ...c.prefill },
+    extra: { ...c.extra },
+  };
 }
 
 /**

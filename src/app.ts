@@ -2,6 +2,7 @@ import { type DestinationStream, type LoggerOptions, type Logger as PinoLogger, 
 import type { Config } from "./config.ts";
 import { Engine } from "./engine/engine.ts";
 import { createTranslator, type Translator } from "./i18n.ts";
+import { BackgroundCheckpointer } from "./store/checkpointer.ts";
 import { type Db, openDatabase } from "./store/db.ts";
 import { Store } from "./store/store.ts";
 
@@ -44,6 +45,8 @@ export function createLogger(level: Config["logLevel"], destination?: Destinatio
 /** Opens the database (migrating it) and builds the engine. */
 export function createApp(config: Config, logger: Logger = createLogger(config.logLevel)): App {
   const db = openDatabase(config.databasePath);
+  const checkpointer =
+    config.databasePath === ":memory:" ? undefined : new BackgroundCheckpointer(db, config.databasePath);
   const store = new Store(db);
   const translator = createTranslator(config.defaultLocale);
   const engine = new Engine({
@@ -60,6 +63,9 @@ export function createApp(config: Config, logger: Logger = createLogger(config.l
     translator,
     engine,
     logger,
-    close: () => db.close(),
+    close: () => {
+      checkpointer?.stop();
+      db.close();
+    },
   };
 }

@@ -69,11 +69,20 @@ export function createTranslator(
   });
   const fixed = LOCALES.map((lng) => [lng, instance.getFixedT(lng)] as const);
   const byLocale = new Map(fixed);
+  // Most lookups (labels, prompts) have no parameters and are asked on every update: keep their text.
+  const plain = new Map<string, string>();
   return {
     defaultLocale,
     t(locale, key, params) {
       const t = byLocale.get(locale) ?? instance.t;
-      return t(key, params ?? {}) as string;
+      if (params) return t(key, params) as string;
+      const cacheKey = `${locale}\u0000${key}`;
+      let text = plain.get(cacheKey);
+      if (text === undefined) {
+        text = t(key, {}) as string;
+        plain.set(cacheKey, text);
+      }
+      return text;
     },
     exists(key, locale) {
       return instance.exists(key, { lng: locale ?? defaultLocale, fallbackLng: false });

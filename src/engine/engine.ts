@@ -1,4 +1,4 @@
-import { type AnyMachineSnapshot, createActor, initialTransition, transition } from "xstate";
+import type { AnyMachineSnapshot } from "xstate";
 import { PREFILL_CHOICE } from "../../flows/answers.ts";
 import { profileFromContext } from "../../flows/profile.ts";
 import { reportAnswers } from "../../flows/report.ts";
@@ -9,7 +9,7 @@ import { severityLabelKey } from "../domain/severity.ts";
 import { foldDiacritics } from "../domain/text.ts";
 import { escapeHtml, isLocale, type Locale, type Translator } from "../i18n.ts";
 import type { StackEntry, Store } from "../store/store.ts";
-import { FLOWS, type FlowDefinition, flowById } from "./flows.ts";
+import { FLOWS, type FlowDefinition, type FlowRegistry, flowById } from "./flows.ts";
 import {
   choicesFor,
   contactName,
@@ -27,6 +27,7 @@ import {
 import {
   type ChatMessage,
   DUTY_CHANNEL,
+  type EditMessage,
   type HandleResult,
   type InboundEvent,
   type RoutedTicket,
@@ -38,6 +39,8 @@ export interface EngineOptions {
   timeZone: string;
   defaultLocale: Locale;
   drafts: { reminderMs: number; expiryMs: number };
+  /** The flows run as "report" and "profile"; the product's own unless a benchmark or test substitutes. */
+  flows?: FlowRegistry;
 }
 
 /** Commands and their Vietnamese aliases, mapped to one canonical name. */
@@ -159,6 +162,9 @@ class Turn {
   private rc: RenderContext;
   private stack: StackEntry[];
   private readonly messages: ChatMessage[] = [];
+  private readonly edits: EditMessage[] = [];
+  private readonly restored = new WeakMap<StackEntry, Active>();
+  private readonly flows: FlowRegistry;
   private readonly routed: RoutedTicket[] = [];
   private ticketId: string | undefined;
   private timerFired: string | undefined;
@@ -174,6 +180,7 @@ class Turn {
     this.locale = this.resolveLocale();
     this.rc = { t: this.t, locale: this.locale, timeZone: options.timeZone };
     this.stack = this.store.conversation(event.channel, event.chatId)?.stack ?? [];
+    this.flows = options.flows ?? FLOWS;
   }
 
   private resolveLocale(): Locale {
@@ -230,7 +237,7 @@ class Turn {
   private upgradeStack(): void {
     let upgraded = false;
     this.stack = this.stack.flatMap((entry) => {
-      const flow = flowById(entry.flow);
+      const flow = flowById(this.flows, entry.flow);
       if (!flow) {
         upgraded = true;
         return [];
@@ -240,39 +247,43 @@ class Turn {
       const old = (entry.snapshot as { context?: Partial<QuestionnaireContext> }).context ?? {};
       const known = new Set(flow.questions.map((q) => q.id));
       const answers = Object.fromEntries(Object.entries(old.answers ?? {}).filter(([k]) => known.has(k)));
-      const [snapshot] = initialTransition(flow.machine, {
+      const snapshot = flow.runner.initial({
         draftId: old.draftId ?? `${this.event.channel}:${this.event.chatId}:${this.event.dedupeKey}`,
         at: this.at,
         prefill: old.prefill ?? {},
         answers,
         files: old.files ?? [],
       });
-      return [
-        { flow: flow.id, version: flow.version, snapshot: flow.machine.getPersistedSnapshot(snapshot) },
-      ];
+      return [{ flow: flow.id, version: flow.version, snapshot: flow.runner.persist(snapshot) }];
     });
     if (upgraded) this.say("flow:notice.flowUpdated");
   }
 
+  /** The active flow (top of the stack), restored once per entry and kept for the rest of the turn. */
   private top(): Active | undefined {
     const entry = this.stack.at(-1);
     if (!entry) return undefined;
-    const flow = flowById(entry.flow);
+    const cached = this.restored.get(entry);
+    if (cached) return cached;
+    const flow = flowById(this.flows, entry.flow);
     if (!flow) return undefined;
-    const snapshot = createActor(flow.machine, { snapshot: entry.snapshot as never }).getSnapshot();
-    return { flow, snapshot };
+    const active = { flow, snapshot: flow.runner.restore(entry.snapshot) };
+    this.restored.set(entry, active);
+    return active;
   }
 
   private setTop(active: Active): void {
-    this.stack[this.stack.length - 1] = {
+    const entry: StackEntry = {
       flow: active.flow.id,
       version: active.flow.version,
-      snapshot: active.flow.machine.getPersistedSnapshot(active.snapshot),
+      snapshot: active.flow.runner.persist(active.snapshot),
     };
+    this.stack[this.stack.length - 1] = entry;
+    this.restored.set(entry, active);
   }
 
   private start(flowId: "report" | "profile", extraPrefill: Record<string, AnswerValue> = {}): void {
-    const flow = FLOWS[flowId];
+    const flow = this.flows[flowId];
     const profile = this.store.profile(this.event.channel, this.event.userId) as
       | Record<string, AnswerValue>
       | undefined;
@@ -280,16 +291,18 @@ class Turn {
       flowId === "report"
         ? { ...(profile ? { profile, organisation: profile.organisation ?? null } : {}), ...extraPrefill }
         : { ...(profile ?? {}), ...extraPrefill };
-    const [snapshot] = initialTransition(flow.machine, {
+    const snapshot = flow.runner.initial({
       draftId: `${this.event.channel}:${this.event.chatId}:${this.event.dedupeKey}:${this.stack.length}`,
       at: this.at,
       prefill,
     });
-    this.stack.push({
+    const entry: StackEntry = {
       flow: flow.id,
       version: flow.version,
-      snapshot: flow.machine.getPersistedSnapshot(snapshot),
-    });
+      snapshot: flow.runner.persist(snapshot),
+    };
+    this.stack.push(entry);
+    this.restored.set(entry, { flow, snapshot });
   }
 
   /** Sends one event to the active flow and settles the stack; answers "not now" if the state ignores it. */
@@ -301,8 +314,7 @@ class Turn {
       this.renderTop();
       return;
     }
-    const [next] = transition(active.flow.machine, active.snapshot, event);
-    this.setTop({ flow: active.flow, snapshot: next });
+    this.setTop({ flow: active.flow, snapshot: active.flow.runner.transition(active.snapshot, event) });
     this.settle();
   }
 
@@ -317,21 +329,23 @@ class Turn {
         const parent = this.top();
         if (!parent) return;
         if (result) {
-          const [next] = transition(parent.flow.machine, parent.snapshot, result);
-          this.setTop({ flow: parent.flow, snapshot: next });
+          this.setTop({
+            flow: parent.flow,
+            snapshot: parent.flow.runner.transition(parent.snapshot, result),
+          });
         } else if (parent.snapshot.can({ type: "BACK", at: this.at })) {
           // The sub-flow was cancelled: the parent steps back from the question that launched it.
-          const [next] = transition(parent.flow.machine, parent.snapshot, { type: "BACK", at: this.at });
-          this.setTop({ flow: parent.flow, snapshot: next });
+          const back = parent.flow.runner.transition(parent.snapshot, { type: "BACK", at: this.at });
+          this.setTop({ flow: parent.flow, snapshot: back });
         }
         continue;
       }
       const current = currentMeta(active.snapshot);
       if (current && "prompt" in current.meta && current.meta.launch) {
-        const launch = flowById(current.meta.launch);
+        const launch = flowById(this.flows, current.meta.launch);
         if (launch && launch.id !== active.flow.id) {
           this.messages.push(renderState(active.flow, active.snapshot, this.rc));
-          this.start(launch.id);
+          this.start(current.meta.launch === "profile" ? "profile" : "report");
           continue;
         }
       }
@@ -388,7 +402,7 @@ class Turn {
       const profile = (context.prefill.profile ?? {}) as Record<string, AnswerValue>;
       this.messages.push(
         renderState(active.flow, active.snapshot, this.rc, {
-          summary: renderAnswers(FLOWS.profile, profile, this.rc),
+          summary: renderAnswers(this.flows.profile, profile, this.rc),
         }),
       );
       return;
@@ -396,7 +410,7 @@ class Turn {
     if (active.flow.id === "profile" && key === "confirm") {
       this.messages.push(
         renderState(active.flow, active.snapshot, this.rc, {
-          summary: renderAnswers(FLOWS.profile, context.answers, this.rc),
+          summary: renderAnswers(this.flows.profile, context.answers, this.rc),
         }),
       );
       return;
@@ -419,8 +433,8 @@ class Turn {
       ? `\n${this.t.t(this.locale, "flow:answer.files", { count: context.files.length })}`
       : "";
     return [
-      renderAnswers(FLOWS.report, answers, this.rc) + files,
-      `<b>${this.t.t(this.locale, "report:summary.reporter")}</b>\n${renderAnswers(FLOWS.profile, reporter, this.rc)}`,
+      renderAnswers(this.flows.report, answers, this.rc) + files,
+      `<b>${this.t.t(this.locale, "report:summary.reporter")}</b>\n${renderAnswers(this.flows.profile, reporter, this.rc)}`,
       renderSeverity(assessment, this.rc),
       `<b>${this.t.t(this.locale, "report:summary.routing")}</b>\n${renderRouting(assessment, this.store.contacts(), this.rc)}`,
     ].join("\n\n");
@@ -677,7 +691,35 @@ class Turn {
       this.renderTop();
       return;
     }
+    const messageRef = this.event.messageRef;
+    const asked = renderState(active.flow, active.snapshot, this.rc);
+    const label =
+      choicesFor(active.flow, active.snapshot, this.rc).find((c) => c.value === value)?.label ?? "";
+    const shown = this.messages.length;
     this.choose(value);
+    if (!messageRef) return;
+    const after = this.top();
+    const afterKey = after ? currentMeta(after.snapshot)?.key : undefined;
+    const toggled = after && afterKey && stateToken(after.flow, afterKey) === token && !value.startsWith("_");
+    const rerender = this.messages[this.messages.length - 1];
+    if (toggled && rerender?.token === token && this.messages.length === shown + 1) {
+      // A multi-select toggle: redraw the same question's keyboard in place instead of a new message.
+      this.messages.pop();
+      this.edits.push({
+        kind: "edit",
+        messageRef,
+        text: rerender.text,
+        token,
+        choices: rerender.choices ?? [],
+      });
+      return;
+    }
+    // The answered question keeps its text, shows the answer, and loses its buttons.
+    const question = asked.text
+      .split("\n\n")
+      .filter((part) => !/^(ℹ️|⚠️)/.test(part))
+      .join("\n\n");
+    this.edits.push({ kind: "edit", messageRef, text: `${question}\n\n✔️ <b>${escapeHtml(label)}</b>` });
   }
 
   private file(p: Extract<InboundEvent["payload"], { kind: "file" }>): void {
@@ -840,27 +882,24 @@ class Turn {
     if (this.stack.some((e) => e.flow === "report")) {
       const payload = { channel, chatId, userId };
       const { reminderMs, expiryMs } = this.options.drafts;
-      if (this.timerFired === DRAFT_REMINDER) {
-        this.store.scheduleJob(
-          draftKey,
-          DRAFT_EXPIRY,
-          new Date(Date.parse(this.at) + expiryMs).toISOString(),
-          payload,
-          this.at,
-        );
-      } else {
-        this.store.scheduleJob(
-          draftKey,
-          DRAFT_REMINDER,
-          new Date(Date.parse(this.at) + reminderMs).toISOString(),
-          payload,
-          this.at,
-        );
-      }
+      const [kind, dueMs] =
+        this.timerFired === DRAFT_REMINDER ? [DRAFT_EXPIRY, expiryMs] : [DRAFT_REMINDER, reminderMs];
+      const due = Date.parse(this.at) + dueMs;
+      const current = this.store.job(draftKey);
+      // Moving a reminder by under 1% of its period (at most a minute) changes nothing a user notices.
+      const close =
+        current?.status === "pending" &&
+        current.kind === kind &&
+        Math.abs(Date.parse(current.dueAt) - due) < Math.min(60_000, dueMs / 100);
+      if (!close) this.store.scheduleJob(draftKey, kind, new Date(due).toISOString(), payload, this.at);
     } else {
       this.store.cancelJob(draftKey);
     }
     const outbox: number[] = [];
+    this.edits.forEach((m, i) => {
+      const id = this.store.enqueue(`${channel}:${dedupeKey}:edit:${i}`, channel, chatId, m, this.at);
+      if (id !== undefined) outbox.push(id);
+    });
     this.messages.forEach((m, i) => {
       const id = this.store.enqueue(`${channel}:${dedupeKey}:${i}`, channel, chatId, m, this.at);
       if (id !== undefined) outbox.push(id);

@@ -2,23 +2,31 @@ import type { AnyStateMachine } from "xstate";
 import { PROFILE_FLOW_VERSION, PROFILE_QUESTIONS, profileMachine } from "../../flows/profile.ts";
 import { REPORT_FLOW_VERSION, REPORT_QUESTIONS, reportMachine } from "../../flows/report.ts";
 import type { QuestionSpec } from "../../flows/types.ts";
+import { MachineRunner } from "./machine-runner.ts";
 
 /** A conversation flow the engine can run: its machine, version and questions (for rendering). */
 export interface FlowDefinition {
-  id: "report" | "profile";
+  /** Also the i18n namespace of its questions. */
+  id: string;
   /** Short prefix of button tokens, so callback data stays within Telegram's 64 bytes. */
   tokenPrefix: string;
   version: number;
   machine: AnyStateMachine;
+  runner: MachineRunner;
   questions: readonly QuestionSpec[];
 }
 
-export const FLOWS: Record<FlowDefinition["id"], FlowDefinition> = {
+const SAMPLE_INPUT = { draftId: "sample", at: "2026-01-01T00:00:00.000Z" };
+
+export type FlowRegistry = { report: FlowDefinition; profile: FlowDefinition };
+
+export const FLOWS: FlowRegistry = {
   report: {
     id: "report",
     tokenPrefix: "r",
     version: REPORT_FLOW_VERSION,
     machine: reportMachine,
+    runner: new MachineRunner(reportMachine, SAMPLE_INPUT),
     questions: REPORT_QUESTIONS,
   },
   profile: {
@@ -26,11 +34,12 @@ export const FLOWS: Record<FlowDefinition["id"], FlowDefinition> = {
     tokenPrefix: "p",
     version: PROFILE_FLOW_VERSION,
     machine: profileMachine,
+    runner: new MachineRunner(profileMachine, SAMPLE_INPUT),
     questions: PROFILE_QUESTIONS,
   },
 };
 
-/** The flow with this id, or undefined for an id this version of the code does not know. */
-export function flowById(id: string): FlowDefinition | undefined {
-  return id === "report" || id === "profile" ? FLOWS[id] : undefined;
+/** The flow stored under this id, or undefined for an id this version of the code does not know. */
+export function flowById(flows: FlowRegistry, id: string): FlowDefinition | undefined {
+  return id === "report" || id === "profile" ? flows[id] : undefined;
 }

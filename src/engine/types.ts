@@ -12,6 +12,8 @@ export interface InboundEvent {
   dedupeKey: string;
   at: Date;
   payload: InboundPayload;
+  /** The channel's id of the message a pressed button belongs to, so the question can be edited in place. */
+  messageRef?: string | undefined;
 }
 
 export type InboundPayload =
@@ -46,7 +48,16 @@ export interface RoutedTicket {
   rules: string[];
 }
 
-export type OutboundPayload = ChatMessage | RoutedTicket;
+/** Replaces an earlier message of the chat (the question whose button was pressed). */
+export interface EditMessage {
+  kind: "edit";
+  messageRef: string;
+  text: string;
+  token?: string;
+  choices?: Choice[];
+}
+
+export type OutboundPayload = ChatMessage | EditMessage | RoutedTicket;
 
 /** What one call to the engine did. */
 export interface HandleResult {

@@ -61,6 +61,8 @@ const parse = <T>(v: unknown): T => JSON.parse(String(v)) as T;
 /** Repositories over the database: every query is a statement prepared once, here. */
 export class Store {
   private readonly s;
+  private rulesCache: { stamp: string; value: RoutingRule[] } | undefined;
+  private contactsCache: { stamp: string; value: Contact[] } | undefined;
 
   constructor(readonly db: Database.Database) {
     const p = (sql: string) => db.prepare(sql);
@@ -144,6 +146,12 @@ export class Store {
       contact: p("SELECT id, version, data FROM contacts WHERE id = ?"),
       contactVersion: p("SELECT data FROM contact_versions WHERE contact_id = ? AND version = ?"),
       rules: p("SELECT definition FROM routing_rules WHERE active = 1 ORDER BY position"),
+      rulesStamp: p(
+        "SELECT group_concat(id || ':' || version || ':' || active, ',') AS stamp FROM routing_rules",
+      ),
+      contactsStamp: p(
+        "SELECT group_concat(id || ':' || version || ':' || active, ',') AS stamp FROM contacts",
+      ),
     };
   }
 
@@ -305,8 +313,13 @@ export class Store {
     return this.s.finishJob.run(id).changes === 1;
   }
 
+  /** Every contact; parsed once per version of the table (another process's change shows at once). */
   contacts(): Contact[] {
-    return (this.s.contacts.all() as Raw[]).map(toContact);
+    const stamp = (this.s.contactsStamp.get() as { stamp: string | null }).stamp ?? "";
+    if (this.contactsCache?.stamp !== stamp) {
+      this.contactsCache = { stamp, value: (this.s.contacts.all() as Raw[]).map(toContact) };
+    }
+    return this.contactsCache.value;
   }
 
   contact(id: string): Contact | undefined {
@@ -319,11 +332,16 @@ export class Store {
     return row ? toContact({ id, version, data: row.data }) : undefined;
   }
 
-  /** Active routing rules in evaluation order, each checked against the rule schema. */
+  /** Active routing rules in evaluation order, checked against the rule schema once per version of the table. */
   routingRules(): RoutingRule[] {
-    return (this.s.rules.all() as { definition: string }[]).map((r) =>
-      routingRuleSchema.parse(parse(r.definition)),
-    );
+    const stamp = (this.s.rulesStamp.get() as { stamp: string | null }).stamp ?? "";
+    if (this.rulesCache?.stamp !== stamp) {
+      const value = (this.s.rules.all() as { definition: string }[]).map((r) =>
+        routingRuleSchema.parse(parse(r.definition)),
+      );
+      this.rulesCache = { stamp, value };
+    }
+    return this.rulesCache.value;
   }
 }
 

@@ -182,3 +182,25 @@ describe("migration 2: directive contacts and routing rules", () => {
     again.close();
   });
 });
+
+describe("store caches", () => {
+  it("a change to the rules or contacts made through another connection is seen at once", async () => {
+    const { Store } = await import("../../src/store/store.ts");
+    const path = join(dir, "cache.db");
+    const store = new Store(openDatabase(path));
+    expect(store.routingRules().map((r) => r.id)).toContain("R6");
+    expect(store.contact("provincial")?.phones).toEqual(["0213.3798.798"]);
+    expect(store.contacts().find((c) => c.id === "provincial")?.phones).toEqual(["0213.3798.798"]);
+    const other = openDatabase(path);
+    other.prepare("UPDATE routing_rules SET active = 0 WHERE id = 'R6'").run();
+    other
+      .prepare(
+        "UPDATE contacts SET version = version + 1, data = json_set(data, '$.phones', json('[\"0213.1111.111\"]')) WHERE id = 'provincial'",
+      )
+      .run();
+    other.close();
+    expect(store.routingRules().map((r) => r.id)).not.toContain("R6");
+    expect(store.contacts().find((c) => c.id === "provincial")?.phones).toEqual(["0213.1111.111"]);
+    store.db.close();
+  });
+});
