@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { createApp } from "./app.ts";
+import { startTelegram } from "./channels/telegram/run.ts";
 import { runTerminalChat } from "./channels/terminal/run-chat.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { openDatabase } from "./store/db.ts";
@@ -15,7 +16,7 @@ export function buildCli(): Command {
   program
     .command("start")
     .description("run the bot on the configured channels")
-    .action(() => {
+    .action(async () => {
       const config = loadConfig();
       if (!config.telegram.token && !config.zalo.token) {
         throw new UsageError(
@@ -23,9 +24,23 @@ export function buildCli(): Command {
             "To try the report flow without a token, run: npm run chat",
         );
       }
-      throw new UsageError(
-        "The Telegram and Zalo runtimes are not in this build yet (see the open issues); use: npm run chat",
-      );
+      if (!config.telegram.token) {
+        throw new UsageError(
+          "The Zalo channel is not in this build yet; set TELEGRAM_BOT_TOKEN or use: npm run chat",
+        );
+      }
+      const app = createApp(config);
+      const running = await startTelegram(app);
+      // Stop taking updates, finish the ones in hand and the pending sends, close the database, exit.
+      const shutdown = (signal: string) => {
+        app.logger.info({ signal }, "shutting down");
+        running.stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once("SIGINT", shutdown);
+      process.once("SIGTERM", shutdown);
     });
 
   program

@@ -55,7 +55,7 @@ const configSchema = z.object({
   ),
   PORT: z.preprocess(
     (v) => (v === "" || v === undefined ? 8080 : Number(v)),
-    z.number().int().min(1).max(65535),
+    z.number().int().min(0).max(65535),
   ),
   DATABASE_PATH: z.string().min(1).default("./data/incident-bot.db"),
   ADMIN_TELEGRAM_IDS: telegramIdList,

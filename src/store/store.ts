@@ -122,6 +122,9 @@ export class Store {
          ORDER BY id LIMIT ?`,
       ),
       outboxById: p("SELECT * FROM outbox WHERE id = ?"),
+      pendingForChat: p(
+        "SELECT * FROM outbox WHERE status = 'pending' AND channel = ? AND chat_id = ? ORDER BY id LIMIT 200",
+      ),
       markSent: p(
         "UPDATE outbox SET status = 'sent', sent_at = ?, result = ?, attempts = attempts + 1 WHERE id = ?",
       ),
@@ -267,6 +270,11 @@ export class Store {
 
   duePending(channel: string, now: string, limit = 100): OutboxRow[] {
     return (this.s.duePending.all(now, channel, limit) as Raw[]).map(toOutbox);
+  }
+
+  /** Every undelivered message of one chat, oldest first, whether due yet or not. */
+  pendingForChat(channel: string, chatId: string): OutboxRow[] {
+    return (this.s.pendingForChat.all(channel, chatId) as Raw[]).map(toOutbox);
   }
 
   outboxRow(id: number): OutboxRow | undefined {

@@ -1,0 +1,51 @@
+import { autoRetry } from "@grammyjs/auto-retry";
+import { type RunnerHandle, run, sequentialize } from "@grammyjs/runner";
+import { type Api, Bot, Composer, type Context } from "grammy";
+import type { App } from "../../app.ts";
+import { handleTelegramUpdate, type TelegramHandlerDeps } from "./handler.ts";
+import type { TelegramPort } from "./port.ts";
+
+/** The Bot API port over grammY's Api. */
+export function grammyPort(api: Api): TelegramPort {
+  return {
+    sendMessage: (chatId, text, options) => api.sendMessage(chatId, text, options),
+    editMessageText: (chatId, messageId, text, options) =>
+      api.editMessageText(chatId, messageId, text, options),
+    answerCallbackQuery: (id, text) => api.answerCallbackQuery(id, text ? { text } : {}),
+    setMyCommands: (commands, languageCode) =>
+      api.setMyCommands(commands, languageCode ? { language_code: languageCode } : {}),
+  };
+}
+
+/**
+ * The incident flows as grammY middleware, so an agency's existing grammY bot can mount them with
+ * `bot.use(incidentComposer(deps))`; updates that are not the flows' go on to the next handler.
+ */
+export function incidentComposer(deps: TelegramHandlerDeps): Composer<Context> {
+  const composer = new Composer<Context>();
+  composer.use(async (ctx, next) => {
+    if (!(await handleTelegramUpdate(ctx.update, deps))) await next();
+  });
+  return composer;
+}
+
+/** A grammY bot configured from the app: API root, flood-limit retries, the incident flows. */
+export function createGrammyBot(app: App, token: string): Bot {
+  const bot = new Bot(token, { client: { apiRoot: app.config.telegram.apiRoot } });
+  // 429s are waited out (retry_after) inside the call, up to a minute; longer ones fall back to the outbox.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+  bot.catch((err) =>
+    app.logger.error(
+      { err: err.error instanceof Error ? err.error.message : String(err.error) },
+      "update failed",
+    ),
+  );
+  return bot;
+}
+
+/** Long polling with @grammyjs/runner: updates of one chat in order, different chats concurrently. */
+export function startGrammyPolling(bot: Bot, deps: TelegramHandlerDeps): RunnerHandle {
+  bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
+  bot.use(incidentComposer(deps));
+  return run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query"] } } });
+}

@@ -1,0 +1,71 @@
+import type { Update } from "grammy/types";
+import type { Logger } from "../../app.ts";
+import type { Engine } from "../../engine/engine.ts";
+import { isLocale, type Locale, type Translator } from "../../i18n.ts";
+import { normalizeUpdate } from "./normalize.ts";
+import { errorDescription, type TelegramPort } from "./port.ts";
+import type { TelegramSender } from "./sender.ts";
+
+export interface TelegramHandlerDeps {
+  engine: Engine;
+  sender: TelegramSender;
+  port: TelegramPort;
+  translator: Translator;
+  defaultLocale: Locale;
+  logger: Logger;
+  /** The bot's @username, for the deep link that moves a group member to a private chat. */
+  botUsername: string;
+  clock?: () => Date;
+}
+
+const REPORT_COMMANDS = new Set(["start", "report", "baocao"]);
+
+/**
+ * One Telegram update, the same for both runtimes: normalize, apply in the engine (one transaction), answer
+ * the button press, then send what the engine queued for the chat. Returns false for updates that are not the
+ * incident flow's, so a host bot's other handlers can take them.
+ */
+export async function handleTelegramUpdate(update: Update, deps: TelegramHandlerDeps): Promise<boolean> {
+  const now = (deps.clock ?? (() => new Date()))();
+  const inbound = normalizeUpdate(update, now);
+  if (inbound.kind === "ignore") {
+    if (inbound.callbackQueryId) await answerQuietly(deps, inbound.callbackQueryId);
+    return false;
+  }
+  if (inbound.kind === "group_command") {
+    if (!REPORT_COMMANDS.has(inbound.command)) return false;
+    const code = inbound.languageCode?.slice(0, 2);
+    const locale: Locale = isLocale(code) ? code : deps.defaultLocale;
+    // Incident details do not belong in a group: point the member to a private chat with the bot.
+    await deps.port.sendMessage(inbound.chatId, deps.translator.t(locale, "common:group.privateOnly"), {
+      parse_mode: "HTML",
+      reply_markup: {
+        inline_keyboard: [
+          [
+            {
+              text: deps.translator.t(locale, "common:group.openPrivate"),
+              url: `https://t.me/${deps.botUsername}?start=report`,
+            },
+          ],
+        ],
+      },
+    });
+    return true;
+  }
+  try {
+    deps.engine.handle(inbound.event);
+  } finally {
+    // Every button press is answered, even when the engine refused it, so the client stops its spinner.
+    if (inbound.callbackQueryId) await answerQuietly(deps, inbound.callbackQueryId);
+  }
+  await deps.sender.flushChat(inbound.event.chatId);
+  return true;
+}
+
+async function answerQuietly(deps: TelegramHandlerDeps, id: string): Promise<void> {
+  try {
+    await deps.port.answerCallbackQuery(id);
+  } catch (error) {
+    deps.logger.debug({ err: errorDescription(error) }, "answerCallbackQuery failed");
+  }
+}

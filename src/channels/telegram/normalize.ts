@@ -1,0 +1,110 @@
+import type { Update } from "grammy/types";
+import type { FileRef } from "../../../flows/types.ts";
+import type { InboundEvent } from "../../engine/types.ts";
+
+export const TELEGRAM_CHANNEL = "telegram";
+
+/** What an update means to the product: an event for the engine, a command in a group, or nothing. */
+export type TelegramInbound =
+  | { kind: "event"; event: InboundEvent; callbackQueryId?: string }
+  | { kind: "group_command"; chatId: number; command: string; languageCode?: string | undefined }
+  | { kind: "ignore"; callbackQueryId?: string };
+
+/** Separates a button's question token from its value in callback data. */
+export const CALLBACK_SEPARATOR = "|";
+
+/** Parses "/cmd@bot args" into its command (lower case, without the bot's name) and arguments. */
+export function parseCommand(text: string): { command: string; args: string } | undefined {
+  const match = /^\/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]+)?(?:\s+([\s\S]*))?$/.exec(text.trim());
+  return match ? { command: (match[1] ?? "").toLowerCase(), args: (match[2] ?? "").trim() } : undefined;
+}
+
+/** Turns a Telegram update into the engine's inbound event; both runtimes hand over the same raw update. */
+export function normalizeUpdate(update: Update, now: Date): TelegramInbound {
+  const dedupeKey = String(update.update_id);
+  const query = update.callback_query;
+  if (query) {
+    const message = query.message;
+    if (!message || message.chat.type !== "private") return { kind: "ignore", callbackQueryId: query.id };
+    const data = query.data ?? "";
+    const at = data.indexOf(CALLBACK_SEPARATOR);
+    return {
+      kind: "event",
+      callbackQueryId: query.id,
+      event: {
+        channel: TELEGRAM_CHANNEL,
+        chatId: String(message.chat.id),
+        userId: String(query.from.id),
+        chatType: "private",
+        languageCode: query.from.language_code,
+        dedupeKey,
+        at: now,
+        messageRef: String(message.message_id),
+        // Data without a separator was not made by this bot: the engine refuses it as an unknown button.
+        payload:
+          at < 0
+            ? { kind: "choice", token: "", value: data }
+            : {
+                kind: "choice",
+                token: data.slice(0, at),
+                value: data.slice(at + 1),
+              },
+      },
+    };
+  }
+  const message = update.message;
+  if (!message?.from) return { kind: "ignore" };
+  const text = message.text ?? message.caption;
+  const command = message.text ? parseCommand(message.text) : undefined;
+  if (message.chat.type !== "private") {
+    return command
+      ? {
+          kind: "group_command",
+          chatId: message.chat.id,
+          command: command.command,
+          languageCode: message.from.language_code,
+        }
+      : { kind: "ignore" };
+  }
+  const base = {
+    channel: TELEGRAM_CHANNEL,
+    chatId: String(message.chat.id),
+    userId: String(message.from.id),
+    chatType: "private" as const,
+    languageCode: message.from.language_code,
+    dedupeKey,
+    // The time the reporter sent it: "now" means then, even if the bot was down for a while.
+    at: new Date(Math.min(now.getTime(), message.date * 1000)),
+  };
+  const file = fileOf(message);
+  if (file)
+    return { kind: "event", event: { ...base, payload: { kind: "file", file, caption: message.caption } } };
+  if (command) return { kind: "event", event: { ...base, payload: { kind: "command", ...command } } };
+  if (text !== undefined) return { kind: "event", event: { ...base, payload: { kind: "text", text } } };
+  return { kind: "ignore" };
+}
+
+function fileOf(message: NonNullable<Update["message"]>): FileRef | undefined {
+  const photo = message.photo?.at(-1); // the largest size
+  if (photo) {
+    return {
+      fileId: photo.file_id,
+      uniqueId: photo.file_unique_id,
+      ...(photo.file_size !== undefined ? { size: photo.file_size } : {}),
+      mimeType: "image/jpeg",
+      kind: "photo",
+    };
+  }
+  const doc = message.document;
+  if (doc) {
+    return {
+      fileId: doc.file_id,
+      uniqueId: doc.file_unique_id,
+      ...(doc.file_name !== undefined ? { name: doc.file_name } : {}),
+      ...(doc.file_size !== undefined ? { size: doc.file_size } : {}),
+      ...(doc.mime_type !== undefined ? { mimeType: doc.mime_type } : {}),
+      kind: "document",
+    };
+  }
+  return undefined;
+}

@@ -1,0 +1,122 @@
+import type { FastifyInstance } from "fastify";
+import type { Update } from "grammy/types";
+import type { App } from "../../app.ts";
+import { Scheduler } from "../../delivery/scheduler.ts";
+import { startHttpServer } from "../../server/http.ts";
+import { registerCommands } from "./commands.ts";
+import { createTelegramDeps } from "./deps.ts";
+import { createGrammyBot, grammyPort, incidentComposer, startGrammyPolling } from "./grammy.ts";
+import type { TelegramHandlerDeps } from "./handler.ts";
+import type { SenderOptions } from "./sender.ts";
+import { createTelegrafBot, incidentMiddleware, telegrafPort } from "./telegraf.ts";
+
+const ALLOWED_UPDATES = ["message", "callback_query"] as const;
+
+/** A running bot: its HTTP server (webhook, /healthz) and a graceful stop. */
+export interface RunningBot {
+  server: FastifyInstance;
+  deps: TelegramHandlerDeps;
+  /** Stops taking updates, finishes the ones in hand and pending sends, then closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Starts the Telegram channel on the configured runtime (grammY or Telegraf) and mode (polling or webhook). */
+export async function startTelegram(app: App, senderOptions: SenderOptions = {}): Promise<RunningBot> {
+  const { telegram } = app.config;
+  const token = telegram.token;
+  if (!token) throw new Error("TELEGRAM_BOT_TOKEN is not set");
+  const health = () => {
+    app.db.prepare("SELECT 1").get();
+  };
+  const webhookPath = telegram.webhookUrl ? new URL(telegram.webhookUrl).pathname : "/telegram";
+  let deps: TelegramHandlerDeps;
+  let stopUpdates: () => Promise<void>;
+  let onUpdate: ((update: unknown) => Promise<void>) | undefined;
+  let setWebhook: (() => Promise<unknown>) | undefined;
+
+  if (telegram.framework === "grammy") {
+    const bot = createGrammyBot(app, token);
+    await bot.init();
+    deps = createTelegramDeps(app, grammyPort(bot.api), bot.botInfo.username, senderOptions);
+    if (telegram.mode === "polling") {
+      await bot.api.deleteWebhook().catch(() => undefined);
+      const runner = startGrammyPolling(bot, deps);
+      stopUpdates = async () => {
+        if (runner.isRunning()) await runner.stop();
+      };
+    } else {
+      bot.use(incidentComposer(deps));
+      onUpdate = (update) => bot.handleUpdate(update as Update);
+      setWebhook = () =>
+        bot.api.setWebhook(telegram.webhookUrl ?? "", {
+          secret_token: telegram.webhookSecret ?? "",
+          allowed_updates: [...ALLOWED_UPDATES],
+        });
+      stopUpdates = async () => {};
+    }
+  } else {
+    const bot = createTelegrafBot(app, token);
+    bot.botInfo = await bot.telegram.getMe();
+    deps = createTelegramDeps(app, telegrafPort(bot.telegram), bot.botInfo.username, senderOptions);
+    bot.use(incidentMiddleware(deps));
+    if (telegram.mode === "polling") {
+      // launch() resolves only when polling ends; a failure there is logged, not thrown into the void.
+      bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((error: unknown) => {
+        app.logger.error({ err: error instanceof Error ? error.message : String(error) }, "polling stopped");
+      });
+      stopUpdates = async () => {
+        try {
+          bot.stop("shutdown");
+        } catch {
+          // Already stopped.
+        }
+      };
+    } else {
+      onUpdate = (update) => bot.handleUpdate(update as never);
+      setWebhook = () =>
+        bot.telegram.setWebhook(telegram.webhookUrl ?? "", {
+          secret_token: telegram.webhookSecret ?? "",
+          allowed_updates: [...ALLOWED_UPDATES],
+        });
+      stopUpdates = async () => {};
+    }
+  }
+
+  const server = await startHttpServer({
+    port: app.config.port,
+    health,
+    ...(onUpdate && telegram.webhookSecret
+      ? { webhook: { path: webhookPath, secret: telegram.webhookSecret, onUpdate } }
+      : {}),
+  });
+  if (setWebhook) await setWebhook();
+  await registerCommands(deps.port, app.translator, app.config.defaultLocale, app.logger);
+  // Messages committed before a crash or restart go out first; then retries run every second.
+  await deps.sender.flushAll();
+  deps.sender.start();
+  const scheduler = new Scheduler(app.engine, app.store, app.logger, () => {
+    deps.sender.flushAll().catch(() => undefined);
+  });
+  scheduler.start();
+  app.logger.info(
+    { framework: telegram.framework, mode: telegram.mode, bot: deps.botUsername },
+    "telegram channel started",
+  );
+
+  let stopped: Promise<void> | undefined;
+  return {
+    server,
+    deps,
+    stop: () => {
+      stopped ??= (async () => {
+        await stopUpdates();
+        await server.close();
+        scheduler.stop();
+        deps.sender.stop();
+        await deps.sender.drain();
+        app.close();
+      })();
+      return stopped;
+    },
+  };
+}
