@@ -1,5 +1,4 @@
 import type { AnyMachineSnapshot } from "xstate";
-import { PREFILL_CHOICE } from "../../flows/answers.ts";
 import { profileFromContext } from "../../flows/profile.ts";
 import { reportAnswers } from "../../flows/report.ts";
 import type { AnswerValue, FlowEvent, QuestionnaireContext } from "../../flows/types.ts";
@@ -9,7 +8,7 @@ import { severityLabelKey } from "../domain/severity.ts";
 import { foldDiacritics } from "../domain/text.ts";
 import { escapeHtml, isLocale, type Locale, type Translator } from "../i18n.ts";
 import type { StackEntry, Store } from "../store/store.ts";
-import { FLOWS, type FlowDefinition, type FlowRegistry, flowById } from "./flows.ts";
+import { FLOWS, type FlowDefinition, type FlowRegistry, flowById, knownTokens } from "./flows.ts";
 import {
   choicesFor,
   contactName,
@@ -88,6 +87,18 @@ const KEYWORDS: Record<string, "back" | "cancel" | "skip" | "help" | "keep" | "d
   xong: "done",
   done: "done",
 };
+
+const tokenCache = new WeakMap<FlowRegistry, Set<string>>();
+
+/** The button tokens of a registry, computed once. */
+function tokensOf(flows: FlowRegistry): Set<string> {
+  let tokens = tokenCache.get(flows);
+  if (!tokens) {
+    tokens = knownTokens(flows);
+    tokenCache.set(flows, tokens);
+  }
+  return tokens;
+}
 
 const DRAFT_REMINDER = "draft_reminder";
 const DRAFT_EXPIRY = "draft_expiry";
@@ -671,19 +682,23 @@ class Turn {
       this.language(value === "en" || value === "vi" ? value : "");
       return;
     }
-    const active = this.top();
-    if (!active) {
-      this.say("common:error.staleButton");
+    // A token no question ever carried was made up, not merely old: refused and audited.
+    if (!tokensOf(this.flows).has(token)) {
+      this.store.audit(this.at, this.actor(), "button.forged", token.slice(0, 64), "denied", {});
+      this.say("common:error.unknownButton");
+      this.renderTop();
       return;
     }
-    const current = currentMeta(active.snapshot);
-    if (!current || stateToken(active.flow, current.key) !== token) {
+    const active = this.top();
+    const current = active ? currentMeta(active.snapshot) : undefined;
+    if (!active || !current || stateToken(active.flow, current.key) !== token) {
       this.say("common:error.staleButton");
       this.renderTop();
       return;
     }
-    const offered = choicesFor(active.flow, active.snapshot, this.rc).some((c) => c.value === value);
-    if (!offered || (value === PREFILL_CHOICE && !offered)) {
+    const choices = choicesFor(active.flow, active.snapshot, this.rc);
+    const label = choices.find((c) => c.value === value)?.label;
+    if (label === undefined) {
       this.store.audit(this.at, this.actor(), "button.unknown", token, "denied", {
         value: value.slice(0, 64),
       });
@@ -693,8 +708,6 @@ class Turn {
     }
     const messageRef = this.event.messageRef;
     const asked = renderState(active.flow, active.snapshot, this.rc);
-    const label =
-      choicesFor(active.flow, active.snapshot, this.rc).find((c) => c.value === value)?.label ?? "";
     const shown = this.messages.length;
     this.choose(value);
     if (!messageRef) return;

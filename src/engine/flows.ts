@@ -39,6 +39,21 @@ export const FLOWS: FlowRegistry = {
   },
 };
 
+/** Every button token a flow can draw: its questions and the states that offer choices. */
+export function knownTokens(flows: FlowRegistry): Set<string> {
+  const tokens = new Set<string>();
+  for (const flow of [flows.report, flows.profile]) {
+    for (const q of flow.questions) tokens.add(`${flow.tokenPrefix}.${q.id}`);
+    const visit = (node: { key: string; meta?: unknown; states: Record<string, unknown> }) => {
+      if (node.meta && typeof node.meta === "object" && "prompt" in node.meta)
+        tokens.add(`${flow.tokenPrefix}.${node.key}`);
+      for (const child of Object.values(node.states)) visit(child as typeof node);
+    };
+    visit(flow.machine.root as unknown as { key: string; meta?: unknown; states: Record<string, unknown> });
+  }
+  return tokens;
+}
+
 /** The flow stored under this id, or undefined for an id this version of the code does not know. */
 export function flowById(flows: FlowRegistry, id: string): FlowDefinition | undefined {
   return id === "report" || id === "profile" ? flows[id] : undefined;

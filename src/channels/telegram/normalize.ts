@@ -25,7 +25,7 @@ export function normalizeUpdate(update: Update, now: Date): TelegramInbound {
   const query = update.callback_query;
   if (query) {
     const message = query.message;
-    if (!message || message.chat.type !== "private") return { kind: "ignore", callbackQueryId: query.id };
+    if (message?.chat.type !== "private") return { kind: "ignore", callbackQueryId: query.id };
     const data = query.data ?? "";
     const at = data.indexOf(CALLBACK_SEPARATOR);
     return {

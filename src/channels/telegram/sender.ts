@@ -38,7 +38,7 @@ export class TelegramSender {
   /** Sends what is due for one chat; concurrent calls for a chat share one pass, so nothing is sent twice. */
   flushChat(chatId: string): Promise<void> {
     const running = this.inFlight.get(chatId);
-    if (running) return running.then(() => this.flushChat(chatId));
+    if (running !== undefined) return running.then(() => this.flushChat(chatId));
     const pass = this.sendDue(chatId).finally(() => this.inFlight.delete(chatId));
     this.inFlight.set(chatId, pass);
     return pass;

@@ -1,0 +1,225 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
+import { createApp, createLogger } from "../../src/app.ts";
+import { type RunningBot, startTelegram } from "../../src/channels/telegram/run.ts";
+import { parseConfig } from "../../src/config.ts";
+
+export const TOKEN = "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+export const SECRET = "e2e-secret_0123456789";
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/** Waits until the condition holds (polling), or fails with the given description. */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export interface BotMessage {
+  messageId: number;
+  message: {
+    chat_id: string;
+    text: string;
+    reply_markup?: { inline_keyboard: Array<Array<{ text: string; callback_data?: string; url?: string }>> };
+  };
+}
+
+/** The Bot API emulator plus the real bot (grammY or Telegraf, polling or webhook) on a fresh database. */
+export async function startStack(framework: "grammy" | "telegraf", mode: "polling" | "webhook" = "polling") {
+  const server = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 600 });
+  await server.start();
+  const dir = mkdtempSync(join(tmpdir(), "incident-e2e-"));
+  const httpPort = await freePort();
+  const app = createApp(
+    parseConfig({
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: server.config.apiURL,
+      TELEGRAM_FRAMEWORK: framework,
+      TELEGRAM_MODE: mode,
+      WEBHOOK_URL: `http://127.0.0.1:${httpPort}/telegram/hook`,
+      WEBHOOK_SECRET: SECRET,
+      PORT: String(httpPort),
+      DATABASE_PATH: join(dir, "bot.db"),
+      LOG_LEVEL: "silent",
+    }),
+    createLogger("silent"),
+  );
+  const bot: RunningBot = await startTelegram(app, { baseDelayMs: 50 });
+  const processed = () =>
+    (
+      app.db.prepare("SELECT count(*) AS n FROM processed_updates WHERE channel = 'telegram'").get() as {
+        n: number;
+      }
+    ).n;
+  return {
+    server,
+    app,
+    bot,
+    httpPort,
+    processed,
+    /** Bot messages in one chat, in order (edits applied). */
+    messages(chatId: number): BotMessage[] {
+      return (server.storage.botMessages as unknown as BotMessage[])
+        .filter((m) => String(m.message.chat_id) === String(chatId))
+        .sort((a, b) => a.messageId - b.messageId);
+    },
+    /** Resolves once one more update is applied and everything queued for the chat has been sent. */
+    async settled(chatId: number, before: number): Promise<void> {
+      await waitFor(
+        () => processed() > before && app.store.pendingForChat("telegram", String(chatId)).length === 0,
+        `update ${before + 1} of chat ${chatId} to be applied and answered`,
+      );
+    },
+    async stop(): Promise<void> {
+      await bot.stop();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type Stack = Awaited<ReturnType<typeof startStack>>;
+
+/** A person in a private chat with the bot, typing and pressing buttons through the emulator's client. */
+export class EmulatedUser {
+  private readonly client;
+  readonly from;
+
+  constructor(
+    private readonly stack: Stack,
+    readonly id: number,
+    languageCode = "vi",
+  ) {
+    this.client = stack.server.getClient(TOKEN, {
+      userId: id,
+      chatId: id,
+      firstName: `User${id}`,
+      userName: `user${id}`,
+      type: "private",
+    });
+    this.from = {
+      id,
+      is_bot: false,
+      first_name: `User${id}`,
+      username: `user${id}`,
+      language_code: languageCode,
+    };
+  }
+
+  messages(): BotMessage[] {
+    return this.stack.messages(this.id);
+  }
+
+  lastText(): string {
+    return this.messages().at(-1)?.message.text ?? "";
+  }
+
+  /** Every text the bot sent to this user since message index `from`. */
+  textsSince(from: number): string {
+    return this.messages()
+      .slice(from)
+      .map((m) => m.message.text)
+      .join("\n---\n");
+  }
+
+  async say(text: string): Promise<void> {
+    const before = this.stack.processed();
+    await this.client.sendMessage(this.client.makeMessage(text, { from: this.from } as never));
+    await this.stack.settled(this.id, before);
+  }
+
+  async command(text: string): Promise<void> {
+    const before = this.stack.processed();
+    await this.client.sendCommand(this.client.makeCommand(text, { from: this.from } as never));
+    await this.stack.settled(this.id, before);
+  }
+
+  /** Presses the button with this value on the newest message that has one. */
+  async press(value: string): Promise<void> {
+    const found = [...this.messages()]
+      .reverse()
+      .flatMap((m) => (m.message.reply_markup?.inline_keyboard.flat() ?? []).map((b) => ({ m, b })))
+      .find(({ b }) => b.callback_data?.endsWith(`|${value}`));
+    if (!found?.b.callback_data)
+      throw new Error(`no button "${value}" on screen; last message:\n${this.lastText()}`);
+    await this.pressData(found.b.callback_data, found.m.messageId);
+  }
+
+  /** Sends a callback query with any data (to test stale and forged buttons). */
+  async pressData(data: string, messageId: number): Promise<void> {
+    const before = this.stack.processed();
+    await this.client.sendCallback(
+      this.client.makeCallbackQuery(data, { from: this.from, message: { message_id: messageId } } as never),
+    );
+    await this.stack.settled(this.id, before);
+  }
+}
+
+/** One complete report as a person files it: buttons for choices, typing for text. */
+export const REPORT_BY_BUTTONS: ReadonlyArray<{ say: string } | { press: string } | { command: string }> = [
+  { command: "/start" },
+  { say: "Cổng thông tin điện tử tỉnh laichau.gov.vn" },
+  { press: "malware" },
+  { press: "now" },
+  { say: "Nhiều máy trạm báo nhiễm virus, phần mềm diệt virus không xử lý được, máy chủ chạy chậm" },
+  { press: "ongoing" },
+  { press: "log_review" },
+  { press: "user_report" },
+  { press: "_done" },
+  { press: "3" },
+  { press: "no" }, // national critical
+  { press: "yes" }, // service disrupted
+  { press: "no" }, // public service
+  { press: "no" }, // privileged account
+  { press: "none" }, // data exposed
+  { say: "5" }, // machines
+  { press: "yes" }, // spreading
+  { press: "no" }, // dangerous situation
+  { press: "no" }, // can handle alone
+  { say: "Sở KH&CN tỉnh Lai Châu" },
+  { say: "UBND tỉnh Lai Châu" },
+  { press: "civil" },
+  { press: "_skipSection" },
+  { press: "none" }, // notified: nobody yet
+  { press: "_done" },
+  { press: "_skip" }, // support
+  { press: "yes" }, // confidential
+  { say: "Nguyễn Văn An" },
+  { say: "Chuyên viên" },
+  { say: "Sở Khoa học và Công nghệ tỉnh Lai Châu" },
+  { say: "Tầng 3, Khu hành chính tỉnh, TP Lai Châu" },
+  { say: "0912 345 678" },
+  { say: "an.nv@laichau.gov.vn" },
+  { say: "Lai Châu" },
+  { press: "save" },
+  { press: "submit" },
+];
+
+/** Plays a scripted report as the user. */
+export async function fileReport(user: {
+  say(t: string): Promise<void>;
+  press(v: string): Promise<void>;
+  command(t: string): Promise<void>;
+}) {
+  for (const step of REPORT_BY_BUTTONS) {
+    if ("say" in step) await user.say(step.say);
+    else if ("press" in step) await user.press(step.press);
+    else await user.command(step.command);
+  }
+}
