@@ -187,21 +187,28 @@ const DESCRIPTION_MIN_WORDS = 5;
 
 type Args = { context: QuestionnaireContext; event: FlowEvent };
 
-function proposal(text: string) {
-  const words = text.trim().split(/\s+/).length;
-  const guess = words >= DESCRIPTION_MIN_WORDS ? classifyIncidentText(text) : null;
-  return guess;
+const wordCount = (text: string) => text.trim().split(/\s+/).length;
+
+/**
+ * The incident type typed text suggests. On the type question any text counts ("ddos", "bị hack web"); on the
+ * system question only a sentence does, since a short text there is the system's name.
+ */
+function proposal(text: string, minWords: number) {
+  return wordCount(text) >= minWords ? classifyIncidentText(text) : null;
 }
+
+type ProposalParams = { minWords: number };
 
 const q = questionnaire(REPORT_QUESTIONS);
 
 /** Keeps typed free text as the description and proposes the incident type it suggests. */
-const proposeType = mutate((context, event) => {
+const proposeType = mutate<ProposalParams>((context, event, { minWords }) => {
   if (event.type !== "TEXT") return;
-  const guess = proposal(event.text);
+  const guess = proposal(event.text, minWords);
   if (!guess) return;
   context.extra.proposedType = guess.type;
-  if (!("description" in context.answers)) {
+  // A sentence is kept as the description; a keyword ("ddos") only names the type.
+  if (!("description" in context.answers) && wordCount(event.text) >= DESCRIPTION_MIN_WORDS) {
     context.answers.description = event.text.trim();
     context.trail = [...context.trail, "description"];
   }
@@ -221,7 +228,8 @@ export const reportMachine = setup({
   },
   guards: {
     ...q.guards,
-    textSuggestsType: ({ event }: Args) => event.type === "TEXT" && proposal(event.text) !== null,
+    textSuggestsType: ({ event }: Args, { minWords }: ProposalParams) =>
+      event.type === "TEXT" && proposal(event.text, minWords) !== null,
     isScamReport: ({ context }: Args) => context.answers.type === "scam_call",
     isOutOfScope: ({ context }: Args) => has(context.answers, "ownerSector", ["defence", "public_security"]),
     hasProfile: ({ context }: Args) =>
@@ -282,9 +290,12 @@ export const reportMachine = setup({
             system: {
               TEXT: [
                 {
-                  guard: "textSuggestsType",
+                  guard: { type: "textSuggestsType", params: { minWords: DESCRIPTION_MIN_WORDS } },
                   target: "typeConfirm",
-                  actions: ["rememberDomains", "proposeType"],
+                  actions: [
+                    "rememberDomains",
+                    { type: "proposeType", params: { minWords: DESCRIPTION_MIN_WORDS } },
+                  ],
                 },
                 {
                   guard: { type: "isValidAnswer", params: { id: "system" } },
@@ -293,7 +304,15 @@ export const reportMachine = setup({
                 },
               ],
             },
-            type: { TEXT: [{ guard: "textSuggestsType", target: "typeConfirm", actions: "proposeType" }] },
+            type: {
+              TEXT: [
+                {
+                  guard: { type: "textSuggestsType", params: { minWords: 1 } },
+                  target: "typeConfirm",
+                  actions: { type: "proposeType", params: { minWords: 1 } },
+                },
+              ],
+            },
           },
         }) as Record<string, object>),
         typeConfirm: {

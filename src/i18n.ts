@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import i18next, { type i18n as I18nInstance } from "i18next";
@@ -6,8 +6,11 @@ import i18next, { type i18n as I18nInstance } from "i18next";
 export const LOCALES = ["vi", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
 
-/** The folder holding locales/<lng>/<namespace>.json. */
-export const LOCALES_DIR = fileURLToPath(new URL("../locales/", import.meta.url));
+/** The folder holding locales/<lng>/<namespace>.json: beside src/ when run from source, two levels up from dist/src/. */
+export const LOCALES_DIR =
+  [new URL("../locales/", import.meta.url), new URL("../../locales/", import.meta.url)]
+    .map((url) => fileURLToPath(url))
+    .find((dir) => existsSync(join(dir, "vi"))) ?? fileURLToPath(new URL("../locales/", import.meta.url));
 
 export type Resources = Record<Locale, Record<string, Record<string, unknown>>>;
 

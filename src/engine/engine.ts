@@ -631,7 +631,11 @@ class Turn {
         return;
       }
       const clean = (s: string) => foldDiacritics(s.replace(/^✅\s*/, "")).replace(/[.!]+$/, "");
-      const byLabel = choices.find((c) => clean(c.label) === clean(text));
+      // People type the label's head, not its explanation in brackets: "nhiem ma doc", "cap do 3".
+      const head = (s: string) => clean(s.replace(/\s*\(.*\)\s*$/, ""));
+      const typed = clean(text);
+      const byLabel =
+        choices.find((c) => clean(c.label) === typed) ?? choices.find((c) => head(c.label) === typed);
       if (byLabel) {
         this.choose(byLabel.value);
         return;

@@ -288,3 +288,38 @@ describe("engine: a flow version change never strands a user", () => {
     expect(h.draft()?.answers).toHaveProperty("detectedAt");
   });
 });
+
+describe("engine: typed answers to choices", () => {
+  it.each([
+    ["nhiem ma doc", "type", "malware"],
+    ["Nhiễm mã độc", "type", "malware"],
+    ["tan cong tu choi dich vu", "type", "ddos"],
+  ])("'%s' picks the option by its label, with or without diacritics", (typed, field, value) => {
+    const h = createHarness();
+    h.command("start");
+    h.text("Cổng thông tin");
+    h.text(typed);
+    expect(h.draft()?.answers).toMatchObject({ [field]: value });
+  });
+
+  it("labels work on yes/no and level questions too, and a number out of range is explained", () => {
+    const h = createHarness();
+    h.command("start");
+    for (const line of [
+      "Cổng thông tin",
+      "tấn công từ chối dịch vụ",
+      "bây giờ",
+      "Cổng thông tin bị tấn công từ chối dịch vụ",
+      "dang dien ra",
+    ]) {
+      h.text(line);
+    }
+    h.text("2");
+    h.press("r.detection", "_done");
+    const far = h.text("99");
+    expect(far.messages.map((m) => m.text).join("\n")).toContain("Xin chọn số từ 1 đến");
+    h.text("cap do 3");
+    h.text("khong");
+    expect(h.draft()?.answers).toMatchObject({ status: "ongoing", systemLevel: "3", nationalCritical: "no" });
+  });
+});
