@@ -5,7 +5,7 @@ import { runTerminalChat } from "./channels/terminal/run-chat.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { openDatabase } from "./store/db.ts";
 import { DatabaseTooNewError, LATEST_VERSION, migrate, schemaVersion } from "./store/migrations/index.ts";
-import { Store } from "./store/store.ts";
+import { type Role, Store } from "./store/store.ts";
 
 /** Builds the `incident-bot` command line. */
 export function buildCli(): Command {
@@ -99,7 +99,132 @@ export function buildCli(): Command {
       db.close();
     });
 
+  contacts
+    .command("bind <contactId> <target>")
+    .description("deliver a contact's tickets to a chat, e.g. contacts bind vncert telegram:-1001234567890")
+    .action((contactId: string, target: string) => {
+      withStore((store) => {
+        const { channel, id } = parseTarget(target);
+        if (!store.contact(contactId))
+          throw new UsageError(
+            `No contact "${contactId}". Known: ${store
+              .contacts()
+              .map((c) => c.id)
+              .join(", ")}`,
+          );
+        const at = new Date().toISOString();
+        const added = store.bindChat(contactId, channel, id, "cli", at);
+        if (added) store.audit(at, "cli", "duty.bind", `${channel}:${id}`, "ok", { contactId });
+        process.stdout.write(
+          added
+            ? `Bound ${channel}:${id} to ${contactId}.\n`
+            : `${channel}:${id} was already bound to ${contactId}.\n`,
+        );
+      });
+    });
+  contacts
+    .command("unbind <contactId> <target>")
+    .description("stop delivering a contact's tickets to a chat")
+    .action((contactId: string, target: string) => {
+      withStore((store) => {
+        const { channel, id } = parseTarget(target);
+        const removed = store.unbindChat(contactId, channel, id);
+        if (removed)
+          store.audit(new Date().toISOString(), "cli", "duty.unbind", `${channel}:${id}`, "ok", {
+            contactId,
+          });
+        process.stdout.write(
+          removed
+            ? `Unbound ${channel}:${id} from ${contactId}.\n`
+            : `${channel}:${id} was not bound to ${contactId}.\n`,
+        );
+      });
+    });
+
+  const users = program.command("users").description("roles: admin, duty (per contact), reporter");
+  users
+    .command("grant <user> <role> [contactId]")
+    .description("grant a role, e.g. users grant telegram:123456 duty vncert")
+    .action((user: string, role: string, contactId?: string) => {
+      withStore((store) => {
+        const { channel, id } = parseTarget(user);
+        const checked = checkRole(store, role, contactId);
+        const at = new Date().toISOString();
+        const added = store.grantRole(channel, id, checked.role, checked.contactId, "cli", at);
+        if (added) store.audit(at, "cli", "role.grant", `${channel}:${id}`, "ok", checked);
+        process.stdout.write(
+          added
+            ? `Granted ${role}${contactId ? ` (${contactId})` : ""} to ${channel}:${id}.\n`
+            : "Already granted.\n",
+        );
+      });
+    });
+  users
+    .command("revoke <user> <role> [contactId]")
+    .description("revoke a role")
+    .action((user: string, role: string, contactId?: string) => {
+      withStore((store) => {
+        const { channel, id } = parseTarget(user);
+        const checked = checkRole(store, role, contactId);
+        const removed = store.revokeRole(channel, id, checked.role, checked.contactId);
+        if (removed)
+          store.audit(new Date().toISOString(), "cli", "role.revoke", `${channel}:${id}`, "ok", checked);
+        process.stdout.write(removed ? `Revoked ${role} from ${channel}:${id}.\n` : "No such grant.\n");
+      });
+    });
+  users
+    .command("list")
+    .description("print every granted role")
+    .action(() => {
+      withStore((store) => {
+        for (const r of store.allRoles()) {
+          process.stdout.write(
+            `${r.channel}:${r.userId}\t${r.role}\t${r.contactId || "-"}\tgranted by ${r.grantedBy} at ${r.grantedAt}\n`,
+          );
+        }
+      });
+    });
+
   return program;
+}
+
+/** Opens the configured database for one command and closes it afterwards. */
+function withStore(fn: (store: Store) => void): void {
+  const db = openDatabase(loadConfig().databasePath);
+  try {
+    fn(new Store(db));
+  } finally {
+    db.close();
+  }
+}
+
+/** "telegram:-100123" → channel and id; the channel prefix is required so ids of channels never mix. */
+function parseTarget(target: string): { channel: string; id: string } {
+  const match = /^(telegram|zalo):(-?[A-Za-z0-9_]{1,64})$/.exec(target.trim());
+  if (!match) throw new UsageError(`Expected CHANNEL:ID such as telegram:-1001234567890 (got "${target}")`);
+  return { channel: match[1] ?? "", id: match[2] ?? "" };
+}
+
+function checkRole(
+  store: Store,
+  role: string,
+  contactId: string | undefined,
+): { role: Role; contactId: string } {
+  if (role !== "admin" && role !== "duty" && role !== "reporter") {
+    throw new UsageError(`Unknown role "${role}": expected admin, duty or reporter`);
+  }
+  if (role === "duty") {
+    if (!contactId || !store.contact(contactId)) {
+      throw new UsageError(
+        `The duty role needs a contact id: ${store
+          .contacts()
+          .map((c) => c.id)
+          .join(", ")}`,
+      );
+    }
+    return { role, contactId };
+  }
+  return { role, contactId: "" };
 }
 
 /** An operator error: printed as is, without a stack trace. */

@@ -74,6 +74,7 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   DRAFT_REMINDER_HOURS: positiveNumber(24),
   DRAFT_EXPIRY_HOURS: positiveNumber(24),
+  DUTY_MESSAGE_DETAIL: z.enum(["full", "minimal"]).default("full"),
 });
 
 export type Env = z.infer<typeof configSchema>;
@@ -97,6 +98,7 @@ export interface Config {
   zalo: { token: string | undefined; apiRoot: string };
   logLevel: (typeof LOG_LEVELS)[number];
   drafts: { reminderMs: number; expiryMs: number };
+  dutyMessageDetail: "full" | "minimal";
 }
 
 /** Thrown when the environment does not describe a usable configuration; the message names each variable. */
@@ -148,6 +150,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     zalo: { token: e.ZALO_BOT_TOKEN, apiRoot: e.ZALO_API_ROOT.replace(/\/+$/, "") },
     logLevel: e.LOG_LEVEL,
     drafts: { reminderMs: e.DRAFT_REMINDER_HOURS * HOUR, expiryMs: e.DRAFT_EXPIRY_HOURS * HOUR },
+    dutyMessageDetail: e.DUTY_MESSAGE_DETAIL,
   };
 }
 

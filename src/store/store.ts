@@ -55,6 +55,8 @@ export interface JobRow {
 }
 
 type Raw = Record<string, unknown>;
+
+export type Role = "admin" | "duty" | "reporter";
 const json = (v: unknown): string => JSON.stringify(v);
 const parse = <T>(v: unknown): T => JSON.parse(String(v)) as T;
 
@@ -77,6 +79,14 @@ export class Store {
       ),
       userLocale: p("SELECT locale FROM users WHERE channel = ? AND user_id = ?"),
       setUserLocale: p("UPDATE users SET locale = ? WHERE channel = ? AND user_id = ?"),
+      setDisplayName: p("UPDATE users SET display_name = ? WHERE channel = ? AND user_id = ?"),
+      displayName: p("SELECT display_name FROM users WHERE channel = ? AND user_id = ?"),
+      openTicketsOf: p(
+        `SELECT * FROM incidents WHERE status NOT IN ('closed', 'duplicate', 'rejected')
+           AND EXISTS (SELECT 1 FROM json_each(json_extract(routing, '$.destinations')) d
+                       WHERE json_extract(d.value, '$.contactId') IN (SELECT value FROM json_each(?)))
+         ORDER BY id LIMIT 50`,
+      ),
       getProfile: p("SELECT data FROM reporter_profiles WHERE channel = ? AND user_id = ?"),
       saveProfile: p(
         `INSERT INTO reporter_profiles (channel, user_id, data, updated_at) VALUES (?, ?, ?, ?)
@@ -149,6 +159,40 @@ export class Store {
       contact: p("SELECT id, version, data FROM contacts WHERE id = ?"),
       contactVersion: p("SELECT data FROM contact_versions WHERE contact_id = ? AND version = ?"),
       rules: p("SELECT definition FROM routing_rules WHERE active = 1 ORDER BY position"),
+      grantRole: p(
+        `INSERT INTO user_roles (channel, user_id, role, contact_id, granted_by, granted_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      ),
+      revokeRole: p(
+        "DELETE FROM user_roles WHERE channel = ? AND user_id = ? AND role = ? AND contact_id = ?",
+      ),
+      rolesOf: p(
+        "SELECT role, contact_id FROM user_roles WHERE channel = ? AND user_id = ? ORDER BY role, contact_id",
+      ),
+      allRoles: p(
+        "SELECT channel, user_id, role, contact_id, granted_by, granted_at FROM user_roles ORDER BY channel, user_id",
+      ),
+      bind: p(
+        `INSERT INTO duty_bindings (contact_id, channel, chat_id, bound_by, bound_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      ),
+      unbind: p("DELETE FROM duty_bindings WHERE contact_id = ? AND channel = ? AND chat_id = ?"),
+      bindingsOf: p(
+        "SELECT channel, chat_id FROM duty_bindings WHERE contact_id = ? ORDER BY channel, chat_id",
+      ),
+      contactsOfChat: p(
+        "SELECT contact_id FROM duty_bindings WHERE channel = ? AND chat_id = ? ORDER BY contact_id",
+      ),
+      addDutyPost: p(
+        `INSERT INTO duty_posts (incident_id, contact_id, channel, chat_id, outbox_key, posted_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      ),
+      dutyPosts: p("SELECT contact_id, channel, chat_id, outbox_key FROM duty_posts WHERE incident_id = ?"),
+      outboxByKey: p("SELECT * FROM outbox WHERE idempotency_key = ?"),
+      setTicket: p(
+        "UPDATE incidents SET status = ?, ticket_snapshot = ?, assignee = ?, updated_at = ? WHERE id = ?",
+      ),
+      ticketSnapshot: p("SELECT ticket_snapshot, assignee FROM incidents WHERE id = ?"),
       rulesStamp: p(
         "SELECT group_concat(id || ':' || version || ':' || active, ',') AS stamp FROM routing_rules",
       ),
@@ -184,6 +228,21 @@ export class Store {
 
   setUserLocale(channel: string, userId: string, locale: string): void {
     this.s.setUserLocale.run(locale, channel, userId);
+  }
+
+  /** Remembers how a person is shown to others (e.g. in duty chats); it is their public Telegram name. */
+  setDisplayName(channel: string, userId: string, name: string): void {
+    this.s.setDisplayName.run(name.slice(0, 100), channel, userId);
+  }
+
+  displayName(channel: string, userId: string): string | null {
+    const row = this.s.displayName.get(channel, userId) as { display_name: string | null } | undefined;
+    return row?.display_name ?? null;
+  }
+
+  /** Open tickets routed to any of these contacts, oldest first. */
+  openTicketsOf(contactIds: readonly string[]): IncidentRow[] {
+    return (this.s.openTicketsOf.all(JSON.stringify(contactIds)) as Raw[]).map(toIncident);
   }
 
   profile(channel: string, userId: string): Record<string, unknown> | undefined {
@@ -338,6 +397,106 @@ export class Store {
   contactAtVersion(id: string, version: number): Contact | undefined {
     const row = this.s.contactVersion.get(id, version) as { data: string } | undefined;
     return row ? toContact({ id, version, data: row.data }) : undefined;
+  }
+
+  /** Grants a role (duty roles name the contact they act for); granting twice changes nothing. */
+  grantRole(channel: string, userId: string, role: Role, contactId: string, by: string, at: string): boolean {
+    return this.s.grantRole.run(channel, userId, role, contactId, by, at).changes === 1;
+  }
+
+  revokeRole(channel: string, userId: string, role: Role, contactId: string): boolean {
+    return this.s.revokeRole.run(channel, userId, role, contactId).changes === 1;
+  }
+
+  rolesOf(channel: string, userId: string): Array<{ role: Role; contactId: string }> {
+    return (this.s.rolesOf.all(channel, userId) as Raw[]).map((r) => ({
+      role: r.role as Role,
+      contactId: String(r.contact_id),
+    }));
+  }
+
+  allRoles(): Array<{
+    channel: string;
+    userId: string;
+    role: Role;
+    contactId: string;
+    grantedBy: string;
+    grantedAt: string;
+  }> {
+    return (this.s.allRoles.all() as Raw[]).map((r) => ({
+      channel: String(r.channel),
+      userId: String(r.user_id),
+      role: r.role as Role,
+      contactId: String(r.contact_id),
+      grantedBy: String(r.granted_by),
+      grantedAt: String(r.granted_at),
+    }));
+  }
+
+  /** Binds a chat to a contact: its members act for that contact and receive its tickets. */
+  bindChat(contactId: string, channel: string, chatId: string, by: string, at: string): boolean {
+    return this.s.bind.run(contactId, channel, chatId, by, at).changes === 1;
+  }
+
+  unbindChat(contactId: string, channel: string, chatId: string): boolean {
+    return this.s.unbind.run(contactId, channel, chatId).changes === 1;
+  }
+
+  bindingsOf(contactId: string): Array<{ channel: string; chatId: string }> {
+    return (this.s.bindingsOf.all(contactId) as Raw[]).map((r) => ({
+      channel: String(r.channel),
+      chatId: String(r.chat_id),
+    }));
+  }
+
+  contactsOfChat(channel: string, chatId: string): string[] {
+    return (this.s.contactsOfChat.all(channel, chatId) as Raw[]).map((r) => String(r.contact_id));
+  }
+
+  addDutyPost(
+    incidentId: number,
+    contactId: string,
+    channel: string,
+    chatId: string,
+    outboxKey: string,
+    at: string,
+  ): void {
+    this.s.addDutyPost.run(incidentId, contactId, channel, chatId, outboxKey, at);
+  }
+
+  /** The duty-chat messages of a ticket, with the Telegram message ids they got once sent. */
+  dutyPosts(
+    incidentId: number,
+  ): Array<{ contactId: string; channel: string; chatId: string; messageIds: number[] }> {
+    return (this.s.dutyPosts.all(incidentId) as Raw[]).map((r) => {
+      const row = this.s.outboxByKey.get(String(r.outbox_key)) as Raw | undefined;
+      const result = row?.result ? (parse(row.result) as { messageIds?: number[] } | null) : null;
+      return {
+        contactId: String(r.contact_id),
+        channel: String(r.channel),
+        chatId: String(r.chat_id),
+        messageIds: result?.messageIds ?? [],
+      };
+    });
+  }
+
+  /** Saves a ticket's lifecycle state (status, machine snapshot, assignee). */
+  saveTicket(
+    incidentId: number,
+    status: string,
+    snapshot: unknown,
+    assignee: string | null,
+    at: string,
+  ): void {
+    this.s.setTicket.run(status, json(snapshot), assignee, at, incidentId);
+  }
+
+  ticketState(incidentId: number): { snapshot: unknown; assignee: string | null } {
+    const row = this.s.ticketSnapshot.get(incidentId) as {
+      ticket_snapshot: string | null;
+      assignee: string | null;
+    };
+    return { snapshot: row.ticket_snapshot ? parse(row.ticket_snapshot) : null, assignee: row.assignee };
   }
 
   /** Active routing rules in evaluation order, checked against the rule schema once per version of the table. */

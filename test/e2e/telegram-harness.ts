@@ -41,7 +41,11 @@ export interface BotMessage {
 }
 
 /** The Bot API emulator plus the real bot (grammY or Telegraf, polling or webhook) on a fresh database. */
-export async function startStack(framework: "grammy" | "telegraf", mode: "polling" | "webhook" = "polling") {
+export async function startStack(
+  framework: "grammy" | "telegraf",
+  mode: "polling" | "webhook" = "polling",
+  extraEnv: Record<string, string> = {},
+) {
   const server = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 600 });
   await server.start();
   const dir = mkdtempSync(join(tmpdir(), "incident-e2e-"));
@@ -57,6 +61,7 @@ export async function startStack(framework: "grammy" | "telegraf", mode: "pollin
       PORT: String(httpPort),
       DATABASE_PATH: join(dir, "bot.db"),
       LOG_LEVEL: "silent",
+      ...extraEnv,
     }),
     createLogger("silent"),
   );

@@ -204,3 +204,31 @@ describe("store caches", () => {
     store.db.close();
   });
 });
+
+describe("migration 3: ticket lifecycle", () => {
+  it("upgrades a version-2 database in place: existing incidents keep their data and gain lifecycle columns", () => {
+    const db = new Database(":memory:");
+    db.pragma("foreign_keys = ON");
+    migrate(db, MIGRATIONS.slice(0, 2));
+    db.prepare(
+      `INSERT INTO incidents (ticket_id, submission_key, channel, chat_id, reporter_user_id, reporter_locale,
+        incident_type, severity, severity_reasons, serious, answers, routing, status, detected_at, created_at, updated_at)
+       VALUES ('SC-2026-000001', 'k', 'telegram', '1', '1', 'vi', 'malware', 3, '[]', 0, '{}', '{}', 'new', 'x', 'x', 'x')`,
+    ).run();
+    expect(migrate(db)).toEqual([3]);
+    expect(db.prepare("SELECT ticket_id, status, ticket_snapshot, assignee FROM incidents").get()).toEqual({
+      ticket_id: "SC-2026-000001",
+      status: "new",
+      ticket_snapshot: null,
+      assignee: null,
+    });
+    expect(tables(db)).toContain("duty_posts");
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO duty_posts (incident_id, contact_id, channel, chat_id, outbox_key, posted_at) VALUES (99, 'vncert', 't', '1', 'k', 'x')",
+        )
+        .run(),
+    ).toThrow(/FOREIGN KEY/);
+  });
+});

@@ -1,4 +1,5 @@
 import type { App } from "../../app.ts";
+import { DutyDesk } from "../../duty/desk.ts";
 import type { TelegramHandlerDeps } from "./handler.ts";
 import type { TelegramPort } from "./port.ts";
 import { type SenderOptions, TelegramSender } from "./sender.ts";
@@ -10,8 +11,17 @@ export function createTelegramDeps(
   botUsername: string,
   senderOptions: SenderOptions = {},
 ): TelegramHandlerDeps {
+  const desk = new DutyDesk({
+    store: app.store,
+    translator: app.translator,
+    timeZone: app.config.timeZone,
+    defaultLocale: app.config.defaultLocale,
+    detail: app.config.dutyMessageDetail,
+    configAdmins: { telegram: app.config.adminTelegramIds },
+  });
   return {
     engine: app.engine,
+    desk,
     sender: new TelegramSender(app.store, port, app.logger, senderOptions),
     port,
     translator: app.translator,

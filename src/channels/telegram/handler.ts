@@ -1,5 +1,6 @@
 import type { Update } from "grammy/types";
 import type { Logger } from "../../app.ts";
+import type { DutyDesk } from "../../duty/desk.ts";
 import type { Engine } from "../../engine/engine.ts";
 import { isLocale, type Locale, type Translator } from "../../i18n.ts";
 import { normalizeUpdate } from "./normalize.ts";
@@ -8,6 +9,7 @@ import type { TelegramSender } from "./sender.ts";
 
 export interface TelegramHandlerDeps {
   engine: Engine;
+  desk: DutyDesk;
   sender: TelegramSender;
   port: TelegramPort;
   translator: Translator;
@@ -52,14 +54,33 @@ export async function handleTelegramUpdate(update: Update, deps: TelegramHandler
     });
     return true;
   }
+  if (inbound.kind === "duty") {
+    let chats: string[] = [];
+    try {
+      chats = deps.desk.handle(inbound.event).chats;
+    } finally {
+      if (inbound.callbackQueryId) await answerQuietly(deps, inbound.callbackQueryId);
+    }
+    await Promise.all(chats.map((chat) => deps.sender.flushChat(chat)));
+    return true;
+  }
+  let ticketId: string | undefined;
   try {
-    deps.engine.handle(inbound.event);
+    ticketId = deps.engine.handle(inbound.event).ticketId;
   } finally {
     // Every button press is answered, even when the engine refused it, so the client stops its spinner.
     if (inbound.callbackQueryId) await answerQuietly(deps, inbound.callbackQueryId);
   }
   await deps.sender.flushChat(inbound.event.chatId);
+  // A new ticket goes to the duty chats at once, not at the next tick of the delivery loop.
+  if (ticketId) await dispatchRoutedTickets(deps, now);
   return true;
+}
+
+/** Posts routed tickets into bound duty chats and sends them (also run by the delivery loop). */
+export async function dispatchRoutedTickets(deps: TelegramHandlerDeps, now: Date): Promise<void> {
+  const chats = deps.desk.fanOut(now);
+  await Promise.all(chats.map((chat) => deps.sender.flushChat(chat)));
 }
 
 async function answerQuietly(deps: TelegramHandlerDeps, id: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Update } from "grammy/types";
 import type { FileRef } from "../../../flows/types.ts";
+import type { DutyEvent } from "../../duty/desk.ts";
 import type { InboundEvent } from "../../engine/types.ts";
 
 export const TELEGRAM_CHANNEL = "telegram";
@@ -7,6 +8,7 @@ export const TELEGRAM_CHANNEL = "telegram";
 /** What an update means to the product: an event for the engine, a command in a group, or nothing. */
 export type TelegramInbound =
   | { kind: "event"; event: InboundEvent; callbackQueryId?: string }
+  | { kind: "duty"; event: DutyEvent; callbackQueryId?: string }
   | { kind: "group_command"; chatId: number; command: string; languageCode?: string | undefined }
   | { kind: "ignore"; callbackQueryId?: string };
 
@@ -19,10 +21,40 @@ export function parseCommand(text: string): { command: string; args: string } | 
   return match ? { command: (match[1] ?? "").toLowerCase(), args: (match[2] ?? "").trim() } : undefined;
 }
 
+const DUTY_COMMANDS = new Set(["bind", "unbind", "tickets", "ticket"]);
+
+type TelegramUser = { id: number; first_name: string; last_name?: string; username?: string };
+
+/** How a person is shown to other duty officers: their Telegram name, as Telegram shows it. */
+function displayName(user: TelegramUser): string {
+  const name = [user.first_name, user.last_name].filter(Boolean).join(" ");
+  return user.username ? `${name} (@${user.username})` : name;
+}
+
 /** Turns a Telegram update into the engine's inbound event; both runtimes hand over the same raw update. */
 export function normalizeUpdate(update: Update, now: Date): TelegramInbound {
   const dedupeKey = String(update.update_id);
   const query = update.callback_query;
+  if (query?.data?.startsWith("t.") && query.message) {
+    // A ticket's duty button: pressed in a duty group, or in a duty officer's private chat.
+    const [token = "", value = ""] = query.data.split(CALLBACK_SEPARATOR);
+    const chat = query.message.chat;
+    return {
+      kind: "duty",
+      callbackQueryId: query.id,
+      event: {
+        channel: TELEGRAM_CHANNEL,
+        chatId: String(chat.id),
+        chatType: chat.type === "private" ? "private" : "group",
+        userId: String(query.from.id),
+        userName: displayName(query.from),
+        dedupeKey,
+        at: now,
+        messageRef: String(query.message.message_id),
+        payload: { kind: "action", ticketId: token.slice(2), action: value },
+      },
+    };
+  }
   if (query) {
     const message = query.message;
     if (message?.chat.type !== "private") return { kind: "ignore", callbackQueryId: query.id };
@@ -56,6 +88,25 @@ export function normalizeUpdate(update: Update, now: Date): TelegramInbound {
   if (!message?.from) return { kind: "ignore" };
   const text = message.text ?? message.caption;
   const command = message.text ? parseCommand(message.text) : undefined;
+  if (command && DUTY_COMMANDS.has(command.command)) {
+    return {
+      kind: "duty",
+      event: {
+        channel: TELEGRAM_CHANNEL,
+        chatId: String(message.chat.id),
+        chatType: message.chat.type === "private" ? "private" : "group",
+        userId: String(message.from.id),
+        userName: displayName(message.from),
+        dedupeKey,
+        at: now,
+        payload: {
+          kind: "command",
+          command: command.command as "bind" | "unbind" | "tickets" | "ticket",
+          args: command.args,
+        },
+      },
+    };
+  }
   if (message.chat.type !== "private") {
     return command
       ? {

@@ -6,7 +6,7 @@ import { startHttpServer } from "../../server/http.ts";
 import { registerCommands } from "./commands.ts";
 import { createTelegramDeps } from "./deps.ts";
 import { createGrammyBot, grammyPort, incidentComposer, startGrammyPolling } from "./grammy.ts";
-import type { TelegramHandlerDeps } from "./handler.ts";
+import { dispatchRoutedTickets, type TelegramHandlerDeps } from "./handler.ts";
 import type { SenderOptions } from "./sender.ts";
 import { createTelegrafBot, incidentMiddleware, telegrafPort } from "./telegraf.ts";
 
@@ -94,6 +94,16 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
   // Messages committed before a crash or restart go out first; then retries run every second.
   await deps.sender.flushAll();
   deps.sender.start();
+  // Routed tickets waiting for a duty chat (none bound yet, or posted before a restart) go out every second.
+  const dutyLoop = setInterval(() => {
+    dispatchRoutedTickets(deps, new Date()).catch((error: unknown) =>
+      app.logger.error(
+        { err: error instanceof Error ? error.message : String(error) },
+        "duty dispatch failed",
+      ),
+    );
+  }, 1000);
+  dutyLoop.unref();
   const scheduler = new Scheduler(app.engine, app.store, app.logger, () => {
     deps.sender.flushAll().catch(() => undefined);
   });
@@ -111,6 +121,7 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
       stopped ??= (async () => {
         await stopUpdates();
         await server.close();
+        clearInterval(dutyLoop);
         scheduler.stop();
         deps.sender.stop();
         await deps.sender.drain();

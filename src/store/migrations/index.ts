@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { migration001Schema } from "./001-schema.ts";
 import { migration002SeedDirectives } from "./002-seed-directives.ts";
+import { migration003TicketLifecycle } from "./003-ticket-lifecycle.ts";
 
 /** One numbered, forward-only schema change. */
 export interface Migration {
@@ -10,7 +11,11 @@ export interface Migration {
 }
 
 /** Every migration, in order; the last version is the schema this code expects. */
-export const MIGRATIONS: readonly Migration[] = [migration001Schema, migration002SeedDirectives];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001Schema,
+  migration002SeedDirectives,
+  migration003TicketLifecycle,
+];
 
 export const LATEST_VERSION = MIGRATIONS.length;
 
