@@ -271,8 +271,7 @@ class DutyTurn {
   private snapshotOf(incident: IncidentRow) {
     const { snapshot } = this.store.ticketState(incident.id);
     if (snapshot) return runner.restore(snapshot);
-    const destinations =
-      (incident.routing as { destinations?: Array<{ contactId: string }> }).destinations ?? [];
+    const destinations = incident.routing.destinations;
     return runner.initial({
       ticketId: incident.ticketId,
       reporter: `${incident.channel}:${incident.reporterUserId}`,
@@ -283,9 +282,7 @@ class DutyTurn {
 
   /** Every duty message of the ticket shows its new state (edited in place where Telegram has it). */
   private refreshDutyPosts(incident: IncidentRow): void {
-    const destinations =
-      (incident.routing as { destinations?: Array<{ contactId: string; kinds: string[]; rules: string[] }> })
-        .destinations ?? [];
+    const destinations = incident.routing.destinations;
     const view = ticketView(this.store, incident);
     const rc: RenderContext = { ...this.rc, locale: this.o.defaultLocale };
     for (const post of this.store.dutyPosts(incident.id)) {
@@ -313,7 +310,7 @@ class DutyTurn {
     if (!this.rc.t.exists(key)) return;
     const locale: Locale = isLocale(incident.reporterLocale) ? incident.reporterLocale : this.o.defaultLocale;
     const contacts = this.store.contacts();
-    const routedTo = (incident.routing as { destinations?: Array<{ contactId: string }> }).destinations ?? [];
+    const routedTo = incident.routing.destinations;
     const contactId =
       actor.contacts.find((c) => routedTo.some((d) => d.contactId === c)) ?? routedTo[0]?.contactId ?? "";
     const rc: RenderContext = { ...this.rc, locale };
@@ -362,9 +359,7 @@ class DutyTurn {
     }
     const incident = this.store.incidentByTicket(ticketId);
     const actor = this.actor();
-    const routedTo = (
-      (incident?.routing as { destinations?: Array<{ contactId: string }> } | undefined)?.destinations ?? []
-    ).map((d) => d.contactId);
+    const routedTo = (incident?.routing.destinations ?? []).map((d) => d.contactId);
     if (!incident || !(actor.admin || actor.contacts.some((c) => routedTo.includes(c)))) {
       this.store.audit(this.at, this.actorId, "ticket.view", ticketId, "denied", {});
       this.reply("duty:action.unknownTicket");
@@ -372,9 +367,10 @@ class DutyTurn {
     }
     // Full details, and only in a private chat: the point of the minimal mode is to keep them out of groups.
     const detail: DutyDetail = this.event.chatType === "private" ? "full" : this.o.detail;
-    const destination = (
-      incident.routing as { destinations?: Array<{ contactId: string; kinds: string[]; rules: string[] }> }
-    ).destinations?.find((d) => actor.contacts.includes(d.contactId)) ?? { kinds: [], rules: [] };
+    const destination = incident.routing.destinations.find((d) => actor.contacts.includes(d.contactId)) ?? {
+      kinds: [],
+      rules: [],
+    };
     this.out.push({
       chatId: this.event.chatId,
       payload: renderDutyMessage(incident, destination, ticketView(this.store, incident), detail, this.rc),

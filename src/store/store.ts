@@ -14,6 +14,13 @@ export interface ConversationRow {
   stack: StackEntry[];
 }
 
+/** Where a ticket was routed: each contact with the version it had then, what it receives and why. */
+export interface StoredRouting {
+  destinations: Array<{ contactId: string; contactVersion: number; kinds: string[]; rules: string[] }>;
+  advice: Array<{ ruleId: string; key: string }>;
+  firedRules: string[];
+}
+
 export interface IncidentRow {
   id: number;
   ticketId: string;
@@ -27,7 +34,7 @@ export interface IncidentRow {
   severityReasons: unknown;
   serious: boolean;
   answers: Record<string, unknown>;
-  routing: unknown;
+  routing: StoredRouting;
   status: string;
   detectedAt: string;
   createdAt: string;
