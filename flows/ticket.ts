@@ -136,6 +136,7 @@ export const ticketMachine = setup({
     escalated: {
       on: {
         ACK: { guard: "mayAct", target: "acknowledged", actions: ["acknowledge", "touch"] },
+        ESCALATE: { guard: "mayAct", target: "escalated", actions: ["escalate", "touch"] },
         TAKE: { guard: "mayAct", target: "in_progress", actions: ["take", "touch"] },
         RESOLVE: { guard: "mayAct", target: "resolved", actions: ["resolve", "touch"] },
       },

@@ -1,6 +1,17 @@
 import { existsSync } from "node:fs";
 import { z } from "zod";
 
+const DEADLINE = /^(\d{1,5})(m|h|wd)$/;
+
+/** A time allowed for something: a fixed duration, or working days (Monday to Friday) in the display zone. */
+export type DeadlineSpec = { minutes: number } | { workingDays: number };
+
+function parseDeadline(text: string): DeadlineSpec {
+  const [, n = "0", unit] = DEADLINE.exec(text.trim()) ?? [];
+  if (unit === "wd") return { workingDays: Number(n) };
+  return { minutes: Number(n) * (unit === "h" ? 60 : 1) };
+}
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 /** Empty strings in .env files mean "not set", as operators expect. */
@@ -75,6 +86,13 @@ const configSchema = z.object({
   DRAFT_REMINDER_HOURS: positiveNumber(24),
   DRAFT_EXPIRY_HOURS: positiveNumber(24),
   DUTY_MESSAGE_DETAIL: z.enum(["full", "minimal"]).default("full"),
+  ACK_DEADLINES: z
+    .string()
+    .default("15m,1h,4h,1wd")
+    .refine((v) => v.split(",").length === 4 && v.split(",").every((d) => DEADLINE.test(d.trim())), {
+      message:
+        "expected four deadlines for Nghiêm trọng, Cao, Trung bình, Thấp, each as minutes (15m), hours (1h) or working days (1wd), e.g. 15m,1h,4h,1wd",
+    }),
 });
 
 export type Env = z.infer<typeof configSchema>;
@@ -99,6 +117,8 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   drafts: { reminderMs: number; expiryMs: number };
   dutyMessageDetail: "full" | "minimal";
+  /** Time to acknowledge a ticket, by severity level (4 = Nghiêm trọng … 1 = Thấp). */
+  ackDeadlines: Record<1 | 2 | 3 | 4, DeadlineSpec>;
 }
 
 /** Thrown when the environment does not describe a usable configuration; the message names each variable. */
@@ -151,6 +171,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     drafts: { reminderMs: e.DRAFT_REMINDER_HOURS * HOUR, expiryMs: e.DRAFT_EXPIRY_HOURS * HOUR },
     dutyMessageDetail: e.DUTY_MESSAGE_DETAIL,
+    ackDeadlines: (() => {
+      const [critical = "15m", high = "1h", medium = "4h", low = "1wd"] = e.ACK_DEADLINES.split(",");
+      return {
+        4: parseDeadline(critical),
+        3: parseDeadline(high),
+        2: parseDeadline(medium),
+        1: parseDeadline(low),
+      };
+    })(),
   };
 }
 

@@ -1,14 +1,18 @@
 import type { Logger } from "../app.ts";
 import type { Engine } from "../engine/engine.ts";
-import type { Store } from "../store/store.ts";
+import type { JobRow, Store } from "../store/store.ts";
 
 /**
  * Fires persisted jobs when they fall due (draft reminders and expiry now; ticket deadlines later). Due times
  * live in the database, so a restart neither loses nor repeats a job: each is marked done in the same
  * transaction that applies it.
  */
+/** Applies one due job in its own transaction; `duplicate` when it had already been applied. */
+export type JobHandler = (job: JobRow, now: Date) => { duplicate: boolean };
+
 export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
+  private readonly handlers = new Map<string, JobHandler>();
 
   constructor(
     private readonly engine: Engine,
@@ -25,7 +29,8 @@ export class Scheduler {
     let fired = 0;
     for (const job of this.store.dueJobs(now.toISOString())) {
       try {
-        const result = this.engine.fireJob(job, now);
+        const handler = this.handlers.get(job.kind);
+        const result = handler ? handler(job, now) : this.engine.fireJob(job, now);
         if (!result.duplicate) fired++;
       } catch (error) {
         this.logger.error({ err: error, job: job.jobKey }, "scheduled job failed");
@@ -33,6 +38,12 @@ export class Scheduler {
     }
     if (fired > 0) this.afterFire();
     return fired;
+  }
+
+  /** Routes jobs of a kind to their owner (draft jobs go to the engine by default). */
+  on(kind: string, handler: JobHandler): this {
+    this.handlers.set(kind, handler);
+    return this;
   }
 
   start(): void {

@@ -1,9 +1,13 @@
 import { type TicketActor, type TicketEvent, ticketMachine, ticketStatus } from "../../flows/ticket.ts";
+import type { DeadlineSpec } from "../config.ts";
+import { deadlineAt } from "../domain/deadlines.ts";
+import { severityLabelKey } from "../domain/severity.ts";
 import { MachineRunner } from "../engine/machine-runner.ts";
 import type { RenderContext } from "../engine/render.ts";
+import { formatDateTime } from "../engine/render.ts";
 import type { ChatMessage, EditMessage, RoutedTicket } from "../engine/types.ts";
 import { escapeHtml, isLocale, type Locale, type Translator } from "../i18n.ts";
-import type { IncidentRow, Store } from "../store/store.ts";
+import type { IncidentRow, JobRow, Store } from "../store/store.ts";
 import { contactLabel, type DutyDetail, renderDutyMessage, ticketToken } from "./render.ts";
 
 /** An update for the duty side: a command in a duty chat, or a press of a ticket's button. */
@@ -30,7 +34,15 @@ export interface DutyDeskOptions {
   detail: DutyDetail;
   /** Channel user ids that are admins from configuration (ADMIN_TELEGRAM_IDS), per channel. */
   configAdmins: Record<string, readonly string[]>;
+  /** Time to acknowledge, by severity level. */
+  ackDeadlines: Record<1 | 2 | 3 | 4, DeadlineSpec>;
+  /** Who a ticket not acknowledged in time goes to next, in order: the first contact not yet on the ticket. */
+  escalationChain?: readonly string[];
 }
+
+export const ACK_DEADLINE_JOB = "ack_deadline";
+const SYSTEM_ACTOR: TicketActor = { id: "system:sla", name: "SLA", contacts: [], admin: true };
+const DEFAULT_ESCALATION_CHAIN = ["provincial", "vncert", "ncsc"];
 
 const TICKET_ID = /^SC-\d{4}-\d{6}$/;
 const ACTIONS: Record<string, "ACK" | "TAKE"> = { ack: "ACK", take: "TAKE" };
@@ -71,6 +83,7 @@ export class DutyDesk {
       for (const row of store.duePending("duty", at, 200)) {
         const routed = row.payload as RoutedTicket;
         const incident = store.incidentByTicket(routed.ticketId);
+        if (incident) this.armAckDeadline(incident, incident.createdAt);
         const targets = store.bindingsOf(routed.contactId).filter((b) => b.channel === channel);
         if (!incident || targets.length === 0) {
           // Nobody to tell yet: kept, and offered again once a chat is bound (never dropped).
@@ -88,6 +101,122 @@ export class DutyDesk {
       }
       return [...chats];
     });
+  }
+
+  /** Sets the acknowledge deadline of a ticket once; the clock starts when the ticket was created. */
+  private armAckDeadline(incident: IncidentRow, from: string): void {
+    const key = `ack:${incident.ticketId}`;
+    if (this.o.store.job(key)) return;
+    const spec = this.o.ackDeadlines[incident.severity as 1 | 2 | 3 | 4];
+    const due = deadlineAt(from, spec, this.o.timeZone);
+    this.o.store.scheduleJob(key, ACK_DEADLINE_JOB, due, { ticketId: incident.ticketId, from }, from);
+  }
+
+  /**
+   * An acknowledge deadline passed. If the ticket is still unacknowledged: a reminder in its duty chats,
+   * escalation to the next organisation not yet on the ticket, and the deadline armed again from now.
+   */
+  fireJob(job: JobRow, now: Date): { duplicate: boolean } {
+    const { store, translator } = this.o;
+    return store.transaction(() => {
+      if (!store.finishJob(job.id)) return { duplicate: true };
+      const incident = store.incidentByTicket(String(job.payload.ticketId ?? ""));
+      if (!incident || !["new", "escalated"].includes(incident.status)) return { duplicate: false };
+      const at = now.toISOString();
+      const rc: RenderContext = { t: translator, locale: this.o.defaultLocale, timeZone: this.o.timeZone };
+      const reminder = translator.t(rc.locale, "duty:sla.reminder", {
+        ticketId: incident.ticketId,
+        severity: translator.t(rc.locale, severityLabelKey(incident.severity as 1 | 2 | 3 | 4)),
+        deadline: formatDateTime(job.dueAt, this.o.timeZone),
+      });
+      for (const post of store.dutyPosts(incident.id)) {
+        store.enqueue(
+          `sla:${job.id}:${post.chatId}`,
+          post.channel,
+          post.chatId,
+          { kind: "chat", text: reminder },
+          at,
+        );
+      }
+      const onTicket = incident.routing.destinations.map((d) => d.contactId);
+      const next = (this.o.escalationChain ?? DEFAULT_ESCALATION_CHAIN).find(
+        (id) => !onTicket.includes(id) && store.contact(id)?.active,
+      );
+      if (next) this.escalate(incident, next, at);
+      store.audit(at, SYSTEM_ACTOR.id, "ticket.ack_deadline", incident.ticketId, "ok", {
+        escalatedTo: next ?? null,
+      });
+      store.scheduleJob(
+        `ack:${incident.ticketId}`,
+        ACK_DEADLINE_JOB,
+        deadlineAt(at, this.o.ackDeadlines[incident.severity as 1 | 2 | 3 | 4], this.o.timeZone),
+        { ticketId: incident.ticketId, from: at },
+        at,
+      );
+      return { duplicate: false };
+    });
+  }
+
+  private escalate(incident: IncidentRow, contactId: string, at: string): void {
+    const { store } = this.o;
+    const { snapshot } = store.ticketState(incident.id);
+    const current = snapshot
+      ? runner.restore(snapshot)
+      : runner.initial({
+          ticketId: incident.ticketId,
+          reporter: `${incident.channel}:${incident.reporterUserId}`,
+          contacts: incident.routing.destinations.map((d) => d.contactId),
+          at: incident.createdAt,
+        });
+    const event: TicketEvent = {
+      type: "ESCALATE",
+      actor: SYSTEM_ACTOR,
+      to: contactId,
+      reason: "ack_deadline",
+      at,
+    };
+    if (!current.can(event)) return;
+    const next = runner.transition(current, event);
+    const context = next.context as { assignee: string | null };
+    store.saveTicket(incident.id, ticketStatus(next.value), runner.persist(next), context.assignee, at);
+    const version = store.contact(contactId)?.version ?? 0;
+    store.saveRouting(
+      incident.id,
+      {
+        ...incident.routing,
+        destinations: [
+          ...incident.routing.destinations,
+          { contactId, contactVersion: version, kinds: ["escalation"], rules: ["SLA"] },
+        ],
+      },
+      at,
+    );
+    store.addTimeline(incident.id, at, SYSTEM_ACTOR.id, "escalated", {
+      to: contactId,
+      reason: "ack_deadline",
+    });
+    const routed: RoutedTicket = {
+      kind: "ticket_routed",
+      ticketId: incident.ticketId,
+      contactId,
+      contactVersion: version,
+      kinds: ["escalation"],
+      rules: ["SLA"],
+    };
+    store.enqueue(`ticket:${incident.ticketId}:${contactId}`, "duty", contactId, routed, at);
+    const locale: Locale = isLocale(incident.reporterLocale) ? incident.reporterLocale : this.o.defaultLocale;
+    const rc: RenderContext = { t: this.o.translator, locale, timeZone: this.o.timeZone };
+    const text = this.o.translator.t(locale, "duty:sla.escalated", {
+      ticketId: incident.ticketId,
+      contact: contactLabel(store.contacts(), contactId, rc),
+    });
+    store.enqueue(
+      `escalated:${incident.ticketId}:${contactId}`,
+      incident.channel,
+      incident.chatId,
+      { kind: "chat", text },
+      at,
+    );
   }
 }
 

@@ -196,6 +196,7 @@ export class Store {
       ),
       dutyPosts: p("SELECT contact_id, channel, chat_id, outbox_key FROM duty_posts WHERE incident_id = ?"),
       outboxByKey: p("SELECT * FROM outbox WHERE idempotency_key = ?"),
+      setRouting: p("UPDATE incidents SET routing = ?, updated_at = ? WHERE id = ?"),
       setTicket: p(
         "UPDATE incidents SET status = ?, ticket_snapshot = ?, assignee = ?, updated_at = ? WHERE id = ?",
       ),
@@ -485,6 +486,11 @@ export class Store {
         messageIds: result?.messageIds ?? [],
       };
     });
+  }
+
+  /** Replaces where a ticket is routed (escalation adds a destination). */
+  saveRouting(incidentId: number, routing: StoredRouting, at: string): void {
+    this.s.setRouting.run(json(routing), at, incidentId);
   }
 
   /** Saves a ticket's lifecycle state (status, machine snapshot, assignee). */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { DutyDesk, type DutyEvent } from "../../src/duty/desk.ts";
+import { createLogger } from "../../src/app.ts";
+import { Scheduler } from "../../src/delivery/scheduler.ts";
+import { ACK_DEADLINE_JOB, DutyDesk, type DutyEvent } from "../../src/duty/desk.ts";
 import type { ChatMessage, EditMessage } from "../../src/engine/types.ts";
 import { createTranslator } from "../../src/i18n.ts";
 import { createHarness } from "../engine/harness.ts";
@@ -17,6 +19,7 @@ function setup(detail: "full" | "minimal" = "full") {
     defaultLocale: "vi",
     detail,
     configAdmins: { telegram: [ADMIN] },
+    ackDeadlines: { 4: { minutes: 15 }, 3: { minutes: 60 }, 2: { minutes: 240 }, 1: { workingDays: 1 } },
   });
   let seq = 0;
   const send = (
@@ -187,5 +190,68 @@ describe("duty desk: acting on a ticket", () => {
       { userId: "750", chatId: "750", chatType: "private" },
     );
     expect((s.messagesTo("750").at(-1) as ChatMessage).text).toContain("Nhiều máy trạm báo nhiễm virus");
+  });
+});
+
+describe("duty desk: nobody forgets (acknowledge deadlines, controlled clock)", () => {
+  function armed() {
+    const s = setup();
+    const ticketId = s.fileReport(); // severity Cao: one hour to acknowledge
+    s.send({ kind: "command", command: "bind", args: "vncert" }, { userId: ADMIN });
+    const created = s.h.now().getTime();
+    let clock = new Date(created + 1000);
+    s.desk.fanOut(clock);
+    const scheduler = new Scheduler(
+      s.h.engine,
+      s.h.store,
+      createLogger("silent"),
+      () => {},
+      () => clock,
+    ).on(ACK_DEADLINE_JOB, (job, now) => s.desk.fireJob(job, now));
+    const at = (ms: number) => {
+      clock = new Date(created + ms);
+    };
+    return { ...s, ticketId, scheduler, at };
+  }
+
+  it("after the deadline: a reminder in the duty chat, escalation to the next organisation, the reporter told", () => {
+    const s = armed();
+    s.at(59 * 60_000);
+    expect(s.scheduler.runDue()).toBe(0);
+    s.at(61 * 60_000);
+    expect(s.scheduler.runDue()).toBe(1);
+    expect((s.messagesTo(GROUP).at(-1) as ChatMessage).text).toContain("quá hạn tiếp nhận");
+    const incident = s.h.store.incidentByTicket(s.ticketId);
+    expect(incident?.status).toBe("escalated");
+    // R1 already sent it to the province and VNCERT/CC: the next organisation in the chain is NCSC.
+    expect(incident?.routing.destinations.map((d) => d.contactId)).toEqual(["provincial", "vncert", "ncsc"]);
+    expect(
+      s.h.store.duePending("duty", "9999").map((r) => (r.payload as { contactId: string }).contactId),
+    ).toContain("ncsc");
+    expect(s.h.store.timeline(incident?.id ?? 0).map((e) => e.action)).toEqual(["submitted", "escalated"]);
+    expect((s.messagesTo("1001").at(-1) as ChatMessage).text).toContain("chuyển cấp");
+    // Fired once; armed again for another hour from now.
+    expect(s.scheduler.runDue()).toBe(0);
+    s.at(122 * 60_000);
+    expect(s.scheduler.runDue()).toBe(1);
+    expect(s.h.store.incidentByTicket(s.ticketId)?.routing.destinations).toHaveLength(3); // nobody left to add
+  });
+
+  it("a ticket acknowledged in time is left alone when its deadline passes", () => {
+    const s = armed();
+    s.at(10 * 60_000);
+    s.send({ kind: "action", ticketId: s.ticketId, action: "ack" }, { userId: "700" });
+    const before = s.messagesTo(GROUP).length;
+    s.at(61 * 60_000);
+    expect(s.scheduler.runDue()).toBe(1);
+    expect(s.messagesTo(GROUP)).toHaveLength(before);
+    expect(s.h.store.incidentByTicket(s.ticketId)?.status).toBe("acknowledged");
+  });
+
+  it("the deadline survives a restart: it lives in the database, not in a timer", () => {
+    const s = armed();
+    const job = s.h.store.job(`ack:${s.ticketId}`);
+    expect(job).toMatchObject({ kind: ACK_DEADLINE_JOB, status: "pending" });
+    expect(job?.dueAt).toBe(new Date(s.h.now().getTime() + 60 * 60_000).toISOString());
   });
 });

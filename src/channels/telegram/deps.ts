@@ -18,6 +18,7 @@ export function createTelegramDeps(
     defaultLocale: app.config.defaultLocale,
     detail: app.config.dutyMessageDetail,
     configAdmins: { telegram: app.config.adminTelegramIds },
+    ackDeadlines: app.config.ackDeadlines,
   });
   return {
     engine: app.engine,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { Update } from "grammy/types";
 import type { App } from "../../app.ts";
 import { Scheduler } from "../../delivery/scheduler.ts";
+import { ACK_DEADLINE_JOB } from "../../duty/desk.ts";
 import { startHttpServer } from "../../server/http.ts";
 import { registerCommands } from "./commands.ts";
 import { createTelegramDeps } from "./deps.ts";
@@ -105,8 +106,10 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
   }, 1000);
   dutyLoop.unref();
   const scheduler = new Scheduler(app.engine, app.store, app.logger, () => {
-    deps.sender.flushAll().catch(() => undefined);
-  });
+    dispatchRoutedTickets(deps, new Date())
+      .then(() => deps.sender.flushAll())
+      .catch(() => undefined);
+  }).on(ACK_DEADLINE_JOB, (job, now) => deps.desk.fireJob(job, now));
   scheduler.start();
   app.logger.info(
     { framework: telegram.framework, mode: telegram.mode, bot: deps.botUsername },
