@@ -4,7 +4,6 @@
 
 const COMBINING_MARKS = /\p{M}+/gu;
 const WHITESPACE = /\s+/gu;
-const NOT_WORD = /[^\p{L}\p{N}]+/gu;
 
 /** Lowercases, strips Vietnamese diacritics (đ → d), collapses whitespace and trims. */
 export function foldDiacritics(s: string): string {
@@ -18,11 +17,6 @@ export function foldDiacritics(s: string): string {
       .replace(WHITESPACE, " ")
       .trim()
   );
-}
-
-/** Folds diacritics and turns every run of punctuation or symbols into one space, for token matching. */
-export function normalizeForMatch(s: string): string {
-  return foldDiacritics(s).replace(NOT_WORD, " ").trim();
 }
 
 /** Splits text into lowercase NFC word tokens, keeping diacritics (letters and digits only). */

@@ -141,6 +141,7 @@ export class Engine {
     const userId = String(job.payload.userId ?? "");
     return store.transaction(() => {
       if (!store.finishJob(job.id)) return { duplicate: true, outbox: [] };
+      // finishJob is the at-most-once guard for jobs; the key only names the outbox rows this firing writes.
       const turn = new Turn(this.options, {
         channel,
         chatId,
@@ -150,9 +151,6 @@ export class Engine {
         at: now,
         payload: { kind: "timer", job: job.kind },
       });
-      if (!store.markProcessed(channel, `job:${job.id}:${job.dueAt}`, now.toISOString())) {
-        return { duplicate: true, outbox: [] };
-      }
       turn.run();
       return turn.commit();
     });
@@ -317,7 +315,7 @@ class Turn {
   }
 
   /** Sends one event to the active flow and settles the stack; answers "not now" if the state ignores it. */
-  private send(event: FlowEvent): void {
+  private send(event: FlowEvent, render = true): void {
     const active = this.top();
     if (!active) return;
     if (!active.snapshot.can(event)) {
@@ -326,11 +324,14 @@ class Turn {
       return;
     }
     this.setTop({ flow: active.flow, snapshot: active.flow.runner.transition(active.snapshot, event) });
-    this.settle();
+    this.settle(render);
   }
 
-  /** Finishes completed flows, hands results to the flow below, launches requested flows, renders the top. */
-  private settle(): void {
+  /**
+   * Finishes completed flows, hands results to the flow below, launches requested flows, and renders the top
+   * (unless the caller has more to apply first and will render afterwards).
+   */
+  private settle(render = true): void {
     for (let guard = 0; guard < 10; guard++) {
       const active = this.top();
       if (!active) return;
@@ -360,7 +361,7 @@ class Turn {
           continue;
         }
       }
-      this.renderTop();
+      if (render) this.renderTop();
       return;
     }
   }
@@ -743,14 +744,12 @@ class Turn {
     if (!this.top()) {
       this.say("common:startedFromText");
       this.start("report");
-      this.settle();
-      this.messages.length = Math.max(0, this.messages.length - 1);
+      this.settle(false);
     }
-    this.send({ type: "FILE", file: p.file, at: this.at });
-    if (p.caption?.trim()) {
-      this.messages.length = Math.max(0, this.messages.length - 1);
-      this.text(p.caption);
-    }
+    // With a caption, the caption's answer renders the next question; without, the file's notice does.
+    const caption = p.caption?.trim();
+    this.send({ type: "FILE", file: p.file, at: this.at }, !caption);
+    if (caption) this.text(p.caption ?? "");
   }
 
   private timer(job: string): void {

@@ -79,7 +79,6 @@ export class Store {
       markProcessed: p(
         "INSERT OR IGNORE INTO processed_updates (channel, dedupe_key, processed_at) VALUES (?, ?, ?)",
       ),
-      pruneProcessed: p("DELETE FROM processed_updates WHERE processed_at < ?"),
       upsertUser: p(
         `INSERT INTO users (channel, user_id, created_at) VALUES (?, ?, ?)
          ON CONFLICT (channel, user_id) DO NOTHING`,
@@ -159,12 +158,10 @@ export class Store {
       dueJobs: p(
         "SELECT * FROM scheduled_jobs WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?",
       ),
-      nextJobDue: p("SELECT min(due_at) AS due FROM scheduled_jobs WHERE status = 'pending'"),
       jobByKey: p("SELECT * FROM scheduled_jobs WHERE job_key = ?"),
       finishJob: p("UPDATE scheduled_jobs SET status = 'done' WHERE id = ? AND status = 'pending'"),
       contacts: p("SELECT id, version, data FROM contacts ORDER BY id"),
       contact: p("SELECT id, version, data FROM contacts WHERE id = ?"),
-      contactVersion: p("SELECT data FROM contact_versions WHERE contact_id = ? AND version = ?"),
       rules: p("SELECT definition FROM routing_rules WHERE active = 1 ORDER BY position"),
       grantRole: p(
         `INSERT INTO user_roles (channel, user_id, role, contact_id, granted_by, granted_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -218,11 +215,6 @@ export class Store {
   /** Records an inbound update key; false when it was already seen (invariant 2). */
   markProcessed(channel: string, key: string, at: string): boolean {
     return this.s.markProcessed.run(channel, key, at).changes === 1;
-  }
-
-  /** Forgets update keys older than `before` (Telegram never redelivers after a day). */
-  pruneProcessed(before: string): number {
-    return this.s.pruneProcessed.run(before).changes;
   }
 
   ensureUser(channel: string, userId: string, at: string): void {
@@ -379,10 +371,6 @@ export class Store {
     return (this.s.dueJobs.all(now, limit) as Raw[]).map(toJob);
   }
 
-  nextJobDue(): string | null {
-    return (this.s.nextJobDue.get() as { due: string | null }).due;
-  }
-
   /** Marks a job done; false if it was already done, moved or cancelled meanwhile. */
   finishJob(id: number): boolean {
     return this.s.finishJob.run(id).changes === 1;
@@ -400,11 +388,6 @@ export class Store {
   contact(id: string): Contact | undefined {
     const row = this.s.contact.get(id) as Raw | undefined;
     return row ? toContact(row) : undefined;
-  }
-
-  contactAtVersion(id: string, version: number): Contact | undefined {
-    const row = this.s.contactVersion.get(id, version) as { data: string } | undefined;
-    return row ? toContact({ id, version, data: row.data }) : undefined;
   }
 
   /** Grants a role (duty roles name the contact they act for); granting twice changes nothing. */

@@ -323,3 +323,27 @@ describe("engine: typed answers to choices", () => {
     expect(h.draft()?.answers).toMatchObject({ status: "ongoing", systemLevel: "3", nationalCritical: "no" });
   });
 });
+
+describe("engine: evidence files", () => {
+  const photo = { fileId: "f1", uniqueId: "u1", kind: "photo" as const };
+  const files = (h: Harness) =>
+    (h.store.conversation("telegram", "1001")?.stack[0]?.snapshot as { context: { files: unknown[] } })
+      .context.files;
+
+  it("a photo as the first message starts a report, keeps the file and asks the first question once", () => {
+    const h = createHarness();
+    const reply = h.send({ kind: "file", file: photo });
+    expect(files(h)).toEqual([photo]);
+    expect(reply.messages.filter((m) => m.token)).toHaveLength(1);
+    expect(h.lastQuestion(reply.messages)?.token).toBe("r.system");
+    expect(reply.messages.map((m) => m.text).join("\n")).toContain("Đã nhận tệp đính kèm");
+  });
+
+  it("a caption counts as the answer to the question on screen, and the file is kept too", () => {
+    const h = createHarness();
+    const reply = h.send({ kind: "file", file: photo, caption: "Cổng dịch vụ công" });
+    expect(files(h)).toEqual([photo]);
+    expect(h.draft()?.answers).toEqual({ system: "Cổng dịch vụ công" });
+    expect(reply.messages.filter((m) => m.token).map((m) => m.token)).toEqual(["r.type"]);
+  });
+});
