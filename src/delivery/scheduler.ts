@@ -10,9 +10,13 @@ import type { JobRow, Store } from "../store/store.ts";
 /** Applies one due job in its own transaction; `duplicate` when it had already been applied. */
 export type JobHandler = (job: JobRow, now: Date) => { duplicate: boolean };
 
+const PRUNE_EVERY_MS = 3_600_000;
+const DEDUPE_KEEP_MS = 3 * 86_400_000;
+
 export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
   private readonly handlers = new Map<string, JobHandler>();
+  private lastPrune = 0;
 
   constructor(
     private readonly engine: Engine,
@@ -37,7 +41,18 @@ export class Scheduler {
       }
     }
     if (fired > 0) this.afterFire();
+    this.pruneDedupeKeys(now);
     return fired;
+  }
+
+  /**
+   * Update keys are kept to apply each update once; Telegram never redelivers an update after 24 hours, so
+   * keys older than three days are dropped (hourly) instead of growing the table forever.
+   */
+  private pruneDedupeKeys(now: Date): void {
+    if (now.getTime() - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = now.getTime();
+    this.store.pruneProcessed(new Date(now.getTime() - DEDUPE_KEEP_MS).toISOString());
   }
 
   /** Routes jobs of a kind to their owner (draft jobs go to the engine by default). */

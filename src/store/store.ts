@@ -79,6 +79,7 @@ export class Store {
       markProcessed: p(
         "INSERT OR IGNORE INTO processed_updates (channel, dedupe_key, processed_at) VALUES (?, ?, ?)",
       ),
+      pruneProcessed: p("DELETE FROM processed_updates WHERE processed_at < ?"),
       upsertUser: p(
         `INSERT INTO users (channel, user_id, created_at) VALUES (?, ?, ?)
          ON CONFLICT (channel, user_id) DO NOTHING`,
@@ -215,6 +216,11 @@ export class Store {
   /** Records an inbound update key; false when it was already seen (invariant 2). */
   markProcessed(channel: string, key: string, at: string): boolean {
     return this.s.markProcessed.run(channel, key, at).changes === 1;
+  }
+
+  /** Forgets update keys older than `before`; returns how many. */
+  pruneProcessed(before: string): number {
+    return this.s.pruneProcessed.run(before).changes;
   }
 
   ensureUser(channel: string, userId: string, at: string): void {

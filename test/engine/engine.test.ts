@@ -327,8 +327,11 @@ describe("engine: typed answers to choices", () => {
 describe("engine: evidence files", () => {
   const photo = { fileId: "f1", uniqueId: "u1", kind: "photo" as const };
   const files = (h: Harness) =>
-    (h.store.conversation("telegram", "1001")?.stack[0]?.snapshot as { context: { files: unknown[] } })
-      .context.files;
+    (
+      h.store.conversation("telegram", "1001")?.stack[0]?.snapshot as
+        | { context?: { files: unknown[] } }
+        | undefined
+    )?.context?.files;
 
   it("a photo as the first message starts a report, keeps the file and asks the first question once", () => {
     const h = createHarness();
@@ -345,5 +348,35 @@ describe("engine: evidence files", () => {
     expect(files(h)).toEqual([photo]);
     expect(h.draft()?.answers).toEqual({ system: "Cổng dịch vụ công" });
     expect(reply.messages.filter((m) => m.token).map((m) => m.token)).toEqual(["r.type"]);
+  });
+});
+
+describe("engine: dedupe keys are kept long enough, not forever", () => {
+  it("keys older than three days are pruned hourly; recent ones still stop a redelivery", () => {
+    const h = createHarness();
+    h.command("start", "", { dedupeKey: "old" });
+    const start = h.now().getTime();
+    let clock = new Date(start + 2 * 86_400_000);
+    const scheduler = new Scheduler(
+      h.engine,
+      h.store,
+      createLogger("silent"),
+      () => {},
+      () => clock,
+    );
+    h.setClock(clock);
+    h.text("Cổng thông tin", { dedupeKey: "recent" });
+    scheduler.runDue();
+    const keys = () =>
+      (
+        h.db.prepare("SELECT dedupe_key FROM processed_updates ORDER BY dedupe_key").all() as {
+          dedupe_key: string;
+        }[]
+      ).map((r) => r.dedupe_key);
+    expect(keys()).toEqual(["old", "recent"]);
+    clock = new Date(start + 3 * 86_400_000 + 3_600_000 + 1);
+    scheduler.runDue();
+    expect(keys()).toEqual(["recent"]);
+    expect(h.text("Cổng thông tin", { dedupeKey: "recent" }).duplicate).toBe(true);
   });
 });
