@@ -36,6 +36,18 @@ export interface ChatMessage {
   /** Identifies the question the choices belong to; a button carrying another token is stale. */
   token?: string;
   choices?: Choice[];
+  /** The channel's id of a message in the same chat this one answers: keeps a ticket's thread together. */
+  replyTo?: string;
+  /** Asks the client to open a reply to this message: the answer is matched to the question by it. */
+  forceReply?: boolean;
+}
+
+/** A copy of a message (a file a reporter sent, say) into another chat, without re-uploading it. */
+export interface CopyMessage {
+  kind: "copy";
+  fromChatId: string;
+  messageRef: string;
+  replyTo?: string;
 }
 
 /** A routed ticket for a contact's duty chats and mailbox; the delivery layer renders and fans it out. */
@@ -57,7 +69,7 @@ export interface EditMessage {
   choices?: Choice[];
 }
 
-export type OutboundPayload = ChatMessage | EditMessage | RoutedTicket;
+export type OutboundPayload = ChatMessage | EditMessage | CopyMessage | RoutedTicket;
 
 /** What one call to the engine did. */
 export interface HandleResult {

@@ -215,7 +215,7 @@ describe("migration 3: ticket lifecycle", () => {
         incident_type, severity, severity_reasons, serious, answers, routing, status, detected_at, created_at, updated_at)
        VALUES ('SC-2026-000001', 'k', 'telegram', '1', '1', 'vi', 'malware', 3, '[]', 0, '{}', '{}', 'new', 'x', 'x', 'x')`,
     ).run();
-    expect(migrate(db)).toEqual([3]);
+    expect(migrate(db, MIGRATIONS.slice(0, 3))).toEqual([3]);
     expect(db.prepare("SELECT ticket_id, status, ticket_snapshot, assignee FROM incidents").get()).toEqual({
       ticket_id: "SC-2026-000001",
       status: "new",
@@ -230,5 +230,26 @@ describe("migration 3: ticket lifecycle", () => {
         )
         .run(),
     ).toThrow(/FOREIGN KEY/);
+  });
+});
+
+describe("migration 4: duty prompts", () => {
+  it("adds the prompts table to a version-3 database, tied to an existing incident, one prompt per outbox row", () => {
+    const db = new Database(":memory:");
+    db.pragma("foreign_keys = ON");
+    migrate(db, MIGRATIONS.slice(0, 3));
+    db.prepare(
+      `INSERT INTO incidents (ticket_id, submission_key, channel, chat_id, reporter_user_id, reporter_locale,
+        incident_type, severity, severity_reasons, serious, answers, routing, status, detected_at, created_at, updated_at)
+       VALUES ('SC-2026-000001', 'k', 'telegram', '1', '1', 'vi', 'malware', 3, '[]', 0, '{}', '{}', 'new', 'x', 'x', 'x')`,
+    ).run();
+    expect(migrate(db, MIGRATIONS.slice(0, 4))).toEqual([4]);
+    const insert = db.prepare(
+      "INSERT INTO duty_prompts (outbox_key, incident_id, channel, chat_id, purpose, user_id, created_at) VALUES (?, ?, 'telegram', '1', ?, '7', 'x')",
+    );
+    insert.run("p1", 1, "ask");
+    expect(() => insert.run("p1", 1, "ask")).toThrow(/UNIQUE/);
+    expect(() => insert.run("p2", 99, "ask")).toThrow(/FOREIGN KEY/);
+    expect(() => insert.run("p3", 1, "shout")).toThrow(/CHECK/);
   });
 });

@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import { migration001Schema } from "./001-schema.ts";
 import { migration002SeedDirectives } from "./002-seed-directives.ts";
 import { migration003TicketLifecycle } from "./003-ticket-lifecycle.ts";
+import { migration004DutyPrompts } from "./004-duty-prompts.ts";
 
 /** One numbered, forward-only schema change. */
 export interface Migration {
@@ -15,6 +16,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration001Schema,
   migration002SeedDirectives,
   migration003TicketLifecycle,
+  migration004DutyPrompts,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
