@@ -93,6 +93,15 @@ const configSchema = z.object({
       message:
         "expected four deadlines for Nghiêm trọng, Cao, Trung bình, Thấp, each as minutes (15m), hours (1h) or working days (1wd), e.g. 15m,1h,4h,1wd",
     }),
+  UNRESOLVED_REMINDER_HOURS: positiveNumber(24),
+  LEGAL_WARNING_HOURS: positiveNumber(24),
+  FINAL_REPORT_REMINDER_DAYS: positiveNumber(3),
+  DELIVERY_MAX_ATTEMPTS: z.preprocess(
+    (v) => (v === "" || v === undefined ? 8 : Number(v)),
+    z.number().int().min(1).max(100),
+  ),
+  CONTACT_STALE_DAYS: positiveNumber(180),
+  CONTACT_CHANGE_APPROVAL: z.enum(["true", "false"]).default("false"),
 });
 
 export type Env = z.infer<typeof configSchema>;
@@ -119,6 +128,18 @@ export interface Config {
   dutyMessageDetail: "full" | "minimal";
   /** Time to acknowledge a ticket, by severity level (4 = Nghiêm trọng … 1 = Thấp). */
   ackDeadlines: Record<1 | 2 | 3 | 4, DeadlineSpec>;
+  /** Acknowledged but unresolved tickets are raised again in their duty chats after this long. */
+  unresolvedReminderMs: number;
+  /** How long before the 5-day notification deadline of Circular 20/2017 the duty chats are warned. */
+  legalWarningMs: number;
+  /** After resolution, the reporter is reminded of the final report (Mẫu 04) after this long. */
+  finalReportReminderMs: number;
+  /** Failed sends of one message before it is dead-lettered and the admins are told. */
+  deliveryMaxAttempts: number;
+  /** Contacts not verified for this long are flagged to admins. */
+  contactStaleMs: number;
+  /** A change to a national-level contact needs a second admin's approval. */
+  contactChangeApproval: boolean;
 }
 
 /** Thrown when the environment does not describe a usable configuration; the message names each variable. */
@@ -180,6 +201,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         1: parseDeadline(low),
       };
     })(),
+    unresolvedReminderMs: e.UNRESOLVED_REMINDER_HOURS * HOUR,
+    legalWarningMs: e.LEGAL_WARNING_HOURS * HOUR,
+    finalReportReminderMs: e.FINAL_REPORT_REMINDER_DAYS * 24 * HOUR,
+    deliveryMaxAttempts: e.DELIVERY_MAX_ATTEMPTS,
+    contactStaleMs: e.CONTACT_STALE_DAYS * 24 * HOUR,
+    contactChangeApproval: e.CONTACT_CHANGE_APPROVAL === "true",
   };
 }
 
