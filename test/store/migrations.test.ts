@@ -253,3 +253,24 @@ describe("migration 4: duty prompts", () => {
     expect(() => insert.run("p3", 1, "shout")).toThrow(/CHECK/);
   });
 });
+
+describe("migration 5: contact administration", () => {
+  it("adds pending contact changes and records each rule version's active flag and position", () => {
+    const db = new Database(":memory:");
+    db.pragma("foreign_keys = ON");
+    migrate(db, MIGRATIONS.slice(0, 4));
+    expect(migrate(db, MIGRATIONS.slice(0, 5))).toEqual([5]);
+    expect(
+      db.prepare("SELECT rule_id, active, position FROM routing_rule_versions ORDER BY position LIMIT 2").all(),
+    ).toEqual([
+      { rule_id: "R8", active: 1, position: 0 },
+      { rule_id: "R6", active: 1, position: 1 },
+    ]);
+    const insert = db.prepare(
+      "INSERT INTO pending_contact_changes (contact_id, base_version, data, proposed_by, proposed_at, status) VALUES ('vncert', 2, ?, 'telegram:1', 'x', ?)",
+    );
+    insert.run("{}", "pending");
+    expect(() => insert.run("not json", "pending")).toThrow(/CHECK/);
+    expect(() => insert.run("{}", "maybe")).toThrow(/CHECK/);
+  });
+});

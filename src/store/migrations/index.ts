@@ -3,6 +3,7 @@ import { migration001Schema } from "./001-schema.ts";
 import { migration002SeedDirectives } from "./002-seed-directives.ts";
 import { migration003TicketLifecycle } from "./003-ticket-lifecycle.ts";
 import { migration004DutyPrompts } from "./004-duty-prompts.ts";
+import { migration005ContactAdmin } from "./005-contact-admin.ts";
 
 /** One numbered, forward-only schema change. */
 export interface Migration {
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration002SeedDirectives,
   migration003TicketLifecycle,
   migration004DutyPrompts,
+  migration005ContactAdmin,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
