@@ -18,7 +18,9 @@ function setup(options: { changeApproval?: boolean } = {}) {
     staleMs: 180 * 86_400_000,
   });
   const audit = () =>
-    store.db.prepare("SELECT actor, action, subject, outcome, details FROM audit_log ORDER BY id").all() as Array<{
+    store.db
+      .prepare("SELECT actor, action, subject, outcome, details FROM audit_log ORDER BY id")
+      .all() as Array<{
       actor: string;
       action: string;
       subject: string;
@@ -31,7 +33,9 @@ function setup(options: { changeApproval?: boolean } = {}) {
 describe("contact administration service", () => {
   it("an edit is a new version: the old one is closed, the new one current, the audit has who/before/after", () => {
     const { store, service, audit } = setup();
-    const outcome = service.updateContact(ADMIN, "vncert", { phones: ["024 3640 4999"] }, AT, { expectedVersion: 2 });
+    const outcome = service.updateContact(ADMIN, "vncert", { phones: ["024 3640 4999"] }, AT, {
+      expectedVersion: 2,
+    });
     expect(outcome.status).toBe("saved");
     expect(store.contact("vncert")?.phones).toEqual(["024 3640 4999"]);
     expect(store.contact("vncert")?.version).toBe(3);
@@ -43,7 +47,12 @@ describe("contact administration service", () => {
     ]);
     expect(service.admin.contactVersion("vncert", 2)?.data.phones).toEqual(["024.3640.4421"]);
     const entry = audit().at(-1);
-    expect(entry).toMatchObject({ actor: "telegram:1", action: "contact.update", subject: "vncert", outcome: "ok" });
+    expect(entry).toMatchObject({
+      actor: "telegram:1",
+      action: "contact.update",
+      subject: "vncert",
+      outcome: "ok",
+    });
     expect(JSON.parse(entry?.details ?? "{}")).toEqual({
       version: 3,
       fields: ["phones"],
@@ -78,13 +87,18 @@ describe("contact administration service", () => {
     expect(service.revoke(granted, "telegram", "77", "admin", "", AT).status).toBe("self");
     expect(service.revoke(ADMIN, "telegram", "77", "admin", "", AT).status).toBe("revoked");
     expect(service.isAdmin(granted)).toBe(false);
-    expect(service.grant(ADMIN, "telegram", "78", "duty", "nope", AT)).toMatchObject({ status: "badContact" });
+    expect(service.grant(ADMIN, "telegram", "78", "duty", "nope", AT)).toMatchObject({
+      status: "badContact",
+    });
     expect(service.grant(ADMIN, "telegram", "78", "root", "", AT).status).toBe("badRole");
   });
 
   it("invalid phone and e-mail are refused with the intake validators' localized reasons", () => {
     const { store, service } = setup();
-    expect(parseFieldValue("phones", "12abc")).toMatchObject({ ok: false, error: { key: "validation:phone.invalid" } });
+    expect(parseFieldValue("phones", "12abc")).toMatchObject({
+      ok: false,
+      error: { key: "validation:phone.invalid" },
+    });
     expect(parseFieldValue("emails", "ir@@vncert")).toMatchObject({
       ok: false,
       error: { key: "validation:email.invalid" },
@@ -94,7 +108,10 @@ describe("contact administration service", () => {
       value: ["024 3640 4421", "0912 345 678"],
     });
     expect(parseFieldValue("hotlines", "-")).toEqual({ ok: true, value: [] });
-    expect(parseFieldValue("nameVi", "   ")).toMatchObject({ ok: false, error: { key: "validation:required" } });
+    expect(parseFieldValue("nameVi", "   ")).toMatchObject({
+      ok: false,
+      error: { key: "validation:required" },
+    });
     expect(parseFieldValue("notes", "x".repeat(1001))).toMatchObject({
       ok: false,
       error: { key: "validation:text.tooLong" },
@@ -113,7 +130,9 @@ describe("contact administration service", () => {
 
   it("a change made against an older version is refused instead of overwriting the newer one", () => {
     const { store, service } = setup();
-    expect(service.updateContact(ADMIN, "ncsc", { notes: "A" }, AT, { expectedVersion: 2 }).status).toBe("saved");
+    expect(service.updateContact(ADMIN, "ncsc", { notes: "A" }, AT, { expectedVersion: 2 }).status).toBe(
+      "saved",
+    );
     const late = service.updateContact(SECOND_ADMIN, "ncsc", { notes: "B" }, AT, { expectedVersion: 2 });
     expect(late.status).toBe("conflict");
     expect(store.contact("ncsc")?.notes).toBe("A");
@@ -126,7 +145,9 @@ describe("contact administration service", () => {
     expect(store.contact("provincial")).toBeDefined();
     expect(service.updateContact(ADMIN, "provincial", { active: false }, AT).status).toBe("saved");
     expect(store.contact("provincial")?.active).toBe(false);
-    expect(store.db.prepare("SELECT active FROM contacts WHERE id = 'provincial'").get()).toEqual({ active: 0 });
+    expect(store.db.prepare("SELECT active FROM contacts WHERE id = 'provincial'").get()).toEqual({
+      active: 0,
+    });
   });
 
   it("adds a contact (Công an tỉnh – PA05) and deletes an unused one", () => {

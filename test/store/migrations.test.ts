@@ -261,7 +261,9 @@ describe("migration 5: contact administration", () => {
     migrate(db, MIGRATIONS.slice(0, 4));
     expect(migrate(db, MIGRATIONS.slice(0, 5))).toEqual([5]);
     expect(
-      db.prepare("SELECT rule_id, active, position FROM routing_rule_versions ORDER BY position LIMIT 2").all(),
+      db
+        .prepare("SELECT rule_id, active, position FROM routing_rule_versions ORDER BY position LIMIT 2")
+        .all(),
     ).toEqual([
       { rule_id: "R8", active: 1, position: 0 },
       { rule_id: "R6", active: 1, position: 1 },
