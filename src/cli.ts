@@ -1,8 +1,21 @@
+import { once } from "node:events";
+import { createWriteStream, readFileSync, writeFileSync } from "node:fs";
 import { Command } from "commander";
+import { auditCsv } from "./admin/audit-export.ts";
+import { ContactAdmin } from "./admin/contact-admin.ts";
+import {
+  applyImport,
+  checkContactsYaml,
+  describePlan,
+  exportContactsYaml,
+  isEmptyPlan,
+} from "./admin/contacts-file.ts";
 import { createApp } from "./app.ts";
 import { startTelegram } from "./channels/telegram/run.ts";
 import { runTerminalChat } from "./channels/terminal/run-chat.ts";
-import { ConfigError, loadConfig } from "./config.ts";
+import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { createTranslator, type Translator } from "./i18n.ts";
+import { AdminStore } from "./store/admin-store.ts";
 import { openDatabase } from "./store/db.ts";
 import { DatabaseTooNewError, LATEST_VERSION, migrate, schemaVersion } from "./store/migrations/index.ts";
 import { type Role, Store } from "./store/store.ts";
@@ -141,6 +154,83 @@ export function buildCli(): Command {
       });
     });
 
+  contacts
+    .command("export <file>")
+    .description("write contacts, duty-chat bindings and routing rules as YAML")
+    .action((file: string) => {
+      withAdmin((service) => {
+        writeFileSync(file, exportContactsYaml(service, new Date()));
+        process.stdout.write(`Exported ${service.contacts().length} contacts to ${file}.\n`);
+      });
+    });
+  contacts
+    .command("import <file>")
+    .description(
+      "check a YAML file completely, then apply all of it or nothing (--dry-run: only show the changes)",
+    )
+    .option("--dry-run", "show what would change without changing anything")
+    .action((file: string, options: { dryRun?: boolean }) => {
+      withAdmin((service, config) => {
+        const t = cliTranslator(config);
+        let text: string;
+        try {
+          text = readFileSync(file, "utf8");
+        } catch {
+          throw new UsageError(`Cannot read ${file}.`);
+        }
+        const checked = checkContactsYaml(service, text, { adviceExists: (key) => t.exists(key) });
+        if (!checked.ok) {
+          const lines = checked.issues.map(
+            (i) =>
+              `  ${i.line === null ? "" : t.t(config.defaultLocale, "admin:file.line", { line: i.line })}` +
+              `${i.field ? ` · ${i.field}` : ""}: ${t.t(config.defaultLocale, i.reason.key, i.reason.params)}`,
+          );
+          throw new UsageError(
+            plain(
+              `${t.t(config.defaultLocale, "admin:file.rejected", { file, count: checked.issues.length })}\n${lines.join("\n")}`,
+            ),
+          );
+        }
+        const say = (key: string, params?: Record<string, string | number>) =>
+          plain(t.t(config.defaultLocale, key, params));
+        if (isEmptyPlan(checked.plan)) {
+          process.stdout.write(`${say("admin:file.noChanges")}\n`);
+          return;
+        }
+        const diff = describePlan(checked.plan, say).join("\n");
+        if (options.dryRun) {
+          process.stdout.write(`${say("admin:file.dryRun")}\n${diff}\n`);
+          return;
+        }
+        service.o.store.transaction(() =>
+          applyImport(service, { kind: "shell" }, checked.plan, new Date().toISOString()),
+        );
+        process.stdout.write(`${say("admin:file.applied")}\n${diff}\n`);
+      });
+    });
+
+  program
+    .command("audit")
+    .description("the audit log")
+    .command("export <file>")
+    .description("write the whole audit log as CSV (UTF-8)")
+    .action(async (file: string) => {
+      const db = openDatabase(loadConfig().databasePath);
+      try {
+        const out = createWriteStream(file);
+        let rows = -1;
+        for (const line of auditCsv(new AdminStore(db).allAudit())) {
+          rows++;
+          if (!out.write(line)) await once(out, "drain");
+        }
+        out.end();
+        await once(out, "finish");
+        process.stdout.write(`Wrote ${rows} audit entries to ${file}.\n`);
+      } finally {
+        db.close();
+      }
+    });
+
   const users = program.command("users").description("roles: admin, duty (per contact), reporter");
   users
     .command("grant <user> <role> [contactId]")
@@ -196,6 +286,38 @@ function withStore(fn: (store: Store) => void): void {
   } finally {
     db.close();
   }
+}
+
+/** Opens the configured database with the contact administration service for one command. */
+function withAdmin(fn: (service: ContactAdmin, config: Config) => void): void {
+  const config = loadConfig();
+  const db = openDatabase(config.databasePath);
+  try {
+    fn(
+      new ContactAdmin({
+        store: new Store(db),
+        configAdmins: { telegram: config.adminTelegramIds },
+        changeApproval: config.contactChangeApproval,
+        staleMs: config.contactStaleMs,
+      }),
+      config,
+    );
+  } finally {
+    db.close();
+  }
+}
+
+function cliTranslator(config: Config): Translator {
+  return createTranslator(config.defaultLocale);
+}
+
+/** Translations are HTML-escaped for the chat; a terminal shows the characters themselves. */
+function plain(text: string): string {
+  return text
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&");
 }
 
 /** "telegram:-100123" → channel and id; the channel prefix is required so ids of channels never mix. */
