@@ -14,9 +14,10 @@ import {
 } from "../../src/channels/telegram/render.ts";
 import { TelegramSender } from "../../src/channels/telegram/sender.ts";
 import { parseConfig } from "../../src/config.ts";
+import { RateLimiter } from "../../src/delivery/rate-limiter.ts";
 import { FLOWS } from "../../src/engine/flows.ts";
 import { openDatabase } from "../../src/store/db.ts";
-import { Store } from "../../src/store/store.ts";
+import { type OutboxRow, Store } from "../../src/store/store.ts";
 
 const NOW = new Date("2026-11-21T03:00:00Z");
 const user = { id: 1001, is_bot: false, first_name: "An", language_code: "vi" };
@@ -220,17 +221,27 @@ function scriptedPort(
   failures: Array<Error & { parameters?: { retry_after?: number }; description?: string }>,
 ) {
   const sent: string[] = [];
+  const calls: Array<{ method: string; chatId: string; args: unknown[] }> = [];
   const port: TelegramPort = {
-    async sendMessage(_chat, text) {
+    async sendMessage(chatId, text, options) {
+      calls.push({ method: "sendMessage", chatId: String(chatId), args: [text, options] });
       const failure = failures.shift();
       if (failure) throw failure;
       sent.push(text);
       return { message_id: sent.length };
     },
-    async editMessageText() {
+    async editMessageText(chatId, messageId, text, options) {
+      calls.push({ method: "editMessageText", chatId: String(chatId), args: [messageId, text, options] });
       const failure = failures.shift();
       if (failure) throw failure;
       return true;
+    },
+    async copyMessage(chatId, fromChatId, messageId, options) {
+      calls.push({ method: "copyMessage", chatId: String(chatId), args: [fromChatId, messageId, options] });
+      const failure = failures.shift();
+      if (failure) throw failure;
+      sent.push(`copy of ${fromChatId}/${messageId}`);
+      return { message_id: 500 + sent.length };
     },
     async answerCallbackQuery() {
       return true;
@@ -239,28 +250,77 @@ function scriptedPort(
       return true;
     },
   };
-  return { port, sent };
+  return { port, sent, calls };
 }
 
-const apiError = (description: string, retryAfter?: number) =>
+const apiError = (description: string, retryAfter?: number, errorCode?: number) =>
   Object.assign(new Error(description), {
     description,
     ...(retryAfter ? { parameters: { retry_after: retryAfter } } : {}),
+    ...(errorCode ? { error_code: errorCode } : {}),
   });
 
+/** Time that moves only when told, for a rate limiter under test. */
+function manualTime() {
+  let t = 0;
+  let timers: Array<{ at: number; fn: () => void }> = [];
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  return {
+    now: () => t,
+    setTimer(fn: () => void, ms: number) {
+      const timer = { at: t + ms, fn };
+      timers.push(timer);
+      return () => {
+        timers = timers.filter((x) => x !== timer);
+      };
+    },
+    async advance(ms: number) {
+      const end = t + ms;
+      for (;;) {
+        await settle();
+        const next = timers.filter((x) => x.at <= end).sort((a, b) => a.at - b.at)[0];
+        if (!next) break;
+        timers = timers.filter((x) => x !== next);
+        t = next.at;
+        next.fn();
+      }
+      t = end;
+      await settle();
+    },
+  };
+}
+
 describe("the Telegram sender", () => {
-  function setup(failures: ReturnType<typeof apiError>[], maxAttempts = 3) {
+  function setup(
+    failures: ReturnType<typeof apiError>[],
+    maxAttempts = 3,
+    extra: { limiter?: RateLimiter; onDeadLetter?: (row: OutboxRow, error: string) => void } = {},
+  ) {
     const store = new Store(openDatabase(":memory:"));
     let clock = NOW;
-    const { port, sent } = scriptedPort(failures);
+    const { port, sent, calls } = scriptedPort(failures);
     const sender = new TelegramSender(store, port, createLogger("silent"), {
       maxAttempts,
       baseDelayMs: 1000,
       clock: () => clock,
+      limiter: extra.limiter ?? RateLimiter.unlimited(),
+      ...(extra.onDeadLetter ? { onDeadLetter: extra.onDeadLetter } : {}),
     });
     const queue = (text: string, i: number) =>
       store.enqueue(`k${i}`, "telegram", "1001", { kind: "chat", text }, NOW.toISOString());
-    return { store, sender, sent, queue, advance: (ms: number) => (clock = new Date(clock.getTime() + ms)) };
+    const put = (key: string, payload: unknown) =>
+      store.enqueue(key, "telegram", "1001", payload, NOW.toISOString());
+    const status = () => store.db.prepare("SELECT status, result FROM outbox ORDER BY id").all();
+    return {
+      store,
+      sender,
+      sent,
+      calls,
+      queue,
+      put,
+      status,
+      advance: (ms: number) => (clock = new Date(clock.getTime() + ms)),
+    };
   }
 
   it("honours retry_after on 429 and keeps the chat's order", async () => {
@@ -295,8 +355,46 @@ describe("the Telegram sender", () => {
     expect(dead).toEqual({ status: "dead", attempts: 3, last_error: "Internal Server Error" });
   });
 
+  it("reports a dead letter once, after it is marked dead, and goes on with the chat's next message", async () => {
+    const reports: Array<{ id: number; status: unknown; error: string }> = [];
+    const s = setup([apiError("Internal Server Error"), apiError("Internal Server Error")], 2, {
+      onDeadLetter: (row, error) =>
+        reports.push({
+          id: row.id,
+          error,
+          status: (
+            s.store.db.prepare("SELECT status FROM outbox WHERE id = ?").get(row.id) as { status: string }
+          ).status,
+        }),
+    });
+    const first = s.queue("một", 1);
+    s.queue("hai", 2);
+    await s.sender.flushChat("1001");
+    expect(reports).toEqual([]);
+    s.advance(60_000);
+    await s.sender.flushChat("1001");
+    s.advance(60_000);
+    await s.sender.flushChat("1001");
+    expect(reports).toEqual([{ id: first, status: "dead", error: "Internal Server Error" }]);
+    expect(s.sent).toEqual(["hai"]);
+  });
+
+  it("dead-letters at once what Telegram refuses for good (blocked, bad request), without retrying", async () => {
+    const reports: string[] = [];
+    const s = setup([apiError("Forbidden: bot was blocked by the user", undefined, 403)], 8, {
+      onDeadLetter: (_row, error) => reports.push(error),
+    });
+    s.queue("một", 1);
+    await s.sender.flushChat("1001");
+    expect(s.store.db.prepare("SELECT status, attempts FROM outbox").get()).toEqual({
+      status: "dead",
+      attempts: 1,
+    });
+    expect(reports).toEqual(["Forbidden: bot was blocked by the user"]);
+  });
+
   it("an edit Telegram refuses as unchanged or too old is not a failure", async () => {
-    const s = setup([apiError("Bad Request: message is not modified")]);
+    const s = setup([apiError("Bad Request: message is not modified", undefined, 400)]);
     s.store.enqueue(
       "e1",
       "telegram",
@@ -313,6 +411,117 @@ describe("the Telegram sender", () => {
     for (let i = 0; i < 5; i++) s.queue(`m${i}`, i);
     await Promise.all([s.sender.flushChat("1001"), s.sender.flushChat("1001"), s.sender.flushAll()]);
     expect(s.sent).toEqual(["m0", "m1", "m2", "m3", "m4"]);
+  });
+
+  it("a flush asked for during a pass also sends what was queued meanwhile", async () => {
+    const s = setup([]);
+    s.queue("m0", 0);
+    const first = s.sender.flushChat("1001");
+    s.queue("m1", 1);
+    await Promise.all([first, s.sender.flushChat("1001")]);
+    expect(s.sent).toEqual(["m0", "m1"]);
+  });
+
+  it("sends a reply to the given message and opens the reply field when there are no choices", async () => {
+    const s = setup([]);
+    s.put("a", { kind: "chat", text: "Hỏi thêm", replyTo: "42", forceReply: true });
+    s.put("b", {
+      kind: "chat",
+      text: "Chọn",
+      forceReply: true,
+      token: "d.q",
+      choices: [{ value: "yes", label: "Có" }],
+    });
+    await s.sender.flushChat("1001");
+    expect(s.calls.map((c) => c.args[1])).toEqual([
+      {
+        parse_mode: "HTML",
+        link_preview_options: { is_disabled: true },
+        reply_parameters: { message_id: 42, allow_sending_without_reply: true },
+        reply_markup: { force_reply: true, selective: true },
+      },
+      {
+        parse_mode: "HTML",
+        link_preview_options: { is_disabled: true },
+        reply_markup: { inline_keyboard: [[{ text: "1. Có", callback_data: "d.q|yes" }]] },
+      },
+    ]);
+  });
+
+  it("a long reply carries the reply on its first part and the reply field on its last", async () => {
+    const s = setup([]);
+    const text = Array.from({ length: 3 }, () => "x".repeat(3000)).join("\n\n");
+    s.put("a", { kind: "chat", text, replyTo: "7", forceReply: true });
+    await s.sender.flushChat("1001");
+    const options = s.calls.map((c) => c.args[1] as Record<string, unknown>);
+    expect(options).toHaveLength(3);
+    expect(options.map((o) => o.reply_parameters)).toEqual([
+      { message_id: 7, allow_sending_without_reply: true },
+      undefined,
+      undefined,
+    ]);
+    expect(options.map((o) => o.reply_markup)).toEqual([
+      undefined,
+      undefined,
+      { force_reply: true, selective: true },
+    ]);
+  });
+
+  it("copies a message into the chat, as a reply when asked, and stores the copy's id", async () => {
+    const s = setup([]);
+    s.put("c", { kind: "copy", fromChatId: "2002", messageRef: "17", replyTo: "3" });
+    s.put("d", { kind: "copy", fromChatId: "2002", messageRef: "18" });
+    await s.sender.flushChat("1001");
+    expect(s.calls).toEqual([
+      {
+        method: "copyMessage",
+        chatId: "1001",
+        args: ["2002", 17, { reply_parameters: { message_id: 3, allow_sending_without_reply: true } }],
+      },
+      { method: "copyMessage", chatId: "1001", args: ["2002", 18, {}] },
+    ]);
+    expect(s.status()).toEqual([
+      { status: "sent", result: JSON.stringify({ messageIds: [501] }) },
+      { status: "sent", result: JSON.stringify({ messageIds: [502] }) },
+    ]);
+  });
+
+  it("every send, edit and copy waits for the rate limiter: one a second in a chat", async () => {
+    const time = manualTime();
+    const s = setup([], 3, {
+      limiter: new RateLimiter({ limits: { perChatBurst: 1 }, now: time.now, setTimer: time.setTimer }),
+    });
+    s.put("a", { kind: "chat", text: "một" });
+    s.put("b", { kind: "edit", messageRef: "1", text: "một ✔️" });
+    s.put("c", { kind: "copy", fromChatId: "2002", messageRef: "17" });
+    const flushed = s.sender.flushChat("1001");
+    await time.advance(0);
+    expect(s.calls.map((c) => c.method)).toEqual(["sendMessage"]);
+    await time.advance(999);
+    expect(s.calls.map((c) => c.method)).toEqual(["sendMessage"]);
+    await time.advance(1);
+    expect(s.calls.map((c) => c.method)).toEqual(["sendMessage", "editMessageText"]);
+    await time.advance(1000);
+    await flushed;
+    expect(s.calls.map((c) => c.method)).toEqual(["sendMessage", "editMessageText", "copyMessage"]);
+  });
+
+  it("stop() gives up sends still waiting for their window without spending an attempt", async () => {
+    const time = manualTime();
+    const s = setup([], 3, {
+      limiter: new RateLimiter({ limits: { perChatBurst: 1 }, now: time.now, setTimer: time.setTimer }),
+    });
+    s.queue("một", 1);
+    s.queue("hai", 2);
+    const flushed = s.sender.flushChat("1001");
+    await time.advance(0);
+    s.sender.stop();
+    await flushed;
+    expect(s.sent).toEqual(["một"]);
+    expect(s.store.db.prepare("SELECT status, attempts FROM outbox ORDER BY id").all()).toEqual([
+      { status: "sent", attempts: 1 },
+      { status: "pending", attempts: 0 },
+    ]);
   });
 });
 

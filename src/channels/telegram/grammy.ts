@@ -11,6 +11,8 @@ export function grammyPort(api: Api): TelegramPort {
     sendMessage: (chatId, text, options) => api.sendMessage(chatId, text, options),
     editMessageText: (chatId, messageId, text, options) =>
       api.editMessageText(chatId, messageId, text, options),
+    copyMessage: (chatId, fromChatId, messageId, options) =>
+      api.copyMessage(chatId, fromChatId, messageId, options),
     answerCallbackQuery: (id, text) => api.answerCallbackQuery(id, text ? { text } : {}),
     setMyCommands: (commands, languageCode) =>
       api.setMyCommands(commands, languageCode ? { language_code: languageCode } : {}),

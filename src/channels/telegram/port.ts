@@ -1,9 +1,33 @@
 import type { InlineKeyboard } from "./render.ts";
 
+/** Which earlier message a sent message answers; a reply to a deleted message is sent anyway. */
+export interface ReplyParameters {
+  message_id: number;
+  allow_sending_without_reply?: boolean;
+}
+
+/** Opens the reply field on the reader's client (only the mentioned reader's, with `selective`). */
+export interface ForceReply {
+  force_reply: true;
+  selective?: boolean;
+}
+
 export interface SendOptions {
+  parse_mode: "HTML";
+  reply_markup?: InlineKeyboard | ForceReply;
+  link_preview_options?: { is_disabled: boolean };
+  reply_parameters?: ReplyParameters;
+}
+
+/** Telegram can edit a message's text and inline keyboard only, never give it a reply prompt. */
+export interface EditOptions {
   parse_mode: "HTML";
   reply_markup?: InlineKeyboard;
   link_preview_options?: { is_disabled: boolean };
+}
+
+export interface CopyOptions {
+  reply_parameters?: ReplyParameters;
 }
 
 export interface BotCommand {
@@ -18,8 +42,15 @@ export interface TelegramPort {
     chatId: string | number,
     messageId: number,
     text: string,
-    options: SendOptions,
+    options: EditOptions,
   ): Promise<unknown>;
+  /** Copies a message (a reporter's file, say) into another chat without re-uploading it. */
+  copyMessage(
+    chatId: string | number,
+    fromChatId: string | number,
+    messageId: number,
+    options: CopyOptions,
+  ): Promise<{ message_id: number }>;
   answerCallbackQuery(id: string, text?: string): Promise<unknown>;
   setMyCommands(commands: BotCommand[], languageCode?: "vi" | "en"): Promise<unknown>;
 }
@@ -31,6 +62,13 @@ export function retryAfterSeconds(error: unknown): number | undefined {
     response?: { parameters?: { retry_after?: number } };
   };
   return e?.parameters?.retry_after ?? e?.response?.parameters?.retry_after;
+}
+
+/** The HTTP-like error code Telegram answered with (400, 403, 429, 500…), if the call got an answer. */
+export function errorCode(error: unknown): number | undefined {
+  const e = error as { error_code?: unknown; response?: { error_code?: unknown } };
+  const code = e?.error_code ?? e?.response?.error_code;
+  return typeof code === "number" ? code : undefined;
 }
 
 /** The description Telegram gave for a failed call (e.g. "Bad Request: message is not modified"). */

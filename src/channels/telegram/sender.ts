@@ -1,8 +1,16 @@
 import type { Logger } from "../../app.ts";
-import type { ChatMessage, EditMessage } from "../../engine/types.ts";
+import { LimiterAbortedError, RateLimiter } from "../../delivery/rate-limiter.ts";
+import type { ChatMessage, CopyMessage, EditMessage } from "../../engine/types.ts";
 import type { OutboxRow, Store } from "../../store/store.ts";
 import { TELEGRAM_CHANNEL } from "./normalize.ts";
-import { errorDescription, retryAfterSeconds, type TelegramPort } from "./port.ts";
+import {
+  errorCode,
+  errorDescription,
+  type ReplyParameters,
+  retryAfterSeconds,
+  type SendOptions,
+  type TelegramPort,
+} from "./port.ts";
 import { inlineKeyboard, splitMessage } from "./render.ts";
 
 export interface SenderOptions {
@@ -11,17 +19,38 @@ export interface SenderOptions {
   /** First retry delay; doubles each attempt, with jitter. */
   baseDelayMs?: number;
   clock?: () => Date;
+  /**
+   * Telegram's send limits; every send, edit and copy waits for it. Defaults to one with Telegram's limits;
+   * its timeScale also scales the waits Telegram asks for (429 retry_after).
+   */
+  limiter?: RateLimiter;
+  /** Called once per message given up on, after it is marked dead (e.g. to tell the admins). */
+  onDeadLetter?: (row: OutboxRow, error: string) => void;
+}
+
+type TelegramPayload = ChatMessage | EditMessage | CopyMessage;
+
+/** Telegram answers that no retry can change: a bad request, a bot blocked or removed, an unknown method. */
+const PERMANENT_CODES = new Set([400, 403, 404]);
+
+interface ChatPass {
+  done: Promise<void>;
+  /** Asked to flush again while a pass ran: rows enqueued meanwhile are not in its snapshot. */
+  again: boolean;
 }
 
 /**
- * Delivers the Telegram rows of the outbox after the engine's commit: in order per chat, at least once, a
- * failed send left pending with exponential backoff (or Telegram's retry_after), dead-lettered at the end.
+ * Delivers the Telegram rows of the outbox after the engine's commit: in order per chat, at least once, within
+ * Telegram's rate limits, a failed send left pending with exponential backoff (or Telegram's retry_after),
+ * dead-lettered at the end.
  */
 export class TelegramSender {
-  private readonly inFlight = new Map<string, Promise<void>>();
+  readonly limiter: RateLimiter;
+  private readonly passes = new Map<string, ChatPass>();
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
   private readonly clock: () => Date;
+  private readonly onDeadLetter: ((row: OutboxRow, error: string) => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -33,20 +62,38 @@ export class TelegramSender {
     this.maxAttempts = options.maxAttempts ?? 8;
     this.baseDelayMs = options.baseDelayMs ?? 1000;
     this.clock = options.clock ?? (() => new Date());
+    this.limiter = options.limiter ?? new RateLimiter();
+    this.onDeadLetter = options.onDeadLetter;
   }
 
-  /** Sends what is due for one chat; concurrent calls for a chat share one pass, so nothing is sent twice. */
+  /**
+   * Sends what is due for one chat. One pass per chat at a time, so nothing is sent twice; a call during a
+   * pass makes it look again before it ends, and resolves with it.
+   */
   flushChat(chatId: string): Promise<void> {
-    const running = this.inFlight.get(chatId);
-    if (running !== undefined) return running.then(() => this.flushChat(chatId));
-    const pass = this.sendDue(chatId).finally(() => this.inFlight.delete(chatId));
-    this.inFlight.set(chatId, pass);
-    return pass;
+    const running = this.passes.get(chatId);
+    if (running) {
+      running.again = true;
+      return running.done;
+    }
+    const pass: ChatPass = { done: Promise.resolve(), again: true };
+    pass.done = (async () => {
+      try {
+        while (pass.again) {
+          pass.again = false;
+          await this.sendDue(chatId);
+        }
+      } finally {
+        this.passes.delete(chatId);
+      }
+    })();
+    this.passes.set(chatId, pass);
+    return pass.done;
   }
 
-  /** Sends everything due, chat by chat (used by the retry loop and at start-up after a crash). */
+  /** Sends everything due, all chats at once; the limiter decides who goes when. */
   async flushAll(): Promise<void> {
-    const rows = this.store.duePending(TELEGRAM_CHANNEL, this.clock().toISOString(), 500);
+    const rows = this.store.duePending(TELEGRAM_CHANNEL, this.clock().toISOString(), 5000);
     const chats = [...new Set(rows.map((r) => r.chatId))];
     await Promise.all(chats.map((chatId) => this.flushChat(chatId)));
   }
@@ -61,81 +108,133 @@ export class TelegramSender {
     this.timer.unref();
   }
 
+  /**
+   * Stops the retry loop; sends still waiting for a rate-limit window give up and stay pending for the next
+   * start (a group's window can be a minute away), sends already in flight finish.
+   */
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.limiter.abortWaiting();
   }
 
   /** Waits for every pass in flight (graceful shutdown). */
   async drain(): Promise<void> {
-    await Promise.allSettled([...this.inFlight.values()]);
+    await Promise.allSettled([...this.passes.values()].map((p) => p.done));
   }
 
   private async sendDue(chatId: string): Promise<void> {
     const now = this.clock().toISOString();
-    for (const row of this.store.pendingForChat(TELEGRAM_CHANNEL, chatId)) {
+    const rows = this.store.pendingForChat(TELEGRAM_CHANNEL, chatId);
+    for (const [i, row] of rows.entries()) {
       // Order matters in a conversation: while an earlier message waits for its retry, later ones wait too.
       if (row.nextAttemptAt > now) return;
-      if (!(await this.deliver(row))) return;
+      if (!(await this.deliver(row, rows.length - i - 1))) return;
     }
   }
 
-  private async deliver(row: OutboxRow): Promise<boolean> {
-    const payload = row.payload as ChatMessage | EditMessage;
+  /** One attempt at one row; false when the chat must stop here (the row waits for a retry). */
+  private async deliver(row: OutboxRow, backlog: number): Promise<boolean> {
+    const payload = row.payload as TelegramPayload;
     try {
       const result =
-        payload.kind === "edit" ? await this.edit(row.chatId, payload) : await this.send(row.chatId, payload);
+        payload.kind === "edit"
+          ? await this.edit(row.chatId, payload, backlog)
+          : payload.kind === "copy"
+            ? await this.copy(row.chatId, payload, backlog)
+            : payload.kind === "chat"
+              ? await this.send(row.chatId, payload, backlog)
+              : unknownPayload(payload);
       this.store.markSent(row.id, this.clock().toISOString(), result);
       return true;
     } catch (error) {
-      const description = errorDescription(error);
+      if (error instanceof LimiterAbortedError) return false; // never sent: no attempt spent
+      const description = errorDescription(error).slice(0, 500);
       const attempts = row.attempts + 1;
-      if (attempts >= this.maxAttempts) {
-        this.store.markDead(row.id, description.slice(0, 500));
-        this.logger.error({ outboxId: row.id, attempts }, "message dead-lettered");
+      const code = errorCode(error);
+      if (attempts >= this.maxAttempts || (code !== undefined && PERMANENT_CODES.has(code))) {
+        this.store.markDead(row.id, description);
+        this.logger.error({ outboxId: row.id, attempts, code }, "message dead-lettered");
+        this.reportDeadLetter(row, description);
         return true;
       }
       const retryAfter = retryAfterSeconds(error);
       const backoff = this.baseDelayMs * 2 ** (attempts - 1);
-      const delay = retryAfter !== undefined ? retryAfter * 1000 : backoff / 2 + Math.random() * backoff;
-      this.store.markRetry(
-        row.id,
-        new Date(this.clock().getTime() + delay).toISOString(),
-        description.slice(0, 500),
-      );
+      const delay =
+        retryAfter !== undefined
+          ? (retryAfter * 1000) / this.limiter.timeScale
+          : backoff / 2 + Math.random() * backoff;
+      this.store.markRetry(row.id, new Date(this.clock().getTime() + delay).toISOString(), description);
       this.logger.warn({ outboxId: row.id, attempts, delayMs: Math.round(delay) }, "send failed, will retry");
       return false;
     }
   }
 
-  private async send(chatId: string, message: ChatMessage): Promise<{ messageIds: number[] }> {
+  private reportDeadLetter(row: OutboxRow, description: string): void {
+    if (!this.onDeadLetter) return;
+    try {
+      this.onDeadLetter(row, description);
+    } catch (error) {
+      // The row is dead either way; a failing report must not stop the chat's other messages.
+      this.logger.error({ outboxId: row.id, err: errorDescription(error) }, "dead-letter report failed");
+    }
+  }
+
+  private async send(
+    chatId: string,
+    message: ChatMessage,
+    backlog: number,
+  ): Promise<{ messageIds: number[] }> {
     const parts = splitMessage(message.text);
+    const replyTo = replyParameters(message.replyTo);
     const messageIds: number[] = [];
     for (const [i, part] of parts.entries()) {
       const last = i === parts.length - 1;
-      const sent = await this.port.sendMessage(chatId, part, {
-        parse_mode: "HTML",
-        link_preview_options: { is_disabled: true },
-        ...(last && message.token && message.choices?.length
-          ? { reply_markup: inlineKeyboard(message.token, message.choices) }
-          : {}),
+      const options: SendOptions = { parse_mode: "HTML", link_preview_options: { is_disabled: true } };
+      // A long message split in parts reads as one: the first part carries the reply, the last the buttons.
+      if (i === 0 && replyTo) options.reply_parameters = replyTo;
+      if (last && message.token && message.choices?.length) {
+        options.reply_markup = inlineKeyboard(message.token, message.choices);
+      } else if (last && message.forceReply && !message.choices?.length) {
+        options.reply_markup = { force_reply: true, selective: true };
+      }
+      const sent = await this.limiter.run(chatId, () => this.port.sendMessage(chatId, part, options), {
+        backlog: backlog + parts.length - i - 1,
       });
       messageIds.push(sent.message_id);
     }
     return { messageIds };
   }
 
-  private async edit(chatId: string, edit: EditMessage): Promise<{ edited: boolean }> {
+  private async copy(chatId: string, copy: CopyMessage, backlog: number): Promise<{ messageIds: number[] }> {
+    const replyTo = replyParameters(copy.replyTo);
+    const sent = await this.limiter.run(
+      chatId,
+      () =>
+        this.port.copyMessage(chatId, copy.fromChatId, Number(copy.messageRef), {
+          ...(replyTo ? { reply_parameters: replyTo } : {}),
+        }),
+      { backlog },
+    );
+    return { messageIds: [sent.message_id] };
+  }
+
+  private async edit(chatId: string, edit: EditMessage, backlog: number): Promise<{ edited: boolean }> {
     try {
-      await this.port.editMessageText(chatId, Number(edit.messageRef), splitMessage(edit.text)[0] ?? "", {
-        parse_mode: "HTML",
-        link_preview_options: { is_disabled: true },
-        // An answered question loses its buttons: an empty keyboard says so explicitly.
-        reply_markup:
-          edit.token && edit.choices?.length
-            ? inlineKeyboard(edit.token, edit.choices)
-            : { inline_keyboard: [] },
-      });
+      await this.limiter.run(
+        chatId,
+        () =>
+          this.port.editMessageText(chatId, Number(edit.messageRef), splitMessage(edit.text)[0] ?? "", {
+            parse_mode: "HTML",
+            link_preview_options: { is_disabled: true },
+            // An answered question loses its buttons: an empty keyboard says so explicitly.
+            reply_markup:
+              edit.token && edit.choices?.length
+                ? inlineKeyboard(edit.token, edit.choices)
+                : { inline_keyboard: [] },
+          }),
+        { backlog },
+      );
       return { edited: true };
     } catch (error) {
       // Showing the answer on an old question is a courtesy: a message too old to edit, or already showing
@@ -150,4 +249,18 @@ export class TelegramSender {
       throw error;
     }
   }
+}
+
+/** Reply parameters for a stored message reference; a reply to a message since deleted is sent anyway. */
+function replyParameters(messageRef: string | undefined): ReplyParameters | undefined {
+  const id = Number(messageRef);
+  return messageRef !== undefined && Number.isSafeInteger(id) && id > 0
+    ? { message_id: id, allow_sending_without_reply: true }
+    : undefined;
+}
+
+function unknownPayload(payload: never): never {
+  throw Object.assign(new Error(`unknown outbox payload kind ${(payload as { kind?: unknown }).kind}`), {
+    error_code: 400,
+  });
 }

@@ -10,6 +10,8 @@ export function telegrafPort(telegram: Telegraf["telegram"]): TelegramPort {
     sendMessage: (chatId, text, options) => telegram.sendMessage(chatId, text, options),
     editMessageText: (chatId, messageId, text, options) =>
       telegram.editMessageText(chatId, messageId, undefined, text, options),
+    copyMessage: (chatId, fromChatId, messageId, options) =>
+      telegram.copyMessage(chatId, fromChatId, messageId, options),
     answerCallbackQuery: (id, text) => telegram.answerCbQuery(id, text),
     setMyCommands: (commands, languageCode) =>
       telegram.setMyCommands(commands, languageCode ? { language_code: languageCode } : {}),
