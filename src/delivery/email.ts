@@ -34,7 +34,7 @@ export interface RenderedEmail {
   html: string;
 }
 
-// Circular 20/2017 Art. 9: notify within 5 days of detection (same rule as the duty message and the reporter's receipt).
+// Circular 20/2017 Art. 9: notify within 5 days of detection (as the duty message and the reporter's receipt say).
 const LEGAL_DEADLINE_MS = 5 * 86_400_000;
 const DEFAULT_MESSAGE_ID_DOMAIN = "incident-bot.invalid";
 const SUBJECT_PART_MAX = 120;
@@ -71,8 +71,8 @@ interface EmailModel {
 
 /**
  * The translator escapes every parameter for HTML; an e-mail needs the raw text (the HTML part escapes it
- * once, at the end). String parameters go through as inert private-use markers and are put back verbatim; numbers pass
- * as they are, so plural and number formatting still work.
+ * once, at the end). String parameters go through as inert private-use markers and are put back verbatim;
+ * numbers pass as they are, so plural and number formatting still work.
  */
 function plain(rc: RenderContext, key: string, params?: Params): string {
   if (!params) return rc.t.t(rc.locale, key);

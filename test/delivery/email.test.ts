@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/app.ts";
 import {
   createEmailTransport,
+  domainOf,
   EMAIL_CHANNEL,
   type EmailPayload,
   EmailSender,
@@ -213,7 +214,7 @@ function senderFor(
     createEmailTransport(`smtp://127.0.0.1:${port}`),
     createLogger("silent"),
     {
-      from: "Trợ lý báo cáo sự cố <baocao@laichau.gov.vn>",
+      from: FROM,
       maxAttempts: options.maxAttempts ?? 5,
       baseDelayMs: 1000,
       clock: () => now,
@@ -228,6 +229,8 @@ function senderFor(
     },
   };
 }
+
+const FROM = "Trợ lý báo cáo sự cố <baocao@laichau.gov.vn>";
 
 const VI_FIELDS = [
   "BÁO CÁO BAN ĐẦU SỰ CỐ MẠNG",
@@ -290,7 +293,7 @@ describe("ticket e-mail: delivery over SMTP", () => {
     box.deferNext = 1;
     const t = fileTicket();
     enqueueTicketEmail(t.store, t.incident, t.routed, t.contact, rc(), t.at, {
-      messageIdDomain: "laichau.gov.vn",
+      messageIdDomain: domainOf(FROM),
     });
     const deadLetters: Array<{ row: OutboxRow; error: string }> = [];
     const { sender, later } = senderFor(t, box.port, { deadLetters });
@@ -403,6 +406,12 @@ describe("ticket e-mail: queueing", () => {
     expect(payload).toMatchObject({ kind: "email", to: ["ir@vncert.vn"], ticketId: t.incident.ticketId });
     expect(payload.subject.startsWith("[TBSC] ")).toBe(true);
     expect(payload.messageId).toMatch(/^<.+@incident-bot\.invalid>$/);
+  });
+
+  it("takes the Message-ID domain from the From address when there is one", () => {
+    expect(domainOf(FROM)).toBe("laichau.gov.vn");
+    expect(domainOf("baocao@so-khcn.laichau.gov.vn")).toBe("so-khcn.laichau.gov.vn");
+    expect(domainOf("incident-bot")).toBeUndefined();
   });
 });
 
