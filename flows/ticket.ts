@@ -102,6 +102,8 @@ export const ticketMachine = setup({
       on: {
         ACK: { guard: "mayAct", target: "acknowledged", actions: ["acknowledge", "touch"] },
         TAKE: { guard: "mayAct", target: "in_progress", actions: ["take", "touch"] },
+        // Asking the reporter something is a sign of life: it acknowledges the ticket too.
+        ASK: { guard: "mayAct", target: "waiting_reporter", actions: ["acknowledge", "touch"] },
         ESCALATE: { guard: "mayAct", target: "escalated", actions: ["escalate", "touch"] },
         DUPLICATE: { guard: "mayAct", target: "duplicate", actions: ["markDuplicate", "touch"] },
         REJECT: { guard: "mayAct", target: "rejected", actions: ["reject", "touch"] },
@@ -136,6 +138,7 @@ export const ticketMachine = setup({
     escalated: {
       on: {
         ACK: { guard: "mayAct", target: "acknowledged", actions: ["acknowledge", "touch"] },
+        ASK: { guard: "mayAct", target: "waiting_reporter", actions: ["acknowledge", "touch"] },
         ESCALATE: { guard: "mayAct", target: "escalated", actions: ["escalate", "touch"] },
         TAKE: { guard: "mayAct", target: "in_progress", actions: ["take", "touch"] },
         RESOLVE: { guard: "mayAct", target: "resolved", actions: ["resolve", "touch"] },

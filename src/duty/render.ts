@@ -1,5 +1,6 @@
 import type { AnswerValue } from "../../flows/types.ts";
 import type { Contact } from "../domain/contacts.ts";
+import { LEGAL_NOTIFICATION_MS } from "../domain/deadlines.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
 import type { LeveledReason } from "../domain/severity.ts";
 import { severityLabelKey } from "../domain/severity.ts";
@@ -14,14 +15,27 @@ export type DutyDetail = "full" | "minimal";
 /** The button token of a ticket's duty actions. */
 export const ticketToken = (ticketId: string) => `t.${ticketId}`;
 
-/** Actions offered on a duty message for each ticket status (the others are taken by command). */
+/** Buttons on a duty message for each ticket status; a final status has none. */
 const ACTIONS_BY_STATUS: Record<string, readonly string[]> = {
-  new: ["ack", "take"],
-  escalated: ["ack", "take"],
-  acknowledged: ["take"],
+  new: ["ack", "take", "ask", "escalate", "dupreject"],
+  escalated: ["ack", "take", "ask", "escalate"],
+  acknowledged: ["take", "ask", "resolve", "escalate", "dupreject"],
+  in_progress: ["ask", "resolve", "escalate"],
+  waiting_reporter: ["ask", "resolve", "escalate"],
+  resolved: ["close", "reopen"],
 };
 
-const DEADLINE_MS = 5 * 86_400_000;
+/** A ticket's lifecycle as its duty message shows it. */
+export interface TicketView {
+  status: string;
+  acknowledgedBy: string | null;
+  assignee: string | null;
+  /** Display names of the people above, by channel:userId. */
+  names: Record<string, string>;
+  resolution: string | null;
+  reason: string | null;
+  duplicateOf: string | null;
+}
 
 const text = (v: unknown) => (typeof v === "string" ? v : "");
 
@@ -29,12 +43,7 @@ const text = (v: unknown) => (typeof v === "string" ? v : "");
 export function renderDutyMessage(
   incident: IncidentRow,
   routed: { kinds: readonly string[]; rules: readonly string[] },
-  state: {
-    status: string;
-    acknowledgedBy: string | null;
-    assignee: string | null;
-    names: Record<string, string>;
-  },
+  state: TicketView,
   detail: DutyDetail,
   rc: RenderContext,
 ): ChatMessage {
@@ -65,7 +74,7 @@ export function renderDutyMessage(
       }),
       t("duty:message.deadline", {
         value: formatDateTime(
-          new Date(Date.parse(incident.detectedAt) + DEADLINE_MS).toISOString(),
+          new Date(Date.parse(incident.detectedAt) + LEGAL_NOTIFICATION_MS).toISOString(),
           rc.timeZone,
         ),
       }),
@@ -83,6 +92,9 @@ export function renderDutyMessage(
   if (state.acknowledgedBy)
     lines.push(`${t("duty:message.acknowledgedBy", { name: "" })}${name(state.acknowledgedBy)}`);
   if (state.assignee) lines.push(`${t("duty:message.assignee", { name: "" })}${name(state.assignee)}`);
+  if (state.resolution) lines.push(t("duty:message.resolution", { value: state.resolution }));
+  if (state.reason) lines.push(t("duty:message.reason", { value: state.reason }));
+  if (state.duplicateOf) lines.push(t("duty:message.duplicateOf", { value: state.duplicateOf }));
   const actions = ACTIONS_BY_STATUS[state.status] ?? [];
   const choices: Choice[] = actions.map((a) => ({ value: a, label: t(`duty:button.${a}`) }));
   return choices.length

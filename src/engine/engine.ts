@@ -140,7 +140,7 @@ export class Engine {
     const chatId = String(job.payload.chatId ?? "");
     const userId = String(job.payload.userId ?? "");
     return store.transaction(() => {
-      if (!store.finishJob(job.id)) return { duplicate: true, outbox: [] };
+      if (!store.finishJob(job.id, job.dueAt)) return { duplicate: true, outbox: [] };
       // finishJob is the at-most-once guard for jobs; the key only names the outbox rows this firing writes.
       const turn = new Turn(this.options, {
         channel,

@@ -53,6 +53,23 @@ export interface OutboxRow {
   createdAt: string;
 }
 
+export type PromptPurpose = "ask" | "answer" | "resolve" | "reject" | "duplicate";
+
+/** A question the bot asked and waits for a reply to. */
+export interface PromptRow {
+  id: number;
+  outboxKey: string;
+  incidentId: number;
+  channel: string;
+  chatId: string;
+  purpose: PromptPurpose;
+  /** Who asked for it (a duty officer) or who must answer it (the reporter), as the channel's user id. */
+  userId: string;
+  /** For a relayed question: the duty chat and the message the reporter's answer is threaded under. */
+  replyChat: string | null;
+  replyKey: string | null;
+}
+
 export interface JobRow {
   id: number;
   jobKey: string;
@@ -120,6 +137,7 @@ export class Store {
       ),
       incidentBySubmission: p("SELECT * FROM incidents WHERE submission_key = ?"),
       incidentByTicket: p("SELECT * FROM incidents WHERE ticket_id = ?"),
+      incidentById: p("SELECT * FROM incidents WHERE id = ?"),
       incidentsByReporter: p(
         "SELECT * FROM incidents WHERE channel = ? AND reporter_user_id = ? ORDER BY id DESC LIMIT ?",
       ),
@@ -160,7 +178,10 @@ export class Store {
         "SELECT * FROM scheduled_jobs WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?",
       ),
       jobByKey: p("SELECT * FROM scheduled_jobs WHERE job_key = ?"),
-      finishJob: p("UPDATE scheduled_jobs SET status = 'done' WHERE id = ? AND status = 'pending'"),
+      // The due time is part of the match: a job re-armed under the same key is a new occurrence, not this one.
+      finishJob: p(
+        "UPDATE scheduled_jobs SET status = 'done' WHERE id = ? AND status = 'pending' AND due_at = coalesce(?, due_at)",
+      ),
       contacts: p("SELECT id, version, data FROM contacts ORDER BY id"),
       contact: p("SELECT id, version, data FROM contacts WHERE id = ?"),
       rules: p("SELECT definition FROM routing_rules WHERE active = 1 ORDER BY position"),
@@ -194,6 +215,24 @@ export class Store {
       ),
       dutyPosts: p("SELECT contact_id, channel, chat_id, outbox_key FROM duty_posts WHERE incident_id = ?"),
       outboxByKey: p("SELECT * FROM outbox WHERE idempotency_key = ?"),
+      addPrompt: p(
+        `INSERT INTO duty_prompts (outbox_key, incident_id, channel, chat_id, purpose, user_id, reply_chat, reply_key, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      ),
+      // A reply names the message it answers by the channel's message id, which the outbox row got once sent.
+      promptByMessage: p(
+        `SELECT p.* FROM duty_prompts p JOIN outbox o ON o.idempotency_key = p.outbox_key
+         WHERE p.channel = ? AND p.chat_id = ? AND p.answered_at IS NULL
+           AND EXISTS (SELECT 1 FROM json_each(o.result, '$.messageIds') WHERE value = ?)
+         ORDER BY p.id DESC LIMIT 1`,
+      ),
+      answerPrompt: p("UPDATE duty_prompts SET answered_at = ? WHERE id = ? AND answered_at IS NULL"),
+      dutyPostByMessage: p(
+        `SELECT d.incident_id, d.contact_id FROM duty_posts d JOIN outbox o ON o.idempotency_key = d.outbox_key
+         WHERE d.channel = ? AND d.chat_id = ?
+           AND EXISTS (SELECT 1 FROM json_each(o.result, '$.messageIds') WHERE value = ?)
+         LIMIT 1`,
+      ),
       setRouting: p("UPDATE incidents SET routing = ?, updated_at = ? WHERE id = ?"),
       setTicket: p(
         "UPDATE incidents SET status = ?, ticket_snapshot = ?, assignee = ?, updated_at = ? WHERE id = ?",
@@ -294,6 +333,11 @@ export class Store {
     return row ? toIncident(row) : undefined;
   }
 
+  incidentById(id: number): IncidentRow | undefined {
+    const row = this.s.incidentById.get(id) as Raw | undefined;
+    return row ? toIncident(row) : undefined;
+  }
+
   incidentByTicket(ticketId: string): IncidentRow | undefined {
     const row = this.s.incidentByTicket.get(ticketId) as Raw | undefined;
     return row ? toIncident(row) : undefined;
@@ -377,9 +421,9 @@ export class Store {
     return (this.s.dueJobs.all(now, limit) as Raw[]).map(toJob);
   }
 
-  /** Marks a job done; false if it was already done, moved or cancelled meanwhile. */
-  finishJob(id: number): boolean {
-    return this.s.finishJob.run(id).changes === 1;
+  /** Marks a job done; false if it was already done, moved (re-armed) or cancelled meanwhile. */
+  finishJob(id: number, dueAt?: string): boolean {
+    return this.s.finishJob.run(id, dueAt ?? null).changes === 1;
   }
 
   /** Every contact; parsed once per version of the table (another process's change shows at once). */
@@ -475,6 +519,54 @@ export class Store {
         messageIds: result?.messageIds ?? [],
       };
     });
+  }
+
+  /** Remembers a question the bot asked in a chat (sent as outbox row `outboxKey`) and who may answer it. */
+  addPrompt(prompt: Omit<PromptRow, "id">, at: string): void {
+    this.s.addPrompt.run(
+      prompt.outboxKey,
+      prompt.incidentId,
+      prompt.channel,
+      prompt.chatId,
+      prompt.purpose,
+      prompt.userId,
+      prompt.replyChat,
+      prompt.replyKey,
+      at,
+    );
+  }
+
+  /** The open question that a message of this chat (by its channel message id) asked, if any. */
+  promptByMessage(channel: string, chatId: string, messageId: number): PromptRow | undefined {
+    const r = this.s.promptByMessage.get(channel, chatId, messageId) as Raw | undefined;
+    return r
+      ? {
+          id: Number(r.id),
+          outboxKey: String(r.outbox_key),
+          incidentId: Number(r.incident_id),
+          channel: String(r.channel),
+          chatId: String(r.chat_id),
+          purpose: String(r.purpose) as PromptPurpose,
+          userId: String(r.user_id),
+          replyChat: r.reply_chat === null ? null : String(r.reply_chat),
+          replyKey: r.reply_key === null ? null : String(r.reply_key),
+        }
+      : undefined;
+  }
+
+  /** Closes a question once answered; false if it was answered already. */
+  answerPrompt(id: number, at: string): boolean {
+    return this.s.answerPrompt.run(at, id).changes === 1;
+  }
+
+  /** The ticket whose duty message this is (by its channel message id), if any. */
+  dutyPostByMessage(
+    channel: string,
+    chatId: string,
+    messageId: number,
+  ): { incidentId: number; contactId: string } | undefined {
+    const r = this.s.dutyPostByMessage.get(channel, chatId, messageId) as Raw | undefined;
+    return r ? { incidentId: Number(r.incident_id), contactId: String(r.contact_id) } : undefined;
   }
 
   /** Replaces where a ticket is routed (escalation adds a destination). */

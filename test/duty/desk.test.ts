@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/app.ts";
 import { Scheduler } from "../../src/delivery/scheduler.ts";
-import { ACK_DEADLINE_JOB, DutyDesk, type DutyEvent } from "../../src/duty/desk.ts";
+import { ACK_DEADLINE_JOB, DUTY_JOB_KINDS, DutyDesk, type DutyEvent } from "../../src/duty/desk.ts";
 import type { ChatMessage, EditMessage } from "../../src/engine/types.ts";
 import { createTranslator } from "../../src/i18n.ts";
 import { createHarness } from "../engine/harness.ts";
@@ -54,7 +54,21 @@ function setup(detail: "full" | "minimal" = "full") {
         "SELECT actor, action, outcome FROM audit_log WHERE action NOT LIKE 'incident.%' AND action NOT LIKE 'profile.%' ORDER BY id",
       )
       .all();
-  return { h, desk, send, messagesTo, fileReport, audit };
+  /** What the sender does once a queued message is out: marks it sent with the channel's message id. */
+  const sentAs = (keyPrefix: string, messageId: number) => {
+    const row = h.store.db
+      .prepare("SELECT id FROM outbox WHERE idempotency_key LIKE ? ORDER BY id DESC LIMIT 1")
+      .get(`${keyPrefix}%`) as { id: number };
+    h.store.markSent(row.id, h.now().toISOString(), { messageIds: [messageId] });
+  };
+  /** Marks the latest queued message to a chat as sent with this message id. */
+  const lastToChatSentAs = (chatId: string, messageId: number) => {
+    const row = h.store.db
+      .prepare("SELECT id FROM outbox WHERE chat_id = ? ORDER BY id DESC LIMIT 1")
+      .get(chatId) as { id: number };
+    h.store.markSent(row.id, h.now().toISOString(), { messageIds: [messageId] });
+  };
+  return { h, desk, send, messagesTo, fileReport, audit, sentAs, lastToChatSentAs };
 }
 
 describe("duty desk: binding chats", () => {
@@ -90,7 +104,7 @@ describe("duty desk: routed tickets", () => {
     expect(posted.text).toContain("Mức độ: <b>Cao</b>");
     expect(posted.text).toContain("Nhiều máy trạm báo nhiễm virus");
     expect(posted.text).toContain("Nguyễn Văn An");
-    expect(posted.choices?.map((c) => c.value)).toEqual(["ack", "take"]);
+    expect(posted.choices?.map((c) => c.value)).toEqual(["ack", "take", "ask", "escalate", "dupreject"]);
     expect(posted.token).toBe(`t.${ticketId}`);
     // Posting again changes nothing: each ticket reaches each chat once.
     expect(s.desk.fanOut(new Date(s.h.now().getTime() + 200_000))).toEqual([]);
@@ -138,7 +152,7 @@ describe("duty desk: acting on a ticket", () => {
     expect(edit).toMatchObject({ kind: "edit", messageRef: "321" });
     expect(edit.text).toContain("Trạng thái: <b>Đã được tiếp nhận</b>");
     expect(edit.text).toContain("Tiếp nhận: Cán bộ 700");
-    expect(edit.choices?.map((c) => c.value)).toEqual(["take"]);
+    expect(edit.choices?.map((c) => c.value)).toEqual(["take", "ask", "resolve", "escalate", "dupreject"]);
   });
 
   it("acknowledging twice records it once and says why", () => {
@@ -201,13 +215,15 @@ describe("duty desk: nobody forgets (acknowledge deadlines, controlled clock)", 
     const created = s.h.now().getTime();
     let clock = new Date(created + 1000);
     s.desk.fanOut(clock);
+    s.sentAs("duty:", 321);
     const scheduler = new Scheduler(
       s.h.engine,
       s.h.store,
       createLogger("silent"),
       () => {},
       () => clock,
-    ).on(ACK_DEADLINE_JOB, (job, now) => s.desk.fireJob(job, now));
+    );
+    for (const kind of DUTY_JOB_KINDS) scheduler.on(kind, (job, now) => s.desk.fireJob(job, now));
     const at = (ms: number) => {
       clock = new Date(created + ms);
     };
@@ -220,7 +236,8 @@ describe("duty desk: nobody forgets (acknowledge deadlines, controlled clock)", 
     expect(s.scheduler.runDue()).toBe(0);
     s.at(61 * 60_000);
     expect(s.scheduler.runDue()).toBe(1);
-    expect((s.messagesTo(GROUP).at(-1) as ChatMessage).text).toContain("quá hạn tiếp nhận");
+    const reminder = s.messagesTo(GROUP).find((m) => m.text.includes("quá hạn tiếp nhận"));
+    expect(reminder).toMatchObject({ kind: "chat", replyTo: "321" }); // threaded under the ticket's message
     const incident = s.h.store.incidentByTicket(s.ticketId);
     expect(incident?.status).toBe("escalated");
     // R1 already sent it to the province and VNCERT/CC: the next organisation in the chain is NCSC.
@@ -253,5 +270,245 @@ describe("duty desk: nobody forgets (acknowledge deadlines, controlled clock)", 
     const job = s.h.store.job(`ack:${s.ticketId}`);
     expect(job).toMatchObject({ kind: ACK_DEADLINE_JOB, status: "pending" });
     expect(job?.dueAt).toBe(new Date(s.h.now().getTime() + 60 * 60_000).toISOString());
+  });
+});
+
+describe("duty desk: questions for the reporter, and their answers", () => {
+  function asked() {
+    const s = setup();
+    const ticketId = s.fileReport();
+    s.send({ kind: "command", command: "bind", args: "vncert" }, { userId: ADMIN });
+    s.desk.fanOut(new Date(s.h.now().getTime() + 61_000));
+    s.sentAs("duty:", 321);
+    return { ...s, ticketId };
+  }
+
+  it("ask → the reporter answers in text and with a file → both land in the duty thread, the ticket moves on", () => {
+    const s = asked();
+    s.send({ kind: "action", ticketId: s.ticketId, action: "ask" }, { userId: "700", messageRef: "321" });
+    const prompt = s.messagesTo(GROUP).at(-1) as ChatMessage;
+    expect(prompt).toMatchObject({ forceReply: true, replyTo: "321" });
+    expect(prompt.text).toContain("câu hỏi gửi người báo cáo");
+    expect(s.h.store.incidentByTicket(s.ticketId)?.status).toBe("new"); // nothing changes until the question
+    s.lastToChatSentAs(GROUP, 400);
+    s.send(
+      { kind: "reply", replyTo: "400", text: "Máy chủ nào bị ảnh hưởng? <script>", hasFile: false },
+      { userId: "700", messageRef: "401" },
+    );
+    expect(s.h.store.incidentByTicket(s.ticketId)?.status).toBe("waiting_reporter");
+    const question = s.messagesTo("1001").at(-1) as ChatMessage;
+    expect(question).toMatchObject({ forceReply: true });
+    expect(question.text).toContain("Máy chủ nào bị ảnh hưởng? &lt;script&gt;");
+    expect(question.text).toContain("trả lời tin nhắn này");
+    expect(s.messagesTo(GROUP).some((m) => m.kind === "chat" && m.text.includes("Đã chuyển câu hỏi"))).toBe(
+      true,
+    );
+    s.lastToChatSentAs("1001", 500);
+    expect(s.desk.claimsReply("telegram", "1001", "500")).toBe(true);
+    expect(s.desk.claimsReply("telegram", "1001", "499")).toBe(false);
+    expect(s.desk.claimsReply("telegram", "1002", "500")).toBe(false); // another person's chat
+
+    s.send(
+      { kind: "reply", replyTo: "500", text: "Máy chủ web cổng thông tin", hasFile: false },
+      { userId: "1001", chatId: "1001", chatType: "private", messageRef: "501" },
+    );
+    const answer = s.messagesTo(GROUP).find((m) => m.kind === "chat" && m.text.includes("Máy chủ web cổng"));
+    expect(answer).toMatchObject({ replyTo: "401" }); // under the officer's question
+    expect(s.h.store.incidentByTicket(s.ticketId)?.status).toBe("in_progress");
+    expect((s.messagesTo("1001").at(-1) as ChatMessage).text).toContain("Đã chuyển câu trả lời");
+
+    s.send(
+      { kind: "reply", replyTo: "500", text: "", hasFile: true },
+      { userId: "1001", chatId: "1001", chatType: "private", messageRef: "502" },
+    );
+    const copy = s.messagesTo(GROUP).at(-1) as unknown as Record<string, string>;
+    expect(copy).toEqual({ kind: "copy", fromChatId: "1001", messageRef: "502", replyTo: "401" });
+    const incident = s.h.store.incidentByTicket(s.ticketId);
+    expect(s.h.store.timeline(incident?.id ?? 0).map((e) => e.action)).toEqual([
+      "submitted",
+      "waiting_reporter",
+      "in_progress",
+      "reporter_replied",
+    ]);
+  });
+
+  it("a reply to the ticket's message in the group is a question for the reporter too", () => {
+    const s = asked();
+    s.send(
+      { kind: "reply", replyTo: "321", text: "Đề nghị gửi nhật ký tường lửa", hasFile: false },
+      { userId: "700", messageRef: "410" },
+    );
+    expect(s.h.store.incidentByTicket(s.ticketId)?.status).toBe("waiting_reporter");
+    expect((s.messagesTo("1001").at(-1) as ChatMessage).text).toContain("Đề nghị gửi nhật ký tường lửa");
+  });
+
+  it("bad replies: empty, huge, emoji-only, chatter, after the ticket closed — clear answers, nothing lost", () => {
+    const s = asked();
+    s.send({ kind: "action", ticketId: s.ticketId, action: "ask" }, { userId: "700", messageRef: "321" });
+    s.lastToChatSentAs(GROUP, 400);
+    const before = s.messagesTo("1001").length;
+    s.send({ kind: "reply", replyTo: "400", text: "   ", hasFile: false }, { userId: "700" });
+    expect((s.messagesTo(GROUP).at(-1) as ChatMessage).text).toContain("đang trống");
+    s.send({ kind: "reply", replyTo: "400", text: "x".repeat(5000), hasFile: false }, { userId: "700" });
+    expect((s.messagesTo(GROUP).at(-1) as ChatMessage).text).toContain("vượt quá giới hạn 2000");
+    expect(s.messagesTo("1001")).toHaveLength(before);
+    const count = s.messagesTo(GROUP).length;
+    s.send({ kind: "reply", replyTo: "12345", text: "chào cả nhóm", hasFile: false }, { userId: "700" });
+    s.send({ kind: "reply", replyTo: "abc", text: "chào", hasFile: false }, { userId: "700" });
+    expect(s.messagesTo(GROUP)).toHaveLength(count); // group chatter is not ours to answer
+    // The prompt is still open after the bad attempts: an emoji question is a question.
+    s.send(
+      { kind: "reply", replyTo: "400", text: "🔥❓", hasFile: false },
+      { userId: "700", messageRef: "402" },
+    );
+    expect(s.h.store.incidentByTicket(s.ticketId)?.status).toBe("waiting_reporter");
+    s.lastToChatSentAs("1001", 500);
+    s.send(
+      { kind: "reply", replyTo: "500", text: " ", hasFile: false },
+      { userId: "1001", chatId: "1001", chatType: "private" },
+    );
+    expect((s.messagesTo("1001").at(-1) as ChatMessage).text).toContain("đang trống");
+    expect(s.h.store.incidentByTicket(s.ticketId)?.status).toBe("waiting_reporter");
+  });
+});
+
+describe("duty desk: resolve, duplicate, reject, escalate, close", () => {
+  function acked() {
+    const s = setup();
+    const ticketId = s.fileReport();
+    s.send({ kind: "command", command: "bind", args: "vncert" }, { userId: ADMIN });
+    s.desk.fanOut(new Date(s.h.now().getTime() + 61_000));
+    s.sentAs("duty:", 321);
+    s.send({ kind: "action", ticketId, action: "ack" }, { userId: "700", messageRef: "321" });
+    return { ...s, ticketId };
+  }
+
+  it("resolve asks for a summary, then the reporter is told it and reminded of the final report at D+3", () => {
+    const s = acked();
+    s.send({ kind: "action", ticketId: s.ticketId, action: "resolve" }, { userId: "700", messageRef: "321" });
+    s.lastToChatSentAs(GROUP, 420);
+    s.send(
+      { kind: "reply", replyTo: "420", text: "Đã cô lập 5 máy, quét sạch mã độc <b>", hasFile: false },
+      { userId: "700", messageRef: "421" },
+    );
+    const incident = s.h.store.incidentByTicket(s.ticketId);
+    expect(incident?.status).toBe("resolved");
+    const told = (s.messagesTo("1001").at(-1) as ChatMessage).text;
+    expect(told).toContain("Kết quả: Đã cô lập 5 máy, quét sạch mã độc &lt;b&gt;");
+    const edit = s
+      .messagesTo(GROUP)
+      .filter((m) => m.kind === "edit")
+      .at(-1) as EditMessage;
+    expect(edit.text).toContain("Kết quả xử lý: Đã cô lập 5 máy");
+    expect(edit.choices?.map((c) => c.value)).toEqual(["close", "reopen"]);
+    const job = s.h.store.job(`final:${s.ticketId}`);
+    expect(job?.dueAt).toBe(new Date(s.h.now().getTime() + 3 * 86_400_000).toISOString());
+    expect(s.h.store.job(`unresolved:${s.ticketId}`)?.status).toBe("cancelled");
+    // The same prompt answered again changes nothing more.
+    s.send({ kind: "reply", replyTo: "420", text: "lần hai", hasFile: false }, { userId: "700" });
+    expect(s.h.store.timeline(incident?.id ?? 0).filter((e) => e.action === "resolved")).toHaveLength(1);
+    const fired = s.desk.fireJob(job as NonNullable<typeof job>, new Date(job?.dueAt ?? ""));
+    expect(fired.chats).toEqual(["1001"]);
+    expect((s.messagesTo("1001").at(-1) as ChatMessage).text).toContain("báo cáo kết thúc ứng phó sự cố");
+    s.send({ kind: "action", ticketId: s.ticketId, action: "close" }, { userId: "700" });
+    expect(s.h.store.incidentByTicket(s.ticketId)?.status).toBe("closed");
+  });
+
+  it("duplicate needs another existing ticket's id; reject needs a reason the reporter sees", () => {
+    const s = acked();
+    s.send(
+      { kind: "action", ticketId: s.ticketId, action: "dupreject" },
+      { userId: "700", messageRef: "321" },
+    );
+    expect((s.messagesTo(GROUP).at(-1) as ChatMessage).choices?.map((c) => c.value)).toEqual([
+      "dup",
+      "reject",
+    ]);
+    s.send({ kind: "action", ticketId: s.ticketId, action: "dup" }, { userId: "700" });
+    s.lastToChatSentAs(GROUP, 430);
+    s.send({ kind: "reply", replyTo: "430", text: "SC-2026-999999", hasFile: false }, { userId: "700" });
+    expect((s.messagesTo(GROUP).at(-1) as ChatMessage).text).toContain(
+      "Không tìm thấy phiếu «SC-2026-999999»",
+    );
+    s.send({ kind: "reply", replyTo: "430", text: s.ticketId, hasFile: false }, { userId: "700" });
+    expect((s.messagesTo(GROUP).at(-1) as ChatMessage).text).toContain("Không tìm thấy phiếu");
+    expect(s.h.store.incidentByTicket(s.ticketId)?.status).toBe("acknowledged");
+
+    const other = s.fileReport();
+    s.send({ kind: "action", ticketId: other, action: "reject" }, { userId: "700" });
+    s.lastToChatSentAs(GROUP, 440);
+    s.send({ kind: "reply", replyTo: "440", text: "Không thuộc phạm vi", hasFile: false }, { userId: "700" });
+    expect(s.h.store.incidentByTicket(other)?.status).toBe("rejected");
+    expect((s.messagesTo("1001").at(-1) as ChatMessage).text).toContain("Lý do: Không thuộc phạm vi");
+
+    s.send(
+      { kind: "reply", replyTo: "430", text: `trùng ${other.toLowerCase()}`, hasFile: false },
+      { userId: "700" },
+    );
+    expect(s.h.store.incidentByTicket(s.ticketId)?.status).toBe("duplicate");
+    expect((s.messagesTo("1001").at(-1) as ChatMessage).text).toContain(`trùng với phiếu <b>${other}</b>`);
+  });
+
+  it("escalate offers only organisations not on the ticket; a forged target is refused and audited", () => {
+    const s = acked();
+    s.send({ kind: "action", ticketId: s.ticketId, action: "escalate" }, { userId: "700" });
+    const menu = s.messagesTo(GROUP).at(-1) as ChatMessage;
+    expect(menu.choices?.map((c) => c.value)).toEqual(["esc:ncsc"]);
+    s.send({ kind: "action", ticketId: s.ticketId, action: "esc:vncert" }, { userId: "700" });
+    s.send({ kind: "action", ticketId: s.ticketId, action: "esc:<b>" }, { userId: "700" });
+    expect(s.h.store.incidentByTicket(s.ticketId)?.status).toBe("acknowledged");
+    s.send(
+      { kind: "action", ticketId: s.ticketId, action: "esc:ncsc" },
+      { userId: "800", chatId: "-100999" },
+    );
+    expect(s.h.store.incidentByTicket(s.ticketId)?.status).toBe("acknowledged");
+    s.send({ kind: "action", ticketId: s.ticketId, action: "esc:ncsc" }, { userId: "700" });
+    const incident = s.h.store.incidentByTicket(s.ticketId);
+    expect(incident?.status).toBe("escalated");
+    expect(incident?.routing.destinations.at(-1)).toMatchObject({ contactId: "ncsc", rules: ["manual"] });
+    expect(
+      s.h.store.duePending("duty", "9999").map((r) => (r.payload as { contactId: string }).contactId),
+    ).toContain("ncsc");
+    expect((s.messagesTo("1001").at(-1) as ChatMessage).text).toContain("chuyển cấp tới");
+    const denied = s.audit().filter((a) => (a as { outcome: string }).outcome === "denied");
+    expect(denied.map((a) => (a as { action: string }).action)).toEqual([
+      "ticket.escalate",
+      "ticket.escalate",
+      "ticket.escalate",
+    ]);
+  });
+});
+
+describe("duty desk: re-raising, the legal clock, restarts (controlled clock)", () => {
+  it("an acknowledged ticket unresolved after 24 h is raised again, and again a day later", () => {
+    const s = setup();
+    const ticketId = s.fileReport();
+    s.send({ kind: "command", command: "bind", args: "vncert" }, { userId: ADMIN });
+    s.desk.fanOut(s.h.now());
+    s.send({ kind: "action", ticketId, action: "ack" }, { userId: "700" });
+    const job = s.h.store.job(`unresolved:${ticketId}`);
+    expect(job?.dueAt).toBe(new Date(s.h.now().getTime() + 86_400_000).toISOString());
+    const at = new Date(job?.dueAt ?? "");
+    s.desk.fireJob(job as NonNullable<typeof job>, at);
+    expect((s.messagesTo(GROUP).at(-1) as ChatMessage).text).toContain("chưa xử lý xong");
+    expect(s.h.store.job(`unresolved:${ticketId}`)).toMatchObject({
+      status: "pending",
+      dueAt: new Date(at.getTime() + 86_400_000).toISOString(),
+    });
+    // Fired twice (say, by two processes): applied once.
+    expect(s.desk.fireJob(job as NonNullable<typeof job>, at).duplicate).toBe(true);
+  });
+
+  it("the 5-day legal clock warns a day before: duty chats, and the reporter while nobody has acknowledged", () => {
+    const s = setup();
+    const ticketId = s.fileReport();
+    s.send({ kind: "command", command: "bind", args: "vncert" }, { userId: ADMIN });
+    s.desk.fanOut(s.h.now());
+    const incident = s.h.store.incidentByTicket(ticketId);
+    const job = s.h.store.job(`legal:${ticketId}`);
+    expect(job?.dueAt).toBe(new Date(Date.parse(incident?.detectedAt ?? "") + 4 * 86_400_000).toISOString());
+    s.desk.fireJob(job as NonNullable<typeof job>, new Date(job?.dueAt ?? ""));
+    expect((s.messagesTo(GROUP).at(-1) as ChatMessage).text).toContain("hạn thông báo sự cố 5 ngày");
+    expect((s.messagesTo("1001").at(-1) as ChatMessage).text).toContain("[TBSC]");
   });
 });

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EmulatedUser, fileReport, type Stack, startStack, TOKEN, waitFor } from "./telegram-harness.ts";
+import {
+  botMessageRef,
+  EmulatedUser,
+  fileReport,
+  type Stack,
+  startStack,
+  TOKEN,
+  waitFor,
+} from "./telegram-harness.ts";
 
 const ADMIN = 8001;
 const MEMBER = 8002;
@@ -70,6 +78,69 @@ describe("duty workflow end to end (grammY, polling)", () => {
     expect(stack.app.store.incidentByTicket(ticketId)?.status).toBe("acknowledged");
   });
 
+  it("ask → the reporter answers (reply) → the answer lands in the group's thread → resolve → reporter notified", async () => {
+    const reporter = new EmulatedUser(stack, 8100);
+    const ticketId = stack.app.store.incidentsByReporter("telegram", "8100")[0]?.ticketId ?? "";
+    const member = stack.server.getClient(TOKEN, {
+      userId: MEMBER,
+      chatId: GROUP,
+      type: "supergroup",
+      chatTitle: "Tổ trực VNCERT",
+      firstName: `Trực ${MEMBER}`,
+    });
+    const post = () => stack.messages(GROUP).find((m) => m.message.text.includes(ticketId));
+    const press = async (action: string) => {
+      const data = post()
+        ?.message.reply_markup?.inline_keyboard.flat()
+        .find((b) => b.callback_data?.endsWith(`|${action}`))?.callback_data;
+      expect(data).toBe(`t.${ticketId}|${action}`);
+      await member.sendCallback(
+        member.makeCallbackQuery(data ?? "", { message: { message_id: post()?.messageId } } as never),
+      );
+    };
+    const groupSays = (text: string) =>
+      waitFor(
+        () => stack.messages(GROUP).find((m) => m.message.text.includes(text)),
+        `"${text}" in the group`,
+      );
+    const replyInGroup = async (text: string, to: number) => {
+      await member.sendMessage(member.makeMessage(text, { reply_to_message: botMessageRef(to) } as never));
+    };
+
+    await press("ask");
+    const askPrompt = await groupSays("câu hỏi gửi người báo cáo");
+    await replyInGroup("Đề nghị cho biết địa chỉ IP của máy chủ web", askPrompt.messageId);
+    const question = await waitFor(
+      () => reporter.messages().find((m) => m.message.text.includes("địa chỉ IP của máy chủ web")),
+      "the question relayed to the reporter",
+    );
+    expect(question.message.text).toContain("trả lời tin nhắn này");
+    expect(stack.app.store.incidentByTicket(ticketId)?.status).toBe("waiting_reporter");
+
+    await reporter.reply("Máy chủ web 203.0.113.10, đã ngắt khỏi mạng lúc 9h", question.messageId);
+    const answer = await groupSays("203.0.113.10");
+    expect(answer.message.text).toContain("Người báo cáo trả lời");
+    expect(reporter.lastText()).toContain("Đã chuyển câu trả lời");
+    expect(stack.app.store.incidentByTicket(ticketId)?.status).toBe("in_progress");
+
+    const seen = reporter.messages().length;
+    await waitFor(
+      () =>
+        post()
+          ?.message.reply_markup?.inline_keyboard.flat()
+          .some((b) => b.callback_data?.endsWith("|resolve")),
+      "the resolve button on the edited ticket message",
+    );
+    await press("resolve");
+    const resolvePrompt = await groupSays("tóm tắt kết quả xử lý");
+    await replyInGroup("Đã gỡ mã độc, khôi phục từ bản sao lưu", resolvePrompt.messageId);
+    await waitFor(() => reporter.messages().length > seen, "the reporter's resolution notice");
+    expect(reporter.textsSince(seen)).toContain("Kết quả: Đã gỡ mã độc, khôi phục từ bản sao lưu");
+    expect(stack.app.store.incidentByTicket(ticketId)?.status).toBe("resolved");
+    await reporter.command(`/trangthai ${ticketId}`);
+    expect(reporter.lastText()).toMatch(/Đã được tiếp nhận[\s\S]*Cán bộ trực hỏi thêm[\s\S]*Đã xử lý xong/);
+  });
+
   it("a non-member pressing a duty button, and a non-admin binding, change nothing and are audited", async () => {
     const ticket = stack.app.store.incidentsByReporter("telegram", "8100")[0];
     const stranger = stack.server.getClient(TOKEN, {
@@ -89,7 +160,7 @@ describe("duty workflow end to end (grammY, polling)", () => {
         .map((m) => m.message.text)
         .join("\n"),
     ).toMatch(/không có quyền[\s\S]*Chỉ quản trị viên/);
-    expect(stack.app.store.incidentByTicket(ticket?.ticketId ?? "")?.status).toBe("acknowledged");
+    expect(stack.app.store.incidentByTicket(ticket?.ticketId ?? "")?.status).toBe("resolved");
     expect(stack.app.store.contactsOfChat("telegram", "-1008999")).toEqual([]);
     const denied = stack.app.db
       .prepare(

@@ -23,9 +23,15 @@ export function freePort(): Promise<number> {
 }
 
 /** Waits until the condition holds (polling), or fails with the given description. */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
+export async function waitFor<T>(
+  condition: () => T | undefined | null | false,
+  what: string,
+  timeoutMs = 8000,
+): Promise<T> {
   const start = Date.now();
-  while (!condition()) {
+  for (;;) {
+    const value = condition();
+    if (value) return value;
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -101,6 +107,11 @@ export async function startStack(
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
 
+/** What a client sends as `reply_to_message` when someone answers one of the bot's messages. */
+export function botMessageRef(messageId: number) {
+  return { message_id: messageId, from: { id: 1, is_bot: true, first_name: "Bot" }, date: 0, text: "" };
+}
+
 /** A person in a private chat with the bot, typing and pressing buttons through the emulator's client. */
 export class EmulatedUser {
   private readonly client;
@@ -152,6 +163,18 @@ export class EmulatedUser {
   async command(text: string): Promise<void> {
     const before = this.stack.processed();
     await this.client.sendCommand(this.client.makeCommand(text, { from: this.from } as never));
+    await this.stack.settled(this.id, before);
+  }
+
+  /** Replies to one of the bot's messages (what the client does when a message asks for a reply). */
+  async reply(text: string, toMessageId: number): Promise<void> {
+    const before = this.stack.processed();
+    await this.client.sendMessage(
+      this.client.makeMessage(text, {
+        from: this.from,
+        reply_to_message: botMessageRef(toMessageId),
+      } as never),
+    );
     await this.stack.settled(this.id, before);
   }
 

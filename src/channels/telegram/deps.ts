@@ -19,6 +19,9 @@ export function createTelegramDeps(
     detail: app.config.dutyMessageDetail,
     configAdmins: { telegram: app.config.adminTelegramIds },
     ackDeadlines: app.config.ackDeadlines,
+    unresolvedReminderMs: app.config.unresolvedReminderMs,
+    legalWarningMs: app.config.legalWarningMs,
+    finalReportReminderMs: app.config.finalReportReminderMs,
   });
   return {
     engine: app.engine,

@@ -54,16 +54,27 @@ export async function handleTelegramUpdate(update: Update, deps: TelegramHandler
     });
     return true;
   }
-  if (inbound.kind === "duty") {
+  const reply = inbound.kind === "event" ? inbound.dutyReply : undefined;
+  const duty =
+    inbound.kind === "duty"
+      ? inbound.event
+      : reply?.payload.kind === "reply" &&
+          deps.desk.claimsReply(reply.channel, reply.chatId, reply.payload.replyTo)
+        ? reply
+        : undefined;
+  if (duty) {
     let chats: string[] = [];
     try {
-      chats = deps.desk.handle(inbound.event).chats;
+      chats = deps.desk.handle(duty).chats;
     } finally {
       if (inbound.callbackQueryId) await answerQuietly(deps, inbound.callbackQueryId);
     }
     await Promise.all(chats.map((chat) => deps.sender.flushChat(chat)));
+    // An escalation from a button goes to the new organisation's duty chats at once.
+    await dispatchRoutedTickets(deps, now);
     return true;
   }
+  if (inbound.kind === "duty") return true;
   let ticketId: string | undefined;
   try {
     ticketId = deps.engine.handle(inbound.event).ticketId;

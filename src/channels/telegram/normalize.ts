@@ -7,7 +7,13 @@ export const TELEGRAM_CHANNEL = "telegram";
 
 /** What an update means to the product: an event for the engine, a command in a group, or nothing. */
 export type TelegramInbound =
-  | { kind: "event"; event: InboundEvent; callbackQueryId?: string }
+  | {
+      kind: "event";
+      event: InboundEvent;
+      callbackQueryId?: string;
+      /** Set when the message replies to one of the bot's: the duty desk takes it if it asked that question. */
+      dutyReply?: DutyEvent;
+    }
   | { kind: "duty"; event: DutyEvent; callbackQueryId?: string }
   | { kind: "group_command"; chatId: number; command: string; languageCode?: string | undefined }
   | { kind: "ignore"; callbackQueryId?: string };
@@ -107,7 +113,29 @@ export function normalizeUpdate(update: Update, now: Date): TelegramInbound {
       },
     };
   }
+  const replyTo = message.reply_to_message?.from?.is_bot ? message.reply_to_message.message_id : undefined;
+  const dutyReply: DutyEvent | undefined =
+    replyTo === undefined || command
+      ? undefined
+      : {
+          channel: TELEGRAM_CHANNEL,
+          chatId: String(message.chat.id),
+          chatType: message.chat.type === "private" ? "private" : "group",
+          userId: String(message.from.id),
+          userName: displayName(message.from),
+          dedupeKey,
+          at: now,
+          messageRef: String(message.message_id),
+          payload: {
+            kind: "reply",
+            replyTo: String(replyTo),
+            text: text ?? "",
+            hasFile: fileOf(message) !== undefined,
+          },
+        };
   if (message.chat.type !== "private") {
+    // In a group, only answers to the bot's own messages (a question it asked, a ticket) are the desk's.
+    if (dutyReply) return { kind: "duty", event: dutyReply };
     return command
       ? {
           kind: "group_command",
@@ -128,10 +156,16 @@ export function normalizeUpdate(update: Update, now: Date): TelegramInbound {
     at: new Date(Math.min(now.getTime(), message.date * 1000)),
   };
   const file = fileOf(message);
+  const reply = dutyReply ? { dutyReply } : {};
   if (file)
-    return { kind: "event", event: { ...base, payload: { kind: "file", file, caption: message.caption } } };
+    return {
+      kind: "event",
+      event: { ...base, payload: { kind: "file", file, caption: message.caption } },
+      ...reply,
+    };
   if (command) return { kind: "event", event: { ...base, payload: { kind: "command", ...command } } };
-  if (text !== undefined) return { kind: "event", event: { ...base, payload: { kind: "text", text } } };
+  if (text !== undefined)
+    return { kind: "event", event: { ...base, payload: { kind: "text", text } }, ...reply };
   return { kind: "ignore" };
 }
 

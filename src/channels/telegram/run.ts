@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { Update } from "grammy/types";
 import type { App } from "../../app.ts";
 import { Scheduler } from "../../delivery/scheduler.ts";
-import { ACK_DEADLINE_JOB } from "../../duty/desk.ts";
+import { DUTY_JOB_KINDS } from "../../duty/desk.ts";
 import { startHttpServer } from "../../server/http.ts";
 import { registerCommands } from "./commands.ts";
 import { createTelegramDeps } from "./deps.ts";
@@ -109,7 +109,8 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
     dispatchRoutedTickets(deps, new Date())
       .then(() => deps.sender.flushAll())
       .catch(() => undefined);
-  }).on(ACK_DEADLINE_JOB, (job, now) => deps.desk.fireJob(job, now));
+  });
+  for (const kind of DUTY_JOB_KINDS) scheduler.on(kind, (job, now) => deps.desk.fireJob(job, now));
   scheduler.start();
   app.logger.info(
     { framework: telegram.framework, mode: telegram.mode, bot: deps.botUsername },

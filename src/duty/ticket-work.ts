@@ -1,0 +1,332 @@
+import { type TicketActor, type TicketEvent, ticketMachine, ticketStatus } from "../../flows/ticket.ts";
+import type { DeadlineSpec } from "../config.ts";
+import type { Contact } from "../domain/contacts.ts";
+import { deadlineAt, LEGAL_NOTIFICATION_MS } from "../domain/deadlines.ts";
+import { MachineRunner } from "../engine/machine-runner.ts";
+import type { RenderContext } from "../engine/render.ts";
+import type { ChatMessage, CopyMessage, EditMessage, RoutedTicket } from "../engine/types.ts";
+import { isLocale, type Locale, type Translator } from "../i18n.ts";
+import type { IncidentRow, Store } from "../store/store.ts";
+import { contactLabel, type DutyDetail, renderDutyMessage, type TicketView } from "./render.ts";
+
+export interface DutyDeskOptions {
+  store: Store;
+  translator: Translator;
+  timeZone: string;
+  defaultLocale: Locale;
+  detail: DutyDetail;
+  /** Channel user ids that are admins from configuration (ADMIN_TELEGRAM_IDS), per channel. */
+  configAdmins: Record<string, readonly string[]>;
+  /** Time to acknowledge, by severity level. */
+  ackDeadlines: Record<1 | 2 | 3 | 4, DeadlineSpec>;
+  /** An acknowledged but unresolved ticket is raised again in its duty chats after this long (default 24 h). */
+  unresolvedReminderMs?: number;
+  /** How long before the 5-day notification deadline the duty chats are warned (default 24 h). */
+  legalWarningMs?: number;
+  /** After resolution, the reporter is reminded of the final report after this long (default 3 days). */
+  finalReportReminderMs?: number;
+}
+
+export const ACK_DEADLINE_JOB = "ack_deadline";
+export const UNRESOLVED_JOB = "ticket_unresolved";
+export const LEGAL_DEADLINE_JOB = "legal_deadline";
+export const FINAL_REPORT_JOB = "final_report";
+/** Every job kind the duty desk fires (register each on the scheduler). */
+export const DUTY_JOB_KINDS = [
+  ACK_DEADLINE_JOB,
+  UNRESOLVED_JOB,
+  LEGAL_DEADLINE_JOB,
+  FINAL_REPORT_JOB,
+] as const;
+
+const HOUR = 3_600_000;
+
+/** Statuses in which someone has the ticket in hand but it is not resolved yet. */
+const IN_HAND = new Set(["acknowledged", "in_progress", "waiting_reporter"]);
+/** Statuses after which nothing more is expected of the duty chats. */
+export const SETTLED = new Set(["resolved", "closed", "duplicate", "rejected"]);
+
+/**
+ * Where an unacknowledged ticket goes next, as data: contacts ordered by their role in the response chain
+ * (provincial unit, provincial police, national coordination, national monitoring). Admins change the chain by
+ * editing contacts' roles or deactivating them, not code.
+ */
+const CHAIN_ORDER = ["provincial", "police", "coordination", "monitoring"];
+
+/** Active contacts a ticket can be escalated to, in escalation order, leaving out those already on it. */
+export function escalationCandidates(contacts: readonly Contact[], onTicket: readonly string[]): Contact[] {
+  return contacts
+    .filter((c) => c.active && !onTicket.includes(c.id) && CHAIN_ORDER.includes(c.role))
+    .sort((a, b) => CHAIN_ORDER.indexOf(a.role) - CHAIN_ORDER.indexOf(b.role) || a.id.localeCompare(b.id));
+}
+
+const runner = new MachineRunner(ticketMachine, {
+  ticketId: "SC-0000-000000",
+  reporter: "",
+  contacts: [],
+  at: "",
+});
+
+type Snapshot = ReturnType<typeof runner.restore>;
+type Outgoing = ChatMessage | EditMessage | CopyMessage | RoutedTicket;
+
+/**
+ * The writes of one duty update or job, inside its transaction: ticket transitions with their timeline,
+ * jobs and notifications, and every outgoing message as an outbox row with a key derived from the update.
+ */
+export class TicketWork {
+  private n = 0;
+  /** Chats with new messages, as channel and chat id, to flush after commit. */
+  readonly touched = new Map<string, { channel: string; chatId: string }>();
+
+  constructor(
+    readonly o: DutyDeskOptions,
+    readonly at: string,
+    private readonly keyPrefix: string,
+  ) {}
+
+  get store(): Store {
+    return this.o.store;
+  }
+
+  /** Queues one message; its idempotency key is the update's, so a redelivered update queues nothing new. */
+  post(channel: string, chatId: string, payload: Outgoing): string {
+    const key = `${this.keyPrefix}:${this.n++}`;
+    this.store.enqueue(key, channel, chatId, payload, this.at);
+    if (channel !== "duty") this.touched.set(`${channel}\u0000${chatId}`, { channel, chatId });
+    return key;
+  }
+
+  rc(locale: Locale = this.o.defaultLocale): RenderContext {
+    return { t: this.o.translator, locale, timeZone: this.o.timeZone };
+  }
+
+  t(locale: Locale, key: string, params?: Record<string, string | number>): string {
+    return this.o.translator.t(locale, key, params);
+  }
+
+  reporterLocale(incident: IncidentRow): Locale {
+    return isLocale(incident.reporterLocale) ? incident.reporterLocale : this.o.defaultLocale;
+  }
+
+  /** The ticket machine's state for an incident (a fresh one if no one has acted yet). */
+  snapshot(incident: IncidentRow): Snapshot {
+    const { snapshot } = this.store.ticketState(incident.id);
+    if (snapshot) return runner.restore(snapshot);
+    return runner.initial({
+      ticketId: incident.ticketId,
+      reporter: `${incident.channel}:${incident.reporterUserId}`,
+      contacts: incident.routing.destinations.map((d) => d.contactId),
+      at: incident.createdAt,
+    });
+  }
+
+  /**
+   * Applies one lifecycle event if the machine allows it for this actor: saves the state, records the timeline
+   * entry, and arms or cancels the reminders the new status needs. Returns the updated incident, or undefined.
+   */
+  apply(
+    incident: IncidentRow,
+    event: TicketEvent,
+    timeline: Record<string, unknown> = {},
+  ): IncidentRow | undefined {
+    const current = this.snapshot(incident);
+    if (!current.can(event)) return undefined;
+    const next = runner.transition(current, event);
+    const status = ticketStatus(next.value);
+    const context = next.context as { assignee: string | null };
+    this.store.saveTicket(incident.id, status, runner.persist(next), context.assignee, this.at);
+    this.store.addTimeline(incident.id, this.at, event.actor.id, status, {
+      name: event.actor.name,
+      ...timeline,
+    });
+    this.armFor(incident, status);
+    return this.store.incidentById(incident.id);
+  }
+
+  private armFor(incident: IncidentRow, status: string): void {
+    const id = incident.ticketId;
+    if (IN_HAND.has(status)) {
+      if (this.store.job(`unresolved:${id}`)?.status !== "pending") {
+        this.store.scheduleJob(
+          `unresolved:${id}`,
+          UNRESOLVED_JOB,
+          this.later(this.o.unresolvedReminderMs ?? 24 * HOUR),
+          { ticketId: id },
+          this.at,
+        );
+      }
+      this.store.cancelJob(`final:${id}`);
+      return;
+    }
+    this.store.cancelJob(`unresolved:${id}`);
+    if (status === "resolved") {
+      this.store.scheduleJob(
+        `final:${id}`,
+        FINAL_REPORT_JOB,
+        this.later(this.o.finalReportReminderMs ?? 72 * HOUR),
+        { ticketId: id, resolvedAt: this.at },
+        this.at,
+      );
+    }
+  }
+
+  later(ms: number): string {
+    return new Date(Date.parse(this.at) + ms).toISOString();
+  }
+
+  /** Sets the acknowledge deadline and the legal-deadline warning of a ticket, once. */
+  armNewTicket(incident: IncidentRow): void {
+    const ack = `ack:${incident.ticketId}`;
+    if (this.store.job(ack)) return;
+    const from = incident.createdAt;
+    const spec = this.o.ackDeadlines[incident.severity as 1 | 2 | 3 | 4];
+    this.store.scheduleJob(
+      ack,
+      ACK_DEADLINE_JOB,
+      deadlineAt(from, spec, this.o.timeZone),
+      { ticketId: incident.ticketId, from },
+      from,
+    );
+    const legal = Date.parse(incident.detectedAt) + LEGAL_NOTIFICATION_MS;
+    const warnAt = Math.max(Date.parse(from), legal - (this.o.legalWarningMs ?? 24 * HOUR));
+    this.store.scheduleJob(
+      `legal:${incident.ticketId}`,
+      LEGAL_DEADLINE_JOB,
+      new Date(warnAt).toISOString(),
+      { ticketId: incident.ticketId, deadline: new Date(legal).toISOString() },
+      from,
+    );
+  }
+
+  /** Every duty message of the ticket shows its new state (edited in place where the channel has it). */
+  refreshDutyPosts(incident: IncidentRow): void {
+    const view = ticketView(this.store, incident);
+    const rc = this.rc();
+    for (const post of this.store.dutyPosts(incident.id)) {
+      const routed = incident.routing.destinations.find((d) => d.contactId === post.contactId) ?? {
+        kinds: [],
+        rules: [],
+      };
+      const message = renderDutyMessage(incident, routed, view, this.o.detail, rc);
+      const messageRef = post.messageIds.at(-1);
+      this.post(
+        post.channel,
+        post.chatId,
+        messageRef === undefined
+          ? message
+          : {
+              kind: "edit",
+              messageRef: String(messageRef),
+              text: message.text,
+              ...(message.token ? { token: message.token, choices: message.choices ?? [] } : {}),
+            },
+      );
+    }
+  }
+
+  /** A message in every duty chat of the ticket, threaded under its ticket message where known. */
+  toDutyChats(incident: IncidentRow, key: string, params: Record<string, string | number>): void {
+    const text = this.t(this.o.defaultLocale, key, params);
+    for (const post of this.store.dutyPosts(incident.id)) {
+      const ref = post.messageIds.at(-1);
+      this.post(post.channel, post.chatId, {
+        kind: "chat",
+        text,
+        ...(ref === undefined ? {} : { replyTo: String(ref) }),
+      });
+    }
+  }
+
+  /** A message to the reporter in their language. */
+  toReporter(incident: IncidentRow, key: string, params: Record<string, string | number>): void {
+    const text = this.t(this.reporterLocale(incident), key, params);
+    this.post(incident.channel, incident.chatId, { kind: "chat", text });
+  }
+
+  /** A contact's name in a locale. */
+  contactName(contactId: string, locale: Locale): string {
+    return contactLabel(this.store.contacts(), contactId, this.rc(locale));
+  }
+
+  /**
+   * Moves a ticket to one more organisation: the machine's ESCALATE (authority checked), the routing gains the
+   * contact at its current version, and its duty chats and mailbox get the ticket. False if not allowed.
+   */
+  escalate(
+    incident: IncidentRow,
+    contactId: string,
+    actor: TicketActor,
+    reason: string,
+  ): IncidentRow | undefined {
+    const updated = this.apply(
+      incident,
+      { type: "ESCALATE", actor, to: contactId, reason, at: this.at },
+      {
+        to: contactId,
+        reason,
+      },
+    );
+    if (!updated) return undefined;
+    const version = this.store.contact(contactId)?.version ?? 0;
+    const rule = reason === "ack_deadline" ? "SLA" : "manual";
+    this.store.saveRouting(
+      incident.id,
+      {
+        ...updated.routing,
+        destinations: [
+          ...updated.routing.destinations,
+          { contactId, contactVersion: version, kinds: ["escalation"], rules: [rule] },
+        ],
+      },
+      this.at,
+    );
+    this.store.enqueue(
+      `ticket:${incident.ticketId}:${contactId}`,
+      "duty",
+      contactId,
+      {
+        kind: "ticket_routed",
+        ticketId: incident.ticketId,
+        contactId,
+        contactVersion: version,
+        kinds: ["escalation"],
+        rules: [rule],
+      } satisfies RoutedTicket,
+      this.at,
+    );
+    return this.store.incidentById(incident.id);
+  }
+}
+
+/** A ticket's lifecycle view for its duty message: status, who did what (display names), outcome. */
+export function ticketView(store: Store, incident: IncidentRow): TicketView {
+  const { snapshot, assignee } = store.ticketState(incident.id);
+  const context =
+    (
+      snapshot as {
+        context?: {
+          acknowledgedBy?: string | null;
+          resolution?: string | null;
+          reason?: string | null;
+          duplicateOf?: string | null;
+        };
+      } | null
+    )?.context ?? {};
+  const acknowledgedBy = context.acknowledgedBy ?? null;
+  const names: Record<string, string> = {};
+  for (const id of [acknowledgedBy, assignee]) {
+    if (!id) continue;
+    const [channel = "", userId = ""] = id.split(/:(.*)/s);
+    names[id] = store.displayName(channel, userId) ?? id;
+  }
+  return {
+    status: incident.status,
+    acknowledgedBy,
+    assignee,
+    names,
+    resolution: context.resolution ?? null,
+    reason: incident.status === "rejected" ? (context.reason ?? null) : null,
+    duplicateOf: context.duplicateOf ?? null,
+  };
+}
