@@ -1,7 +1,10 @@
 import type { AnyMachineSnapshot } from "xstate";
+import type { AdminContactsContext, AdminFlowEvent } from "../../flows/admin-contacts.ts";
 import { profileFromContext } from "../../flows/profile.ts";
 import { reportAnswers } from "../../flows/report.ts";
 import type { AnswerValue, FlowEvent, QuestionnaireContext } from "../../flows/types.ts";
+import { AdminChat, type OtherChatMessage } from "../admin/admin-chat.ts";
+import { ContactAdmin } from "../admin/contact-admin.ts";
 import { assessReport } from "../domain/assessment.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
 import { severityLabelKey } from "../domain/severity.ts";
@@ -40,7 +43,16 @@ export interface EngineOptions {
   drafts: { reminderMs: number; expiryMs: number };
   /** The flows run as "report" and "profile"; the product's own unless a benchmark or test substitutes. */
   flows?: FlowRegistry;
+  /** Contact administration: who is admin by configuration, the four-eyes rule, when a contact is stale. */
+  admin?: {
+    configAdmins: Readonly<Record<string, readonly string[]>>;
+    changeApproval: boolean;
+    staleMs: number;
+  };
 }
+
+/** Admin commands: only admins may run them (checked here, on the server), refusals are audited. */
+const ADMIN_COMMANDS = new Set(["contacts_admin", "grant", "revoke", "users", "audit", "approve", "reject"]);
 
 /** Commands and their Vietnamese aliases, mapped to one canonical name. */
 const COMMAND_ALIASES: Record<string, string> = {
@@ -65,6 +77,20 @@ const COMMAND_ALIASES: Record<string, string> = {
   quaylai: "back",
   skip: "skip",
   boqua: "skip",
+  contacts_admin: "contacts_admin",
+  quanlylienhe: "contacts_admin",
+  grant: "grant",
+  capquyen: "grant",
+  revoke: "revoke",
+  thuhoi: "revoke",
+  users: "users",
+  nguoidung: "users",
+  audit: "audit",
+  nhatky: "audit",
+  approve: "approve",
+  duyet: "approve",
+  reject: "reject",
+  tuchoi: "reject",
 };
 
 /** Words a stressed reporter types instead of pressing a button, folded (no diacritics, lower case). */
@@ -115,7 +141,18 @@ export function formatTicketId(year: number, n: number): string {
  * network I/O; the dispatcher sends the outbox rows after the commit.
  */
 export class Engine {
-  constructor(readonly options: EngineOptions) {}
+  /** Contact administration in chat; built once so its statements are prepared once. */
+  readonly admin: AdminChat;
+
+  constructor(readonly options: EngineOptions) {
+    const settings = options.admin ?? { configAdmins: {}, changeApproval: false, staleMs: 180 * 86_400_000 };
+    this.admin = new AdminChat(
+      new ContactAdmin({ store: options.store, ...settings }),
+      options.translator,
+      options.timeZone,
+      options.defaultLocale,
+    );
+  }
 
   /** Applies one inbound event at most once (invariant 2) and returns the outbox rows it wrote. */
   handle(event: InboundEvent): HandleResult {
@@ -124,7 +161,7 @@ export class Engine {
       if (!store.markProcessed(event.channel, event.dedupeKey, event.at.toISOString())) {
         return { duplicate: true, outbox: [] };
       }
-      const turn = new Turn(this.options, event);
+      const turn = new Turn(this.options, event, this.admin);
       turn.run();
       return turn.commit();
     });
@@ -142,15 +179,19 @@ export class Engine {
     return store.transaction(() => {
       if (!store.finishJob(job.id, job.dueAt)) return { duplicate: true, outbox: [] };
       // finishJob is the at-most-once guard for jobs; the key only names the outbox rows this firing writes.
-      const turn = new Turn(this.options, {
-        channel,
-        chatId,
-        userId,
-        chatType: "private",
-        dedupeKey: `job:${job.id}:${job.dueAt}`,
-        at: now,
-        payload: { kind: "timer", job: job.kind },
-      });
+      const turn = new Turn(
+        this.options,
+        {
+          channel,
+          chatId,
+          userId,
+          chatType: "private",
+          dedupeKey: `job:${job.id}:${job.dueAt}`,
+          at: now,
+          payload: { kind: "timer", job: job.kind },
+        },
+        this.admin,
+      );
       turn.run();
       return turn.commit();
     });
@@ -177,10 +218,13 @@ class Turn {
   private readonly routed: RoutedTicket[] = [];
   private ticketId: string | undefined;
   private timerFired: string | undefined;
+  /** Messages for other chats than this one (four-eyes requests and decisions to the other admins). */
+  private readonly others: OtherChatMessage[] = [];
 
   constructor(
     private readonly options: EngineOptions,
     private readonly event: InboundEvent,
+    private readonly admin: AdminChat,
   ) {
     this.store = options.store;
     this.t = options.translator;
@@ -253,6 +297,8 @@ class Turn {
       }
       if (entry.version === flow.version) return [entry];
       upgraded = true;
+      // An admin's half-done edit is not worth migrating: they see the list again.
+      if (flow.present) return [];
       const old = (entry.snapshot as { context?: Partial<QuestionnaireContext> }).context ?? {};
       const known = new Set(flow.questions.map((q) => q.id));
       const answers = Object.fromEntries(Object.entries(old.answers ?? {}).filter(([k]) => known.has(k)));
@@ -315,7 +361,7 @@ class Turn {
   }
 
   /** Sends one event to the active flow and settles the stack; answers "not now" if the state ignores it. */
-  private send(event: FlowEvent, render = true): void {
+  private send(event: FlowEvent | AdminFlowEvent, render = true): void {
     const active = this.top();
     if (!active) return;
     if (!active.snapshot.can(event)) {
@@ -335,6 +381,14 @@ class Turn {
     for (let guard = 0; guard < 10; guard++) {
       const active = this.top();
       if (!active) return;
+      if (active.snapshot.status === "done" && active.flow.present) {
+        // The admin flow closes on its own; the flow below it (a report in progress) is shown again, unmoved.
+        this.stack.pop();
+        this.say("admin:closed");
+        if (render) this.renderTop();
+        return;
+      }
+      if (active.flow.present && this.runAdminRequest(active)) continue;
       if (active.snapshot.status === "done") {
         this.stack.pop();
         const result = this.complete(active);
@@ -394,6 +448,90 @@ class Turn {
 
   private actor(): string {
     return `${this.event.channel}:${this.event.userId}`;
+  }
+
+  private adminActor() {
+    return { kind: "chat" as const, channel: this.event.channel, userId: this.event.userId };
+  }
+
+  private isAdmin(): boolean {
+    return this.admin.service.isAdmin(this.adminActor());
+  }
+
+  /**
+   * Carries out what the admin flow asked for (save, verify, create, delete) and hands it the result; true when
+   * there was a request. The service checks the admin's authority again, so a role revoked mid-edit saves
+   * nothing.
+   */
+  private runAdminRequest(active: Active): boolean {
+    const request = (active.snapshot.context as AdminContactsContext).request;
+    if (!request) return false;
+    const { result, others } = this.admin.execute(this.adminActor(), request, this.event.at);
+    this.others.push(...others);
+    this.setTop({ flow: active.flow, snapshot: active.flow.runner.transition(active.snapshot, result) });
+    return true;
+  }
+
+  /** Refuses an admin command or button to a non-admin, with an audit entry; true when refused. */
+  private refuseNonAdmin(action: string, subject: string): boolean {
+    if (this.isAdmin()) return false;
+    this.store.audit(this.at, this.actor(), action, subject.slice(0, 64), "denied", {});
+    // A flow left over from when this person was an admin goes too: its buttons would only be refused.
+    this.stack = this.stack.filter((e) => !flowById(this.flows, e.flow)?.present);
+    this.say("admin:denied");
+    return true;
+  }
+
+  private startAdmin(): void {
+    const flow = this.flows.adminContacts;
+    if (!flow) {
+      this.say("common:unknownCommand");
+      return;
+    }
+    if (this.top()?.flow.id === flow.id) {
+      this.renderTop();
+      return;
+    }
+    const snapshot = flow.runner.initial(this.admin.input(this.event.at));
+    const entry: StackEntry = {
+      flow: flow.id,
+      version: flow.version,
+      snapshot: flow.runner.persist(snapshot),
+    };
+    this.stack.push(entry);
+    this.restored.set(entry, { flow, snapshot });
+    this.renderTop();
+  }
+
+  private adminCommand(name: string, args: string): void {
+    if (this.refuseNonAdmin("admin.command", `/${name}`)) {
+      this.renderTop();
+      return;
+    }
+    const text = (value: string) => this.messages.push({ kind: "chat", text: value });
+    switch (name) {
+      case "contacts_admin":
+        this.startAdmin();
+        return;
+      case "grant":
+      case "revoke":
+        text(this.admin.role(name, this.adminActor(), args, this.event.at, this.locale));
+        break;
+      case "users":
+        text(this.admin.users(this.event.channel, this.locale));
+        break;
+      case "audit":
+        text(this.admin.audit(this.locale));
+        break;
+      case "approve":
+      case "reject": {
+        const decided = this.admin.decide(name, this.adminActor(), args, this.event.at, this.locale);
+        this.others.push(...decided.others);
+        text(decided.text);
+        break;
+      }
+    }
+    this.renderTop();
   }
 
   // ── rendering ───────────────────────────────────────────────────────────────────────────────────────────
@@ -456,6 +594,10 @@ class Turn {
 
   private command(name: string, args: string): void {
     const active = this.top();
+    if (ADMIN_COMMANDS.has(name)) {
+      this.adminCommand(name, args);
+      return;
+    }
     switch (name) {
       case "start":
       case "report":
@@ -502,6 +644,9 @@ class Turn {
           kind: "chat",
           text: `${this.t.t(this.locale, "common:contacts.title")}\n\n${renderHotlines(this.store.contacts(), this.rc)}`,
         });
+        if (this.isAdmin()) {
+          this.messages.push({ kind: "chat", text: this.admin.staleSection(this.event.at, this.locale) });
+        }
         {
           this.renderTop();
           return;
@@ -607,6 +752,10 @@ class Turn {
       current && "question" in current.meta
         ? active.flow.questions.find((q) => "question" in current.meta && q.id === current.meta.question)
         : undefined;
+    if (active.flow.present?.freeText(active.snapshot)) {
+      this.send({ type: "TEXT", text: raw, at: this.at });
+      return;
+    }
     const numbersPick =
       !question ||
       ["choice", "multi", "yesno"].includes(question.input.kind) ||
@@ -685,6 +834,11 @@ class Turn {
   private choice(token: string, value: string): void {
     if (token === "lang") {
       this.language(value === "en" || value === "vi" ? value : "");
+      return;
+    }
+    const adminPrefix = this.flows.adminContacts ? `${this.flows.adminContacts.tokenPrefix}.` : undefined;
+    if (adminPrefix && token.startsWith(adminPrefix) && this.refuseNonAdmin("admin.button", token)) {
+      this.renderTop();
       return;
     }
     // A token no question ever carried was made up, not merely old: refused and audited.
@@ -868,6 +1022,12 @@ class Turn {
         : "",
     });
     this.messages.push({ kind: "chat", text: lines.join("\n") });
+    if (incident.routing.destinations.length > 0) {
+      this.messages.push({
+        kind: "chat",
+        text: `${this.t.t(this.locale, "admin:status.routedTo")}\n${this.admin.routedContacts(incident.routing, this.locale)}`,
+      });
+    }
   }
 
   private myTickets(): void {
@@ -918,6 +1078,16 @@ class Turn {
     });
     this.messages.forEach((m, i) => {
       const id = this.store.enqueue(`${channel}:${dedupeKey}:${i}`, channel, chatId, m, this.at);
+      if (id !== undefined) outbox.push(id);
+    });
+    this.others.forEach((m, i) => {
+      const id = this.store.enqueue(
+        `${channel}:${dedupeKey}:other:${i}`,
+        m.channel,
+        m.chatId,
+        { kind: "chat", text: m.text },
+        this.at,
+      );
       if (id !== undefined) outbox.push(id);
     });
     for (const r of this.routed) {

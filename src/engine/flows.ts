@@ -1,8 +1,23 @@
-import type { AnyStateMachine } from "xstate";
+import type { AnyMachineSnapshot, AnyStateMachine } from "xstate";
+import { ADMIN_CONTACTS_FLOW_VERSION, adminContactsMachine } from "../../flows/admin-contacts.ts";
 import { PROFILE_FLOW_VERSION, PROFILE_QUESTIONS, profileMachine } from "../../flows/profile.ts";
 import { REPORT_FLOW_VERSION, REPORT_QUESTIONS, reportMachine } from "../../flows/report.ts";
 import type { QuestionSpec } from "../../flows/types.ts";
+import { adminChoices, adminFreeText, renderAdmin } from "../admin/admin-view.ts";
 import { MachineRunner } from "./machine-runner.ts";
+import type { RenderContext } from "./render.ts";
+import type { ChatMessage, Choice } from "./types.ts";
+
+/**
+ * How a flow that is not a questionnaire draws itself: its buttons depend on data in its context (e.g. the list
+ * of contacts), so they cannot be fixed in the state's meta.
+ */
+export interface FlowPresenter {
+  choices(snapshot: AnyMachineSnapshot, rc: RenderContext): Choice[];
+  render(snapshot: AnyMachineSnapshot, rc: RenderContext): Omit<ChatMessage, "token">;
+  /** True where a typed "2" is an answer, not the second button. */
+  freeText(snapshot: AnyMachineSnapshot): boolean;
+}
 
 /** A conversation flow the engine can run: its machine, version and questions (for rendering). */
 export interface FlowDefinition {
@@ -14,11 +29,35 @@ export interface FlowDefinition {
   machine: AnyStateMachine;
   runner: MachineRunner;
   questions: readonly QuestionSpec[];
+  present?: FlowPresenter;
 }
 
 const SAMPLE_INPUT = { draftId: "sample", at: "2026-01-01T00:00:00.000Z" };
 
-export type FlowRegistry = { report: FlowDefinition; profile: FlowDefinition };
+export type FlowRegistry = {
+  report: FlowDefinition;
+  profile: FlowDefinition;
+  adminContacts?: FlowDefinition;
+};
+
+const adminRc = (rc: RenderContext) => ({
+  t: (key: string, params?: Record<string, string | number>) => rc.t.t(rc.locale, key, params),
+});
+
+/** The admins' contact-table flow (flows/admin-contacts.ts), drawn by src/admin/admin-view.ts. */
+export const ADMIN_CONTACTS_FLOW: FlowDefinition = {
+  id: "adminContacts",
+  tokenPrefix: "a",
+  version: ADMIN_CONTACTS_FLOW_VERSION,
+  machine: adminContactsMachine,
+  runner: new MachineRunner(adminContactsMachine, { contacts: [], rules: [] }),
+  questions: [],
+  present: {
+    choices: (snapshot, rc) => adminChoices(snapshot, adminRc(rc)),
+    render: (snapshot, rc) => renderAdmin(snapshot, adminRc(rc)),
+    freeText: adminFreeText,
+  },
+};
 
 export const FLOWS: FlowRegistry = {
   report: {
@@ -37,12 +76,14 @@ export const FLOWS: FlowRegistry = {
     runner: new MachineRunner(profileMachine, SAMPLE_INPUT),
     questions: PROFILE_QUESTIONS,
   },
+  adminContacts: ADMIN_CONTACTS_FLOW,
 };
 
 /** Every button token a flow can draw: its questions and the states that offer choices. */
 export function knownTokens(flows: FlowRegistry): Set<string> {
   const tokens = new Set<string>();
-  for (const flow of [flows.report, flows.profile]) {
+  for (const flow of [flows.report, flows.profile, flows.adminContacts]) {
+    if (!flow) continue;
     for (const q of flow.questions) tokens.add(`${flow.tokenPrefix}.${q.id}`);
     const visit = (node: { key: string; meta?: unknown; states: Record<string, unknown> }) => {
       if (node.meta && typeof node.meta === "object" && "prompt" in node.meta)
@@ -56,5 +97,6 @@ export function knownTokens(flows: FlowRegistry): Set<string> {
 
 /** The flow stored under this id, or undefined for an id this version of the code does not know. */
 export function flowById(flows: FlowRegistry, id: string): FlowDefinition | undefined {
+  if (id === "adminContacts") return flows.adminContacts;
   return id === "report" || id === "profile" ? flows[id] : undefined;
 }

@@ -108,6 +108,7 @@ const questionOf = (flow: FlowDefinition, id: string) => flow.questions.find((q)
 
 /** The choices offered in the current state, in display order (their numbers are their positions + 1). */
 export function choicesFor(flow: FlowDefinition, snapshot: AnyMachineSnapshot, rc: RenderContext): Choice[] {
+  if (flow.present) return flow.present.choices(snapshot, rc);
   const current = currentMeta(snapshot);
   if (!current) return [];
   const context = snapshot.context as QuestionnaireContext;
@@ -181,8 +182,13 @@ export function renderState(
   rc: RenderContext,
   extras: { summary?: string; params?: Record<string, string | number> } = {},
 ): ChatMessage {
-  const context = snapshot.context as QuestionnaireContext;
   const current = currentMeta(snapshot);
+  if (flow.present) {
+    const message: ChatMessage = flow.present.render(snapshot, rc);
+    if (message.choices?.length && current) message.token = stateToken(flow, current.key);
+    return message;
+  }
+  const context = snapshot.context as QuestionnaireContext;
   const parts: string[] = [];
   if (context.notice) parts.push(`ℹ️ ${renderReason(context.notice, rc)}`);
   if (context.error) parts.push(`⚠️ ${renderReason(context.error, rc)}`);
