@@ -1,4 +1,5 @@
 import type { TicketActor, TicketEvent } from "../../flows/ticket.ts";
+import { enqueueTicketEmail } from "../delivery/email.ts";
 import { deadlineAt, LEGAL_NOTIFICATION_MS } from "../domain/deadlines.ts";
 import { severityLabelKey } from "../domain/severity.ts";
 import { formatDateTime } from "../engine/render.ts";
@@ -111,6 +112,13 @@ export class DutyDesk {
         const routed = row.payload as RoutedTicket;
         const incident = store.incidentByTicket(routed.ticketId);
         if (incident) work.armNewTicket(incident);
+        const contact = store.contact(routed.contactId);
+        // E-mail does not wait for a duty chat to be bound; the key makes a repeated pass a no-op.
+        if (incident && contact?.active && this.o.email) {
+          enqueueTicketEmail(store, incident, routed, contact, work.rc(), at, {
+            ...(this.o.email.messageIdDomain ? { messageIdDomain: this.o.email.messageIdDomain } : {}),
+          });
+        }
         const targets = store.bindingsOf(routed.contactId).filter((b) => b.channel === channel);
         if (!incident || targets.length === 0) {
           // Nobody to tell yet: kept, and offered again once a chat is bound (never dropped).

@@ -25,6 +25,8 @@ export interface DutyDeskOptions {
   legalWarningMs?: number;
   /** After resolution, the reporter is reminded of the final report after this long (default 3 days). */
   finalReportReminderMs?: number;
+  /** Set when SMTP is configured: every routed ticket is also e-mailed to its contact's addresses. */
+  email?: { messageIdDomain?: string | undefined };
 }
 
 export const ACK_DEADLINE_JOB = "ack_deadline";

@@ -10,7 +10,7 @@ import { REPORT_WALK } from "../fixtures/report-walk.ts";
 const GROUP = "-100777";
 const ADMIN = "9000";
 
-function setup(detail: "full" | "minimal" = "full") {
+function setup(detail: "full" | "minimal" = "full", email?: { messageIdDomain: string }) {
   const h = createHarness();
   const desk = new DutyDesk({
     store: h.store,
@@ -20,6 +20,7 @@ function setup(detail: "full" | "minimal" = "full") {
     detail,
     configAdmins: { telegram: [ADMIN] },
     ackDeadlines: { 4: { minutes: 15 }, 3: { minutes: 60 }, 2: { minutes: 240 }, 1: { workingDays: 1 } },
+    ...(email ? { email } : {}),
   });
   let seq = 0;
   const send = (
@@ -108,6 +109,31 @@ describe("duty desk: routed tickets", () => {
     expect(posted.token).toBe(`t.${ticketId}`);
     // Posting again changes nothing: each ticket reaches each chat once.
     expect(s.desk.fanOut(new Date(s.h.now().getTime() + 200_000))).toEqual([]);
+  });
+
+  it("with SMTP configured, each destination with an address is e-mailed at once, bound chat or not", () => {
+    const s = setup("full", { messageIdDomain: "laichau.gov.vn" });
+    const ticketId = s.fileReport();
+    s.desk.fanOut(s.h.now());
+    s.desk.fanOut(new Date(s.h.now().getTime() + 61_000)); // the pending duty rows come round again
+    const mails = s.h.store.db
+      .prepare(
+        "SELECT idempotency_key AS k, chat_id AS c, payload FROM outbox WHERE channel = 'email' ORDER BY id",
+      )
+      .all() as Array<{ k: string; c: string; payload: string }>;
+    expect(mails.map((m) => m.c).sort()).toEqual(["provincial", "vncert"]);
+    expect(mails.map((m) => m.k)).toContain(`email:${ticketId}:vncert`);
+    const vncert = JSON.parse(mails.find((m) => m.c === "vncert")?.payload ?? "{}");
+    expect(vncert.to).toEqual(["ir@vncert.vn"]);
+    expect(vncert.subject).toMatch(new RegExp(`^\\[TBSC\\] ${ticketId}`));
+    expect(vncert.messageId).toContain("@laichau.gov.vn>");
+  });
+
+  it("without SMTP no e-mail is queued", () => {
+    const s = setup();
+    s.fileReport();
+    s.desk.fanOut(s.h.now());
+    expect(s.h.store.duePending("email", "9999")).toEqual([]);
   });
 
   it("minimal detail keeps the report's details out of the group", () => {

@@ -1,4 +1,6 @@
 import type { App } from "../../app.ts";
+import { deadLetterNotifier } from "../../delivery/dead-letters.ts";
+import { domainOf } from "../../delivery/email.ts";
 import { DutyDesk } from "../../duty/desk.ts";
 import type { TelegramHandlerDeps } from "./handler.ts";
 import type { TelegramPort } from "./port.ts";
@@ -22,15 +24,31 @@ export function createTelegramDeps(
     unresolvedReminderMs: app.config.unresolvedReminderMs,
     legalWarningMs: app.config.legalWarningMs,
     finalReportReminderMs: app.config.finalReportReminderMs,
+    ...(app.config.smtp ? { email: { messageIdDomain: domainOf(app.config.smtp.from) } } : {}),
   });
   return {
     engine: app.engine,
     desk,
-    sender: new TelegramSender(app.store, port, app.logger, senderOptions),
+    sender: new TelegramSender(app.store, port, app.logger, {
+      maxAttempts: app.config.deliveryMaxAttempts,
+      onDeadLetter: adminDeadLetterNotifier(app),
+      ...senderOptions,
+    }),
     port,
     translator: app.translator,
     defaultLocale: app.config.defaultLocale,
     logger: app.logger,
     botUsername,
   };
+}
+
+/** Tells the Telegram admins about a message given up on (either delivery path). */
+export function adminDeadLetterNotifier(app: App) {
+  return deadLetterNotifier({
+    store: app.store,
+    translator: app.translator,
+    locale: app.config.defaultLocale,
+    channel: "telegram",
+    configAdmins: app.config.adminTelegramIds,
+  });
 }

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import type { Update } from "grammy/types";
 import type { App } from "../../app.ts";
+import { createEmailTransport, EmailSender } from "../../delivery/email.ts";
 import { Scheduler } from "../../delivery/scheduler.ts";
 import { DUTY_JOB_KINDS } from "../../duty/desk.ts";
 import { startHttpServer } from "../../server/http.ts";
 import { registerCommands } from "./commands.ts";
-import { createTelegramDeps } from "./deps.ts";
+import { adminDeadLetterNotifier, createTelegramDeps } from "./deps.ts";
 import { createGrammyBot, grammyPort, incidentComposer, startGrammyPolling } from "./grammy.ts";
 import { dispatchRoutedTickets, type TelegramHandlerDeps } from "./handler.ts";
 import type { SenderOptions } from "./sender.ts";
@@ -95,6 +96,23 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
   // Messages committed before a crash or restart go out first; then retries run every second.
   await deps.sender.flushAll();
   deps.sender.start();
+  const email = app.config.smtp
+    ? new EmailSender(app.store, createEmailTransport(app.config.smtp.url), app.logger, {
+        from: app.config.smtp.from,
+        maxAttempts: app.config.deliveryMaxAttempts,
+        onDeadLetter: adminDeadLetterNotifier(app),
+      })
+    : undefined;
+  // A slow mail server must not hold up the bot's start: the first pass runs in the background.
+  email
+    ?.flushAll()
+    .catch((error: unknown) =>
+      app.logger.error(
+        { err: error instanceof Error ? error.message : String(error) },
+        "e-mail flush failed",
+      ),
+    );
+  email?.start(5000);
   // Routed tickets waiting for a duty chat (none bound yet, or posted before a restart) go out every second.
   const dutyLoop = setInterval(() => {
     dispatchRoutedTickets(deps, new Date()).catch((error: unknown) =>
@@ -128,7 +146,8 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
         clearInterval(dutyLoop);
         scheduler.stop();
         deps.sender.stop();
-        await deps.sender.drain();
+        email?.stop();
+        await Promise.all([deps.sender.drain(), email?.drain()]);
         app.close();
       })();
       return stopped;
