@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: the engine against a @grammyjs/conversations implementation of the same report, both
  * behind grammY's `bot.handleUpdate` with the Telegram API faked locally, both on SQLite files on disk (WAL).
- * A program, not a test: it prints readable lines and, last, one JSON line with the headline figures.
+ * A program, not a test: it prints readable lines and one JSON line with the headline figures. Then the delivery
+ * benchmark (bench/delivery.ts: the outbox through the sender and rate limiter to a fake Bot API enforcing
+ * Telegram's limits) prints its own lines and JSON line.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -11,6 +13,7 @@ import type { Update } from "grammy/types";
 import { createApp, createLogger } from "../src/app.ts";
 import { parseConfig } from "../src/config.ts";
 import { openDatabase } from "../src/store/db.ts";
+import { runDeliveryBench } from "./delivery.ts";
 import { createEngineBot, type EngineBotTimes } from "./engine-bot.ts";
 import { apiCalls, BOT_TOKEN, fakeFetch, fakeTransformer, textUpdate } from "./fake-telegram.ts";
 import { createGrowthEngine, textFlow } from "./growth.ts";
@@ -321,3 +324,5 @@ console.log(
     peer_cost_growth_30_vs_10: round(peerGrowth, 2),
   }),
 );
+
+await runDeliveryBench();
