@@ -488,10 +488,8 @@ class Turn {
       this.say("common:unknownCommand");
       return;
     }
-    if (this.top()?.flow.id === flow.id) {
-      this.renderTop();
-      return;
-    }
+    // Asked again, the list starts over with fresh data (another admin may have changed it meanwhile).
+    if (this.top()?.flow.id === flow.id) this.stack.pop();
     const snapshot = flow.runner.initial(this.admin.input(this.event.at));
     const entry: StackEntry = {
       flow: flow.id,
