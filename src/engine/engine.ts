@@ -686,6 +686,7 @@ class Turn {
       if (this.t.exists(key, this.locale)) this.say(key);
     }
     this.say("common:help");
+    if (this.isAdmin()) this.say("admin:help");
   }
 
   private language(args: string): void {

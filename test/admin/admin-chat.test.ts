@@ -209,6 +209,12 @@ describe("admin contact editing in chat (engine)", () => {
     expect(h.store.rolesOf("telegram", "555")).toEqual([{ role: "duty", contactId: "vncert" }]);
   });
 
+  it("/help lists the admin commands to admins only", () => {
+    const h = createAdminHarness();
+    expect(texts(h.user("1").command("help"))).toContain("/contacts_admin");
+    expect(texts(h.user("9").command("help"))).not.toContain("/contacts_admin");
+  });
+
   it("/contacts flags stale contacts for admins only", () => {
     const h = createAdminHarness();
     expect(texts(h.user("1").command("contacts"))).toMatch(
