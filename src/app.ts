@@ -55,6 +55,11 @@ export function createApp(config: Config, logger: Logger = createLogger(config.l
     timeZone: config.timeZone,
     defaultLocale: config.defaultLocale,
     drafts: config.drafts,
+    admin: {
+      configAdmins: { telegram: config.adminTelegramIds },
+      changeApproval: config.contactChangeApproval,
+      staleMs: config.contactStaleMs,
+    },
   });
   return {
     config,

@@ -137,8 +137,11 @@ describe("duty workflow end to end (grammY, polling)", () => {
     await waitFor(() => reporter.messages().length > seen, "the reporter's resolution notice");
     expect(reporter.textsSince(seen)).toContain("Kết quả: Đã gỡ mã độc, khôi phục từ bản sao lưu");
     expect(stack.app.store.incidentByTicket(ticketId)?.status).toBe("resolved");
+    const beforeStatus = reporter.messages().length;
     await reporter.command(`/trangthai ${ticketId}`);
-    expect(reporter.lastText()).toMatch(/Đã được tiếp nhận[\s\S]*Cán bộ trực hỏi thêm[\s\S]*Đã xử lý xong/);
+    expect(reporter.textsSince(beforeStatus)).toMatch(
+      /Đã được tiếp nhận[\s\S]*Cán bộ trực hỏi thêm[\s\S]*Đã xử lý xong/,
+    );
   });
 
   it("a non-member pressing a duty button, and a non-admin binding, change nothing and are audited", async () => {

@@ -6,6 +6,7 @@ import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { createApp, createLogger } from "../../src/app.ts";
 import { type RunningBot, startTelegram } from "../../src/channels/telegram/run.ts";
 import { parseConfig } from "../../src/config.ts";
+import { RateLimiter } from "../../src/delivery/rate-limiter.ts";
 
 export const TOKEN = "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 export const SECRET = "e2e-secret_0123456789";
@@ -71,7 +72,11 @@ export async function startStack(
     }),
     createLogger("silent"),
   );
-  const bot: RunningBot = await startTelegram(app, { baseDelayMs: 50 });
+  // Telegram's limits sped up 100 times: the tests walk a whole report in seconds, the limiter still in the path.
+  const bot: RunningBot = await startTelegram(app, {
+    baseDelayMs: 50,
+    limiter: new RateLimiter({ timeScale: 100 }),
+  });
   const processed = () =>
     (
       app.db.prepare("SELECT count(*) AS n FROM processed_updates WHERE channel = 'telegram'").get() as {

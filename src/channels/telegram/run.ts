@@ -1,5 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import type { Update } from "grammy/types";
+import {
+  armStaleContactsReminder,
+  fireStaleContactsReminder,
+  STALE_CONTACTS_JOB,
+} from "../../admin/stale-reminder.ts";
 import type { App } from "../../app.ts";
 import { createEmailTransport, EmailSender } from "../../delivery/email.ts";
 import { Scheduler } from "../../delivery/scheduler.ts";
@@ -129,6 +134,16 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
       .catch(() => undefined);
   });
   for (const kind of DUTY_JOB_KINDS) scheduler.on(kind, (job, now) => deps.desk.fireJob(job, now));
+  scheduler.on(
+    STALE_CONTACTS_JOB,
+    fireStaleContactsReminder({
+      service: app.engine.admin.service,
+      translator: app.translator,
+      defaultLocale: app.config.defaultLocale,
+    }),
+  );
+  // Registered above first: a job of a kind nobody handles would fall through to the engine.
+  armStaleContactsReminder(app.engine.admin.service, new Date());
   scheduler.start();
   app.logger.info(
     { framework: telegram.framework, mode: telegram.mode, bot: deps.botUsername },
