@@ -144,6 +144,53 @@ describe("duty workflow end to end (grammY, polling)", () => {
     );
   });
 
+  it("not acknowledged in time (controlled clock): reminder in the group, escalated to NCSC's group, reporter told", async () => {
+    const NCSC_GROUP = -1008500;
+    const ncscAdmin = stack.server.getClient(TOKEN, {
+      userId: ADMIN,
+      chatId: NCSC_GROUP,
+      type: "supergroup",
+      chatTitle: "Trực NCSC",
+    });
+    await ncscAdmin.sendCommand(ncscAdmin.makeCommand("/bind ncsc"));
+    await waitFor(
+      () => stack.messages(NCSC_GROUP).some((m) => m.message.text.includes("Đã gắn nhóm")),
+      "bound",
+    );
+    const reporter = new EmulatedUser(stack, 8200);
+    await fileReport(reporter);
+    const ticketId = /SC-\d{4}-\d{6}/.exec(reporter.lastText())?.[0] ?? "";
+    await waitFor(
+      () => stack.messages(GROUP).some((m) => m.message.text.includes(ticketId)),
+      "the duty post",
+    );
+    const seen = reporter.messages().length;
+    // Time passes: the ticket's acknowledge deadline (one hour for Cao) is moved to now, and the running bot's
+    // own scheduler, on its own clock, fires it as it would an hour later.
+    const job = stack.app.store.job(`ack:${ticketId}`);
+    expect(job?.status).toBe("pending");
+    expect(
+      Date.parse(job?.dueAt ?? "") - Date.parse(stack.app.store.incidentByTicket(ticketId)?.createdAt ?? ""),
+    ).toBe(3_600_000);
+    stack.app.db
+      .prepare("UPDATE scheduled_jobs SET due_at = ? WHERE job_key = ?")
+      .run(new Date(Date.now() - 1000).toISOString(), `ack:${ticketId}`);
+    await waitFor(
+      () =>
+        stack
+          .messages(GROUP)
+          .some((m) => m.message.text.includes("quá hạn tiếp nhận") && m.message.text.includes(ticketId)),
+      "the reminder in the VNCERT group",
+    );
+    await waitFor(
+      () => stack.messages(NCSC_GROUP).some((m) => m.message.text.includes(ticketId)),
+      "NCSC's copy",
+    );
+    await waitFor(() => reporter.messages().length > seen, "the reporter told");
+    expect(reporter.textsSince(seen)).toContain("chuyển cấp");
+    expect(stack.app.store.incidentByTicket(ticketId)?.status).toBe("escalated");
+  });
+
   it("a non-member pressing a duty button, and a non-admin binding, change nothing and are audited", async () => {
     const ticket = stack.app.store.incidentsByReporter("telegram", "8100")[0];
     const stranger = stack.server.getClient(TOKEN, {
