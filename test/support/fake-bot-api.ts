@@ -256,6 +256,7 @@ export class FakeBotApi {
         return this.send(method, body);
       case "answerCallbackQuery":
       case "setMyCommands":
+      case "setWebhook":
       case "deleteWebhook":
         return [200, { ok: true, result: true }];
       default:

@@ -39,19 +39,22 @@ export async function handleTelegramUpdate(update: Update, deps: TelegramHandler
     const code = inbound.languageCode?.slice(0, 2);
     const locale: Locale = isLocale(code) ? code : deps.defaultLocale;
     // Incident details do not belong in a group: point the member to a private chat with the bot.
-    await deps.port.sendMessage(inbound.chatId, deps.translator.t(locale, "common:group.privateOnly"), {
-      parse_mode: "HTML",
-      reply_markup: {
-        inline_keyboard: [
-          [
-            {
-              text: deps.translator.t(locale, "common:group.openPrivate"),
-              url: `https://t.me/${deps.botUsername}?start=report`,
-            },
+    // Sent at once (nothing to keep if it fails), but still within the group's limits like every other send.
+    await deps.sender.limiter.run(String(inbound.chatId), () =>
+      deps.port.sendMessage(inbound.chatId, deps.translator.t(locale, "common:group.privateOnly"), {
+        parse_mode: "HTML",
+        reply_markup: {
+          inline_keyboard: [
+            [
+              {
+                text: deps.translator.t(locale, "common:group.openPrivate"),
+                url: `https://t.me/${deps.botUsername}?start=report`,
+              },
+            ],
           ],
-        ],
-      },
-    });
+        },
+      }),
+    );
     return true;
   }
   const reply = inbound.kind === "event" ? inbound.dutyReply : undefined;
