@@ -18,6 +18,7 @@ import { RateLimiter } from "../../src/delivery/rate-limiter.ts";
 import { FLOWS } from "../../src/engine/flows.ts";
 import { openDatabase } from "../../src/store/db.ts";
 import { type OutboxRow, Store } from "../../src/store/store.ts";
+import { manualTime } from "../support/manual-time.ts";
 
 const NOW = new Date("2026-11-21T03:00:00Z");
 const user = { id: 1001, is_bot: false, first_name: "An", language_code: "vi" };
@@ -259,36 +260,6 @@ const apiError = (description: string, retryAfter?: number, errorCode?: number) 
     ...(retryAfter ? { parameters: { retry_after: retryAfter } } : {}),
     ...(errorCode ? { error_code: errorCode } : {}),
   });
-
-/** Time that moves only when told, for a rate limiter under test. */
-function manualTime() {
-  let t = 0;
-  let timers: Array<{ at: number; fn: () => void }> = [];
-  const settle = () => new Promise((resolve) => setImmediate(resolve));
-  return {
-    now: () => t,
-    setTimer(fn: () => void, ms: number) {
-      const timer = { at: t + ms, fn };
-      timers.push(timer);
-      return () => {
-        timers = timers.filter((x) => x !== timer);
-      };
-    },
-    async advance(ms: number) {
-      const end = t + ms;
-      for (;;) {
-        await settle();
-        const next = timers.filter((x) => x.at <= end).sort((a, b) => a.at - b.at)[0];
-        if (!next) break;
-        timers = timers.filter((x) => x !== next);
-        t = next.at;
-        next.fn();
-      }
-      t = end;
-      await settle();
-    },
-  };
-}
 
 describe("the Telegram sender", () => {
   function setup(

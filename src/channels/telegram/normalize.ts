@@ -98,13 +98,7 @@ export function normalizeUpdate(update: Update, now: Date): TelegramInbound {
     return {
       kind: "duty",
       event: {
-        channel: TELEGRAM_CHANNEL,
-        chatId: String(message.chat.id),
-        chatType: message.chat.type === "private" ? "private" : "group",
-        userId: String(message.from.id),
-        userName: displayName(message.from),
-        dedupeKey,
-        at: now,
+        ...dutyBase(message, dedupeKey, now),
         payload: {
           kind: "command",
           command: command.command as "bind" | "unbind" | "tickets" | "ticket",
@@ -118,13 +112,7 @@ export function normalizeUpdate(update: Update, now: Date): TelegramInbound {
     replyTo === undefined || command
       ? undefined
       : {
-          channel: TELEGRAM_CHANNEL,
-          chatId: String(message.chat.id),
-          chatType: message.chat.type === "private" ? "private" : "group",
-          userId: String(message.from.id),
-          userName: displayName(message.from),
-          dedupeKey,
-          at: now,
+          ...dutyBase(message, dedupeKey, now),
           messageRef: String(message.message_id),
           payload: {
             kind: "reply",
@@ -167,6 +155,23 @@ export function normalizeUpdate(update: Update, now: Date): TelegramInbound {
   if (text !== undefined)
     return { kind: "event", event: { ...base, payload: { kind: "text", text } }, ...reply };
   return { kind: "ignore" };
+}
+
+/** Who sent a message where, as the duty desk sees it. */
+function dutyBase(
+  message: NonNullable<Update["message"]> & { from: TelegramUser },
+  dedupeKey: string,
+  at: Date,
+): Omit<DutyEvent, "payload"> {
+  return {
+    channel: TELEGRAM_CHANNEL,
+    chatId: String(message.chat.id),
+    chatType: message.chat.type === "private" ? "private" : "group",
+    userId: String(message.from.id),
+    userName: displayName(message.from),
+    dedupeKey,
+    at,
+  };
 }
 
 function fileOf(message: NonNullable<Update["message"]>): FileRef | undefined {
