@@ -96,7 +96,14 @@ export class Store {
       markProcessed: p(
         "INSERT OR IGNORE INTO processed_updates (channel, dedupe_key, processed_at) VALUES (?, ?, ?)",
       ),
-      pruneProcessed: p("DELETE FROM processed_updates WHERE processed_at < ?"),
+      // Keys arrive in time order, so rowid order is age order: the first key young enough to keep is found
+      // by walking from the oldest (no index on the time), and every older rowid goes. A key slightly out of
+      // order is kept one prune longer, which only makes dedupe stricter.
+      pruneProcessed: p(
+        `DELETE FROM processed_updates WHERE rowid < coalesce(
+           (SELECT rowid FROM processed_updates WHERE processed_at >= ? ORDER BY rowid LIMIT 1),
+           (SELECT max(rowid) + 1 FROM processed_updates))`,
+      ),
       upsertUser: p(
         `INSERT INTO users (channel, user_id, created_at) VALUES (?, ?, ?)
          ON CONFLICT (channel, user_id) DO NOTHING`,

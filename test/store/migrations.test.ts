@@ -11,6 +11,7 @@ import {
   migrate,
   schemaVersion,
 } from "../../src/store/migrations/index.ts";
+import { Store } from "../../src/store/store.ts";
 
 let dir: string;
 beforeEach(() => {
@@ -274,5 +275,47 @@ describe("migration 5: contact administration", () => {
     insert.run("{}", "pending");
     expect(() => insert.run("not json", "pending")).toThrow(/CHECK/);
     expect(() => insert.run("{}", "maybe")).toThrow(/CHECK/);
+  });
+});
+
+describe("migration 6: lean write path", () => {
+  const indexes = (db: Database.Database, table: string) =>
+    (
+      db
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL")
+        .all(table) as { name: string }[]
+    ).map((r) => r.name);
+
+  it("drops the age index of update keys and keeps only pending outbox rows in the due index", () => {
+    const db = new Database(":memory:");
+    migrate(db, MIGRATIONS.slice(0, 5));
+    const queue = db.prepare(
+      "INSERT INTO outbox (idempotency_key, channel, chat_id, payload, status, next_attempt_at, created_at) VALUES (?, 'telegram', '1', '{}', ?, 'x', 'x')",
+    );
+    queue.run("a", "pending");
+    queue.run("b", "sent");
+    expect(migrate(db, MIGRATIONS.slice(0, 6))).toEqual([6]);
+    expect(indexes(db, "processed_updates")).toEqual([]);
+    expect(indexes(db, "outbox")).toEqual(["outbox_pending_due"]);
+    const due = db.prepare(
+      "SELECT idempotency_key AS k FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? AND channel = 'telegram' ORDER BY id",
+    );
+    expect(due.all("y")).toEqual([{ k: "a" }]);
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${due.source}`).all("y") as { detail: string }[];
+    expect(plan.map((p) => p.detail).join("\n")).toMatch(/USING INDEX outbox_pending_due/);
+  });
+
+  it("still forgets update keys by age, oldest first, without the index", () => {
+    const db = openDatabase(join(dir, "bot.db"));
+    const store = new Store(db);
+    const at = (minute: number) => `2026-01-01T00:${String(minute).padStart(2, "0")}:00.000Z`;
+    for (let m = 0; m < 10; m++) expect(store.markProcessed("telegram", String(m), at(m))).toBe(true);
+    expect(store.pruneProcessed(at(4))).toBe(4);
+    expect(store.markProcessed("telegram", "3", at(11))).toBe(true);
+    expect(store.markProcessed("telegram", "4", at(11))).toBe(false);
+    expect(store.pruneProcessed(at(59))).toBe(7);
+    expect(store.pruneProcessed(at(59))).toBe(0);
+    expect(store.markProcessed("telegram", "9", at(59))).toBe(true);
+    db.close();
   });
 });

@@ -4,6 +4,7 @@ import { migration002SeedDirectives } from "./002-seed-directives.ts";
 import { migration003TicketLifecycle } from "./003-ticket-lifecycle.ts";
 import { migration004DutyPrompts } from "./004-duty-prompts.ts";
 import { migration005ContactAdmin } from "./005-contact-admin.ts";
+import { migration006LeanWritePath } from "./006-lean-write-path.ts";
 
 /** One numbered, forward-only schema change. */
 export interface Migration {
@@ -19,6 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration003TicketLifecycle,
   migration004DutyPrompts,
   migration005ContactAdmin,
+  migration006LeanWritePath,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
