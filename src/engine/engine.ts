@@ -12,6 +12,7 @@ import { foldDiacritics } from "../domain/text.ts";
 import { escapeHtml, isLocale, type Locale, type Translator } from "../i18n.ts";
 import type { StackEntry, Store } from "../store/store.ts";
 import { FLOWS, type FlowDefinition, type FlowRegistry, flowById, knownTokens } from "./flows.ts";
+import { memoizeNumericLookups } from "./memo-translator.ts";
 import {
   choicesFor,
   contactName,
@@ -143,8 +144,11 @@ export function formatTicketId(year: number, n: number): string {
 export class Engine {
   /** Contact administration in chat; built once so its statements are prepared once. */
   readonly admin: AdminChat;
+  /** The options each turn sees: the same, with the translator's numeric lookups memoized. */
+  private readonly turnOptions: EngineOptions;
 
   constructor(readonly options: EngineOptions) {
+    this.turnOptions = { ...options, translator: memoizeNumericLookups(options.translator) };
     const settings = options.admin ?? { configAdmins: {}, changeApproval: false, staleMs: 180 * 86_400_000 };
     this.admin = new AdminChat(
       new ContactAdmin({ store: options.store, ...settings }),
@@ -161,7 +165,7 @@ export class Engine {
       if (!store.markProcessed(event.channel, event.dedupeKey, event.at.toISOString())) {
         return { duplicate: true, outbox: [] };
       }
-      const turn = new Turn(this.options, event, this.admin);
+      const turn = new Turn(this.turnOptions, event, this.admin);
       turn.run();
       return turn.commit();
     });
@@ -180,7 +184,7 @@ export class Engine {
       if (!store.finishJob(job.id, job.dueAt)) return { duplicate: true, outbox: [] };
       // finishJob is the at-most-once guard for jobs; the key only names the outbox rows this firing writes.
       const turn = new Turn(
-        this.options,
+        this.turnOptions,
         {
           channel,
           chatId,
