@@ -380,3 +380,22 @@ describe("engine: dedupe keys are kept long enough, not forever", () => {
     expect(h.text("Cổng thông tin", { dedupeKey: "recent" }).duplicate).toBe(true);
   });
 });
+
+describe("engine: a failed update leaves nothing behind, in the database or in memory", () => {
+  it("answers the next update from the last committed state", () => {
+    const h = createHarness();
+    h.command("start");
+    h.text("Website sở");
+    const before = h.draft()?.answers;
+    const enqueue = h.store.enqueue.bind(h.store);
+    h.store.enqueue = () => {
+      throw new Error("disk full");
+    };
+    expect(() => h.text("4")).toThrow(/disk full/);
+    h.store.enqueue = enqueue;
+    expect(h.draft()?.answers).toEqual(before);
+    // The failed answer was rolled back: the type question is asked again and takes the answer now.
+    h.text("4");
+    expect(h.draft()?.answers).toMatchObject({ system: "Website sở", type: "defacement" });
+  });
+});
