@@ -283,8 +283,9 @@ class Turn {
     this.store = options.store;
     this.t = options.translator;
     this.at = event.at.toISOString();
-    this.store.ensureUser(event.channel, event.userId, this.at);
-    this.locale = this.resolveLocale();
+    const saved = this.store.knownUserLocale(event.channel, event.userId);
+    if (saved === undefined) this.store.ensureUser(event.channel, event.userId, this.at);
+    this.locale = this.resolveLocale(saved ?? null);
     this.rc = { t: this.t, locale: this.locale, timeZone: options.timeZone };
     const json = this.store.conversationJson(event.channel, event.chatId);
     if (json === undefined) this.stack = [];
@@ -300,8 +301,7 @@ class Turn {
     this.flows = options.flows ?? FLOWS;
   }
 
-  private resolveLocale(): Locale {
-    const saved = this.store.userLocale(this.event.channel, this.event.userId);
+  private resolveLocale(saved: string | null): Locale {
     if (isLocale(saved)) return saved;
     const code = this.event.languageCode?.slice(0, 2).toLowerCase();
     return isLocale(code) ? code : this.options.defaultLocale;
@@ -1133,7 +1133,7 @@ class Turn {
       const [kind, dueMs] =
         this.timerFired === DRAFT_REMINDER ? [DRAFT_EXPIRY, expiryMs] : [DRAFT_REMINDER, reminderMs];
       const due = Date.parse(this.at) + dueMs;
-      const current = this.store.job(draftKey);
+      const current = this.store.jobState(draftKey);
       // Moving a reminder by under 1% of its period (at most a minute) changes nothing a user notices.
       const close =
         current?.status === "pending" &&

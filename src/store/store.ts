@@ -109,6 +109,7 @@ export class Store {
          ON CONFLICT (channel, user_id) DO NOTHING`,
       ),
       userLocale: p("SELECT locale FROM users WHERE channel = ? AND user_id = ?"),
+      jobState: p("SELECT kind, due_at, status FROM scheduled_jobs WHERE job_key = ?"),
       setUserLocale: p("UPDATE users SET locale = ? WHERE channel = ? AND user_id = ?"),
       setDisplayName: p("UPDATE users SET display_name = ? WHERE channel = ? AND user_id = ?"),
       displayName: p("SELECT display_name FROM users WHERE channel = ? AND user_id = ?"),
@@ -274,6 +275,12 @@ export class Store {
     this.s.upsertUser.run(channel, userId, at);
   }
 
+  /** The user's saved locale (null if none chosen), or undefined when the user is not known yet. */
+  knownUserLocale(channel: string, userId: string): string | null | undefined {
+    const row = this.s.userLocale.get(channel, userId) as { locale: string | null } | undefined;
+    return row ? row.locale : undefined;
+  }
+
   userLocale(channel: string, userId: string): string | null {
     const row = this.s.userLocale.get(channel, userId) as { locale: string | null } | undefined;
     return row?.locale ?? null;
@@ -434,6 +441,12 @@ export class Store {
 
   cancelJob(jobKey: string): void {
     this.s.cancelJob.run(jobKey);
+  }
+
+  /** When and what the job under this key is set to, without its payload. */
+  jobState(jobKey: string): { kind: string; dueAt: string; status: string } | undefined {
+    const r = this.s.jobState.get(jobKey) as { kind: string; due_at: string; status: string } | undefined;
+    return r ? { kind: r.kind, dueAt: r.due_at, status: r.status } : undefined;
   }
 
   job(jobKey: string): (JobRow & { status: string }) | undefined {
