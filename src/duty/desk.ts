@@ -50,6 +50,21 @@ const SYSTEM_ACTOR: TicketActor = { id: "system:sla", name: "SLA", contacts: [],
 const TICKET_ID = /^SC-\d{4}-\d{6}$/;
 /** Longest question, summary or reason kept (a Telegram message holds 4,096 characters; room for the frame). */
 const MAX_TEXT = 2000;
+/** Longest relayed answer once escaped for HTML, so the relay fits one Telegram message with its frame. */
+const MAX_RELAY_HTML = 3500;
+
+/** Cuts text so that its HTML-escaped form stays within `max` characters (entities are never split). */
+function clipForHtml(text: string, max: number): string {
+  let length = 0;
+  let end = 0;
+  for (const char of text) {
+    const size = escapeHtml(char).length;
+    if (length + size > max) return `${text.slice(0, end)}…`;
+    length += size;
+    end += char.length;
+  }
+  return text;
+}
 
 /** Buttons that change the ticket at once. */
 const IMMEDIATE: Record<string, "ACK" | "TAKE" | "CLOSE" | "REOPEN"> = {
@@ -149,7 +164,8 @@ export class DutyDesk {
     const { store } = this.o;
     return store.transaction(() => {
       if (!store.finishJob(job.id, job.dueAt)) return { duplicate: true, chats: [] };
-      const work = new TicketWork(this.o, now.toISOString(), `job:${job.id}`);
+      // A re-armed job keeps its row: the occurrence (its due time) makes each firing's messages new.
+      const work = new TicketWork(this.o, now.toISOString(), `job:${job.id}:${job.dueAt}`);
       const incident = store.incidentByTicket(String(job.payload.ticketId ?? ""));
       if (incident) {
         switch (job.kind) {
@@ -184,7 +200,7 @@ export class DutyDesk {
       deadline: formatDateTime(job.dueAt, this.o.timeZone),
     });
     const onTicket = incident.routing.destinations.map((d) => d.contactId);
-    const next = escalationCandidates(work.store.contacts(), onTicket)[0];
+    const next = escalationCandidates(work.store.contacts(), onTicket, "sla")[0];
     const escalated = next ? work.escalate(incident, next.id, SYSTEM_ACTOR, "ack_deadline") : undefined;
     if (next && escalated) {
       work.toReporter(incident, "duty:sla.escalated", {
@@ -196,13 +212,15 @@ export class DutyDesk {
     work.store.audit(work.at, SYSTEM_ACTOR.id, "ticket.ack_deadline", incident.ticketId, "ok", {
       escalatedTo: escalated ? (next?.id ?? null) : null,
     });
-    work.store.scheduleJob(
-      `ack:${incident.ticketId}`,
-      ACK_DEADLINE_JOB,
-      deadlineAt(work.at, this.o.ackDeadlines[incident.severity as 1 | 2 | 3 | 4], this.o.timeZone),
-      { ticketId: incident.ticketId, from: work.at },
-      work.at,
-    );
+    if (!escalated) {
+      work.store.scheduleJob(
+        `ack:${incident.ticketId}`,
+        ACK_DEADLINE_JOB,
+        deadlineAt(work.at, this.o.ackDeadlines[incident.severity as 1 | 2 | 3 | 4], this.o.timeZone),
+        { ticketId: incident.ticketId, from: work.at },
+        work.at,
+      );
+    }
   }
 
   /** Acknowledged but not resolved after the configured time: raised again in its duty chats, and re-armed. */
@@ -225,16 +243,15 @@ export class DutyDesk {
   }
 
   /**
-   * The 5-day notification clock of Circular 20/2017 is about to run out: the duty chats are warned while the
-   * ticket is open; the reporter too while no organisation has confirmed receiving it.
+   * The 5-day notification clock of Circular 20/2017 is about to run out and no organisation has confirmed
+   * receiving the ticket: the duty chats are asked to acknowledge, the reporter to notify formally as well.
    */
   private legalDeadlineNear(work: TicketWork, incident: IncidentRow, deadline: string): void {
-    if (SETTLED.has(incident.status)) return;
+    // Once an organisation has acknowledged the ticket, the notification the Circular asks for was received.
+    if (!["new", "escalated"].includes(incident.status)) return;
     const when = formatDateTime(deadline || incident.detectedAt, this.o.timeZone);
     work.toDutyChats(incident, "duty:sla.legalDuty", { ticketId: incident.ticketId, deadline: when });
-    if (["new", "escalated"].includes(incident.status)) {
-      work.toReporter(incident, "duty:sla.legalReporter", { ticketId: incident.ticketId, deadline: when });
-    }
+    work.toReporter(incident, "duty:sla.legalReporter", { ticketId: incident.ticketId, deadline: when });
     work.store.audit(work.at, SYSTEM_ACTOR.id, "ticket.legal_warning", incident.ticketId, "ok", {});
   }
 
@@ -309,7 +326,9 @@ class DutyTurn {
   /** The contacts this person acts for here: those of the duty chat they act in, and their duty roles. */
   private actor(): TicketActor {
     const { channel, chatId, chatType, userId } = this.event;
-    const viaChat = chatType === "group" ? this.store.contactsOfChat(channel, chatId) : [];
+    // A bound group's members act for its contacts; so does the person whose own private chat is bound.
+    const viaChat =
+      chatType === "group" || chatId === userId ? this.store.contactsOfChat(channel, chatId) : [];
     const viaRole = this.store
       .rolesOf(channel, userId)
       .filter((r) => r.role === "duty")
@@ -675,7 +694,7 @@ class DutyTurn {
         chatId: incident.chatId,
         purpose: "answer",
         userId: incident.reporterUserId,
-        replyChat: this.event.chatId,
+        replyChat: `${this.event.channel}:${this.event.chatId}`,
         replyKey: this.event.messageRef ?? null,
       },
       this.at,
@@ -702,11 +721,12 @@ class DutyTurn {
       this.reply("duty:relay.empty");
       return;
     }
-    const dutyChat = prompt.replyChat ?? "";
+    // The duty chat is on its own channel (the reporter may write from another one).
+    const [dutyChannel = this.event.channel, dutyChat = ""] = (prompt.replyChat ?? "").split(/:(.*)/s);
     const threaded = prompt.replyKey ? { replyTo: prompt.replyKey } : {};
     const locale = this.o.defaultLocale;
-    const clipped = text.length > 3500 ? `${text.slice(0, 3500)}…` : text;
-    this.work.post(this.event.channel, dutyChat, {
+    const clipped = clipForHtml(text, MAX_RELAY_HTML);
+    const relayed = this.work.post(dutyChannel, dutyChat, {
       kind: "chat",
       text: this.work.t(locale, hasFile ? "duty:relay.fileFromReporter" : "duty:relay.answer", {
         ticketId: incident.ticketId,
@@ -714,8 +734,22 @@ class DutyTurn {
       }),
       ...threaded,
     });
-    if (hasFile && this.event.messageRef) {
-      this.work.post(this.event.channel, dutyChat, {
+    // An officer replying to the relayed answer asks a follow-up question, like a reply to the ticket message.
+    this.store.addPrompt(
+      {
+        outboxKey: relayed,
+        incidentId: incident.id,
+        channel: dutyChannel,
+        chatId: dutyChat,
+        purpose: "ask",
+        userId: "",
+        replyChat: null,
+        replyKey: null,
+      },
+      this.at,
+    );
+    if (hasFile && this.event.messageRef && dutyChannel === this.event.channel) {
+      this.work.post(dutyChannel, dutyChat, {
         kind: "copy",
         fromChatId: this.event.chatId,
         messageRef: this.event.messageRef,
@@ -745,7 +779,13 @@ class DutyTurn {
       this.reply("duty:tickets.notDuty");
       return;
     }
-    const contacts = actor.admin ? this.store.contacts().map((c) => c.id) : actor.contacts;
+    // In a group everyone reads the answer: only its own units' tickets, even when an admin asks.
+    const contacts =
+      this.event.chatType === "group"
+        ? this.store.contactsOfChat(this.event.channel, this.event.chatId)
+        : actor.admin
+          ? this.store.contacts().map((c) => c.id)
+          : actor.contacts;
     const open = this.store.openTicketsOf(contacts);
     if (open.length === 0) {
       this.reply("duty:tickets.none");

@@ -49,17 +49,25 @@ const IN_HAND = new Set(["acknowledged", "in_progress", "waiting_reporter"]);
 export const SETTLED = new Set(["resolved", "closed", "duplicate", "rejected"]);
 
 /**
- * Where an unacknowledged ticket goes next, as data: contacts ordered by their role in the response chain
- * (provincial unit, provincial police, national coordination, national monitoring). Admins change the chain by
- * editing contacts' roles or deactivating them, not code.
+ * Where an unacknowledged ticket goes next, as data: contacts ordered by their role in the response chain. The
+ * provincial unit handles incidents in its province and escalates to VNCERT/CC (reference §6); since 2025 the
+ * provincial police (PA05) share that role. NCSC monitors and is only copied where the routing rules say, so
+ * the clock never escalates to it; a duty officer can. Admins change the chain by editing contacts' roles or
+ * deactivating them, not code.
  */
-const CHAIN_ORDER = ["provincial", "police", "coordination", "monitoring"];
+const SLA_CHAIN = ["provincial", "police", "coordination"];
+const MANUAL_CHAIN = [...SLA_CHAIN, "monitoring", "other"];
 
 /** Active contacts a ticket can be escalated to, in escalation order, leaving out those already on it. */
-export function escalationCandidates(contacts: readonly Contact[], onTicket: readonly string[]): Contact[] {
+export function escalationCandidates(
+  contacts: readonly Contact[],
+  onTicket: readonly string[],
+  by: "sla" | "officer" = "officer",
+): Contact[] {
+  const chain = by === "sla" ? SLA_CHAIN : MANUAL_CHAIN;
   return contacts
-    .filter((c) => c.active && !onTicket.includes(c.id) && CHAIN_ORDER.includes(c.role))
-    .sort((a, b) => CHAIN_ORDER.indexOf(a.role) - CHAIN_ORDER.indexOf(b.role) || a.id.localeCompare(b.id));
+    .filter((c) => c.active && !onTicket.includes(c.id) && chain.includes(c.role))
+    .sort((a, b) => chain.indexOf(a.role) - chain.indexOf(b.role) || a.id.localeCompare(b.id));
 }
 
 const runner = new MachineRunner(ticketMachine, {
@@ -162,6 +170,16 @@ export class TicketWork {
       return;
     }
     this.store.cancelJob(`unresolved:${id}`);
+    if (status === "escalated") {
+      // The organisation it went to has its own time to acknowledge, from now.
+      this.store.scheduleJob(
+        `ack:${id}`,
+        ACK_DEADLINE_JOB,
+        deadlineAt(this.at, this.o.ackDeadlines[incident.severity as 1 | 2 | 3 | 4], this.o.timeZone),
+        { ticketId: id, from: this.at },
+        this.at,
+      );
+    }
     if (status === "resolved") {
       this.store.scheduleJob(
         `final:${id}`,

@@ -4,6 +4,7 @@ import { Scheduler } from "../../src/delivery/scheduler.ts";
 import { ACK_DEADLINE_JOB, DUTY_JOB_KINDS, DutyDesk, type DutyEvent } from "../../src/duty/desk.ts";
 import type { ChatMessage, EditMessage } from "../../src/engine/types.ts";
 import { createTranslator } from "../../src/i18n.ts";
+import type { Store } from "../../src/store/store.ts";
 import { createHarness } from "../engine/harness.ts";
 import { REPORT_WALK } from "../fixtures/report-walk.ts";
 
@@ -70,6 +71,29 @@ function setup(detail: "full" | "minimal" = "full", email?: { messageIdDomain: s
     h.store.markSent(row.id, h.now().toISOString(), { messageIds: [messageId] });
   };
   return { h, desk, send, messagesTo, fileReport, audit, sentAs, lastToChatSentAs };
+}
+
+/** What an admin does after 2025: the provincial police (PA05) join the response chain. */
+function addProvincialPolice(store: Store) {
+  const data = {
+    nameVi: "Công an tỉnh Lai Châu (Phòng PA05)",
+    nameEn: "Lai Chau Provincial Police (PA05)",
+    shortName: "PA05 Lai Châu",
+    role: "police",
+    phones: ["0213.3876.123"],
+    hotlines: [],
+    emails: [],
+    address: "",
+    notes: "",
+    source: "Xác minh qua điện thoại 11/2026",
+    lastVerified: "2026-11-20",
+    active: true,
+  };
+  store.db
+    .prepare(
+      "INSERT INTO contacts (id, version, data, active, last_verified, updated_at, updated_by) VALUES ('pa05', 1, ?, 1, '2026-11-20', 'x', 'test')",
+    )
+    .run(JSON.stringify(data));
 }
 
 describe("duty desk: binding chats", () => {
@@ -258,6 +282,7 @@ describe("duty desk: nobody forgets (acknowledge deadlines, controlled clock)", 
 
   it("after the deadline: a reminder in the duty chat, escalation to the next organisation, the reporter told", () => {
     const s = armed();
+    addProvincialPolice(s.h.store);
     s.at(59 * 60_000);
     expect(s.scheduler.runDue()).toBe(0);
     s.at(61 * 60_000);
@@ -266,18 +291,24 @@ describe("duty desk: nobody forgets (acknowledge deadlines, controlled clock)", 
     expect(reminder).toMatchObject({ kind: "chat", replyTo: "321" }); // threaded under the ticket's message
     const incident = s.h.store.incidentByTicket(s.ticketId);
     expect(incident?.status).toBe("escalated");
-    // R1 already sent it to the province and VNCERT/CC: the next organisation in the chain is NCSC.
-    expect(incident?.routing.destinations.map((d) => d.contactId)).toEqual(["provincial", "vncert", "ncsc"]);
+    // R1 already sent it to the province and VNCERT/CC: the chain's next is the provincial police (PA05), added
+    // by an admin; NCSC, a monitoring body, is never escalated to by the clock.
+    expect(incident?.routing.destinations.map((d) => d.contactId)).toEqual(["provincial", "vncert", "pa05"]);
     expect(
       s.h.store.duePending("duty", "9999").map((r) => (r.payload as { contactId: string }).contactId),
-    ).toContain("ncsc");
+    ).toContain("pa05");
     expect(s.h.store.timeline(incident?.id ?? 0).map((e) => e.action)).toEqual(["submitted", "escalated"]);
     expect((s.messagesTo("1001").at(-1) as ChatMessage).text).toContain("chuyển cấp");
-    // Fired once; armed again for another hour from now.
+    // Fired once; PA05 has its own hour from the escalation.
     expect(s.scheduler.runDue()).toBe(0);
+    const reminders = () => s.messagesTo(GROUP).filter((m) => m.text.includes("quá hạn tiếp nhận")).length;
     s.at(122 * 60_000);
     expect(s.scheduler.runDue()).toBe(1);
     expect(s.h.store.incidentByTicket(s.ticketId)?.routing.destinations).toHaveLength(3); // nobody left to add
+    expect(reminders()).toBe(2); // the second occurrence's reminder is a new message, not a duplicate key
+    s.at(183 * 60_000);
+    expect(s.scheduler.runDue()).toBe(1);
+    expect(reminders()).toBe(3);
   });
 
   it("a ticket acknowledged in time is left alone when its deadline passes", () => {
@@ -523,6 +554,11 @@ describe("duty desk: re-raising, the legal clock, restarts (controlled clock)", 
     });
     // Fired twice (say, by two processes): applied once.
     expect(s.desk.fireJob(job as NonNullable<typeof job>, at).duplicate).toBe(true);
+    // The next day's occurrence is a message of its own.
+    const raised = () => s.messagesTo(GROUP).filter((m) => m.text.includes("chưa xử lý xong")).length;
+    const again = s.h.store.job(`unresolved:${ticketId}`) as NonNullable<typeof job>;
+    s.desk.fireJob(again, new Date(again.dueAt));
+    expect(raised()).toBe(2);
   });
 
   it("the 5-day legal clock warns a day before: duty chats, and the reporter while nobody has acknowledged", () => {
@@ -536,5 +572,99 @@ describe("duty desk: re-raising, the legal clock, restarts (controlled clock)", 
     s.desk.fireJob(job as NonNullable<typeof job>, new Date(job?.dueAt ?? ""));
     expect((s.messagesTo(GROUP).at(-1) as ChatMessage).text).toContain("hạn thông báo sự cố 5 ngày");
     expect((s.messagesTo("1001").at(-1) as ChatMessage).text).toContain("[TBSC]");
+  });
+});
+
+describe("duty desk: review fixes", () => {
+  function posted() {
+    const s = setup();
+    const ticketId = s.fileReport();
+    s.send({ kind: "command", command: "bind", args: "vncert" }, { userId: ADMIN });
+    s.desk.fanOut(s.h.now());
+    s.sentAs("duty:", 321);
+    return { ...s, ticketId };
+  }
+
+  it("no legal-deadline warning once an organisation has acknowledged the ticket", () => {
+    const s = posted();
+    s.send({ kind: "action", ticketId: s.ticketId, action: "ack" }, { userId: "700" });
+    const before = [s.messagesTo(GROUP).length, s.messagesTo("1001").length];
+    const job = s.h.store.job(`legal:${s.ticketId}`) as NonNullable<ReturnType<typeof s.h.store.job>>;
+    s.desk.fireJob(job, new Date(job.dueAt));
+    expect([s.messagesTo(GROUP).length, s.messagesTo("1001").length]).toEqual(before);
+  });
+
+  it("a manual escalation gives the new organisation its own acknowledge deadline, from now", () => {
+    const s = posted();
+    s.send({ kind: "action", ticketId: s.ticketId, action: "esc:ncsc" }, { userId: "700" });
+    expect(s.h.store.incidentByTicket(s.ticketId)?.status).toBe("escalated");
+    expect(s.h.store.job(`ack:${s.ticketId}`)).toMatchObject({
+      status: "pending",
+      dueAt: new Date(s.h.now().getTime() + 3_600_000).toISOString(),
+    });
+  });
+
+  it("the person whose own private chat is bound acts for its contact there", () => {
+    const s = posted();
+    s.send(
+      { kind: "command", command: "bind", args: "vncert" },
+      { userId: ADMIN, chatId: "760", chatType: "private" },
+    );
+    s.send(
+      { kind: "action", ticketId: s.ticketId, action: "ack" },
+      { userId: "760", chatId: "760", chatType: "private" },
+    );
+    expect(s.h.store.incidentByTicket(s.ticketId)?.status).toBe("acknowledged");
+    // Someone else pressing in that chat (impossible on Telegram, forged here) has no authority from it.
+    const other = setup();
+    const otherTicket = other.fileReport();
+    other.send(
+      { kind: "command", command: "bind", args: "vncert" },
+      { userId: ADMIN, chatId: "760", chatType: "private" },
+    );
+    other.send(
+      { kind: "action", ticketId: otherTicket, action: "ack" },
+      { userId: "761", chatId: "760", chatType: "private" },
+    );
+    expect(other.h.store.incidentByTicket(otherTicket)?.status).toBe("new");
+  });
+
+  it("/tickets in a group lists only that group's units, even for an admin", () => {
+    const s = posted();
+    s.send({ kind: "command", command: "tickets", args: "" }, { userId: ADMIN, chatId: "-100555" });
+    expect((s.messagesTo("-100555").at(-1) as ChatMessage).text).not.toContain(s.ticketId);
+    s.send(
+      { kind: "command", command: "tickets", args: "" },
+      { userId: ADMIN, chatId: ADMIN, chatType: "private" },
+    );
+    expect((s.messagesTo(ADMIN).at(-1) as ChatMessage).text).toContain(s.ticketId);
+  });
+
+  it("a reply to the relayed answer is a follow-up question; a huge answer is clipped to one message", () => {
+    const s = posted();
+    s.send(
+      { kind: "reply", replyTo: "321", text: "Câu hỏi 1?", hasFile: false },
+      { userId: "700", messageRef: "401" },
+    );
+    s.lastToChatSentAs("1001", 500);
+    s.send(
+      { kind: "reply", replyTo: "500", text: "&".repeat(5000), hasFile: false },
+      { userId: "1001", chatId: "1001", chatType: "private", messageRef: "501" },
+    );
+    const relayed = s
+      .messagesTo(GROUP)
+      .filter((m) => m.kind === "chat" && m.text.includes("Người báo cáo trả lời"));
+    expect(relayed).toHaveLength(1);
+    expect(relayed[0]?.text.length).toBeLessThan(4096);
+    const relayRow = s.h.store.db
+      .prepare("SELECT id FROM outbox WHERE chat_id = ? AND payload LIKE '%Người báo cáo trả lời%'")
+      .get(GROUP) as { id: number };
+    s.h.store.markSent(relayRow.id, s.h.now().toISOString(), { messageIds: [600] });
+    s.send(
+      { kind: "reply", replyTo: "600", text: "Câu hỏi 2?", hasFile: false },
+      { userId: "700", messageRef: "601" },
+    );
+    expect((s.messagesTo("1001").at(-1) as ChatMessage).text).toContain("Câu hỏi 2?");
+    expect(s.h.store.incidentByTicket(s.ticketId)?.status).toBe("waiting_reporter");
   });
 });

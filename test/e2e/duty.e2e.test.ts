@@ -144,15 +144,36 @@ describe("duty workflow end to end (grammY, polling)", () => {
     );
   });
 
-  it("not acknowledged in time (controlled clock): reminder in the group, escalated to NCSC's group, reporter told", async () => {
+  it("not acknowledged in time (controlled clock): reminder in the group, escalated to PA05's group, reporter told", async () => {
+    // After 2025 an admin adds the provincial police (PA05): next in the chain after the province and VNCERT/CC.
+    stack.app.store.db
+      .prepare(
+        "INSERT INTO contacts (id, version, data, active, last_verified, updated_at, updated_by) VALUES ('pa05', 1, ?, 1, '2026-11-20', 'x', 'test')",
+      )
+      .run(
+        JSON.stringify({
+          nameVi: "Công an tỉnh Lai Châu (Phòng PA05)",
+          nameEn: "Lai Chau Provincial Police (PA05)",
+          shortName: "PA05 Lai Châu",
+          role: "police",
+          phones: ["0213.3876.123"],
+          hotlines: [],
+          emails: [],
+          address: "",
+          notes: "",
+          source: "Xác minh qua điện thoại 11/2026",
+          lastVerified: "2026-11-20",
+          active: true,
+        }),
+      );
     const NCSC_GROUP = -1008500;
     const ncscAdmin = stack.server.getClient(TOKEN, {
       userId: ADMIN,
       chatId: NCSC_GROUP,
       type: "supergroup",
-      chatTitle: "Trực NCSC",
+      chatTitle: "Trực PA05",
     });
-    await ncscAdmin.sendCommand(ncscAdmin.makeCommand("/bind ncsc"));
+    await ncscAdmin.sendCommand(ncscAdmin.makeCommand("/bind pa05"));
     await waitFor(
       () => stack.messages(NCSC_GROUP).some((m) => m.message.text.includes("Đã gắn nhóm")),
       "bound",
@@ -184,7 +205,7 @@ describe("duty workflow end to end (grammY, polling)", () => {
     );
     await waitFor(
       () => stack.messages(NCSC_GROUP).some((m) => m.message.text.includes(ticketId)),
-      "NCSC's copy",
+      "PA05's copy",
     );
     await waitFor(() => reporter.messages().length > seen, "the reporter told");
     expect(reporter.textsSince(seen)).toContain("chuyển cấp");
@@ -192,7 +213,9 @@ describe("duty workflow end to end (grammY, polling)", () => {
   });
 
   it("a non-member pressing a duty button, and a non-admin binding, change nothing and are audited", async () => {
-    const ticket = stack.app.store.incidentsByReporter("telegram", "8100")[0];
+    // An escalated ticket: a member of its duty groups could take it, so only authority stands in the way.
+    const ticket = stack.app.store.incidentsByReporter("telegram", "8200")[0];
+    expect(ticket?.status).toBe("escalated");
     const stranger = stack.server.getClient(TOKEN, {
       userId: 8999,
       chatId: -1008999,
@@ -210,7 +233,7 @@ describe("duty workflow end to end (grammY, polling)", () => {
         .map((m) => m.message.text)
         .join("\n"),
     ).toMatch(/không có quyền[\s\S]*Chỉ quản trị viên/);
-    expect(stack.app.store.incidentByTicket(ticket?.ticketId ?? "")?.status).toBe("resolved");
+    expect(stack.app.store.incidentByTicket(ticket?.ticketId ?? "")?.status).toBe("escalated");
     expect(stack.app.store.contactsOfChat("telegram", "-1008999")).toEqual([]);
     const denied = stack.app.db
       .prepare(

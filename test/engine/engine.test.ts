@@ -216,7 +216,7 @@ describe("engine: ticket status", () => {
     const h = createHarness();
     fileReport(h);
     const mine = h.command("trangthai", "sc-2026-000001");
-    expect(allText(mine.messages)).toContain("Mới tiếp nhận");
+    expect(allText(mine.messages)).toContain("Chờ tiếp nhận");
     const other = h.command("status", "SC-2026-000001", { userId: "2002" });
     expect(allText(other.messages)).toContain("Không tìm thấy");
     const bad = h.command("status", "<b>x</b>");

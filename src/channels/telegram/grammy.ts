@@ -33,9 +33,19 @@ export function incidentComposer(deps: TelegramHandlerDeps): Composer<Context> {
 
 /** A grammY bot configured from the app: API root, flood-limit retries, the incident flows. */
 export function createGrammyBot(app: App, token: string): Bot {
-  const bot = new Bot(token, { client: { apiRoot: app.config.telegram.apiRoot } });
-  // 429s are waited out (retry_after) inside the call, up to a minute; longer ones fall back to the outbox.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+  // A request that hangs (Telegram unreachable) fails after a minute and is retried by the outbox, instead of
+  // holding its chat's slot in the rate limiter for grammY's default of 500 seconds.
+  const bot = new Bot(token, { client: { apiRoot: app.config.telegram.apiRoot, timeoutSeconds: 60 } });
+  // Short 429 waits (retry_after up to 5 s) are waited out inside the call; longer ones fall back to the outbox.
+  bot.api.config.use(
+    autoRetry({
+      maxRetryAttempts: 1,
+      maxDelaySeconds: 5,
+      // Network and server errors go back to the outbox, whose backoff, attempt count and dead letter apply.
+      rethrowHttpErrors: true,
+      rethrowInternalServerErrors: true,
+    }),
+  );
   bot.catch((err) =>
     app.logger.error(
       { err: err.error instanceof Error ? err.error.message : String(err.error) },

@@ -72,9 +72,13 @@ export async function handleTelegramUpdate(update: Update, deps: TelegramHandler
     } finally {
       if (inbound.callbackQueryId) await answerQuietly(deps, inbound.callbackQueryId);
     }
-    await Promise.all(chats.map((chat) => deps.sender.flushChat(chat)));
+    // The person who acted sees the answer before this update is done; other chats (a busy group may wait
+    // for its per-minute window) are sent in the background, so this chat's next update is not held up.
+    for (const chat of chats.filter((c) => c !== duty.chatId))
+      inBackground(deps, deps.sender.flushChat(chat));
+    if (chats.includes(duty.chatId)) await deps.sender.flushChat(duty.chatId);
     // An escalation from a button goes to the new organisation's duty chats at once.
-    await dispatchRoutedTickets(deps, now);
+    inBackground(deps, dispatchRoutedTickets(deps, now));
     return true;
   }
   if (inbound.kind === "duty") return true;
@@ -87,8 +91,15 @@ export async function handleTelegramUpdate(update: Update, deps: TelegramHandler
   }
   await deps.sender.flushChat(inbound.event.chatId);
   // A new ticket goes to the duty chats at once, not at the next tick of the delivery loop.
-  if (ticketId) await dispatchRoutedTickets(deps, now);
+  if (ticketId) inBackground(deps, dispatchRoutedTickets(deps, now));
   return true;
+}
+
+/** Lets a send run on its own; a failure is logged (the outbox keeps the message for the retry loop). */
+function inBackground(deps: TelegramHandlerDeps, work: Promise<void>): void {
+  work.catch((error: unknown) =>
+    deps.logger.error({ err: errorDescription(error) }, "background send failed"),
+  );
 }
 
 /** Posts routed tickets into bound duty chats and sends them (also run by the delivery loop). */
