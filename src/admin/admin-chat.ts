@@ -150,6 +150,9 @@ export class AdminChat {
       case "conflict":
         error = { key: "admin:result.conflict" };
         break;
+      case "needsApproval":
+        error = { key: "admin:result.deleteNeedsApproval" };
+        break;
       case "invalid": {
         const first = outcome.issues[0];
         error = first ? first.reason : { key: "admin:error.pickButton" };

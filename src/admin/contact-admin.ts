@@ -35,7 +35,9 @@ export type ChangeOutcome =
   | { status: "notFound" }
   | { status: "exists" }
   | { status: "inUse"; rules: string[]; tickets: number }
-  | { status: "deleted"; before: ContactData };
+  | { status: "deleted"; before: ContactData }
+  /** Deleting a national body under the four-eyes rule: not done here; deactivating it goes to approval. */
+  | { status: "needsApproval" };
 
 export type DecisionOutcome =
   | { status: "approved"; change: PendingChange; outcome: ChangeOutcome }
@@ -195,6 +197,11 @@ export class ContactAdmin {
     if (rules.length > 0 || tickets > 0) {
       this.o.store.audit(at, actorId(actor), "contact.delete", id, "error", { rules, tickets });
       return { status: "inUse", rules, tickets };
+    }
+    // Removing a national body is as weighty as changing it: the second admin applies to deletion too.
+    if (this.needsApproval(actor, current.data, { ...current.data, active: false })) {
+      this.o.store.audit(at, actorId(actor), "contact.delete", id, "denied", { reason: "approval" });
+      return { status: "needsApproval" };
     }
     this.admin.deleteContact(id);
     this.o.store.audit(at, actorId(actor), "contact.delete", id, "ok", { before: current.data });

@@ -157,7 +157,8 @@ export function checkContactsYaml(
   );
 
   const bindings: FileBinding[] = [];
-  listAt(top, "bindings", issue, false).forEach((raw, j) => {
+  // Required like the others: a file that leaves the section out must not unbind every duty chat.
+  listAt(top, "bindings", issue, true).forEach((raw, j) => {
     const b = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
     const extra = Object.keys(b).filter((k) => k !== "contact" && k !== "chat");
     if (extra.length > 0)

@@ -60,11 +60,15 @@ export interface Assessment {
   routing: RoutingResult;
 }
 
-/** Classifies a report and evaluates the routing rules for it at the given stage. */
+/**
+ * Classifies a report and evaluates the routing rules for it at the given stage. A contact an admin has taken
+ * out of use receives nothing, even while a rule still names it.
+ */
 export function assessReport(
   answers: Answers,
   rules: readonly RoutingRule[],
   stage: "submitted" | "closed" = "submitted",
+  inactiveContacts: ReadonlySet<string> = new Set(),
 ): Assessment {
   const input = severityInputFromAnswers(answers);
   const severity = classifySeverity(input);
@@ -76,5 +80,17 @@ export function assessReport(
     rules,
     routingFactsFrom(input, severity.level, { detection, ownerSector, stage }),
   );
-  return { input, severity, routing };
+  return {
+    input,
+    severity,
+    routing: {
+      ...routing,
+      destinations: routing.destinations.filter((d) => !inactiveContacts.has(d.contactId)),
+    },
+  };
+}
+
+/** The ids of contacts out of use, for assessReport. */
+export function inactiveIds(contacts: ReadonlyArray<{ id: string; active: boolean }>): Set<string> {
+  return new Set(contacts.filter((c) => !c.active).map((c) => c.id));
 }

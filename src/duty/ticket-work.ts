@@ -230,6 +230,8 @@ export class TicketWork {
       };
       const message = renderDutyMessage(incident, routed, view, this.o.detail, rc);
       const messageRef = post.messageIds.at(-1);
+      // Still queued (a group waiting for its per-minute window): it will go out showing the new state.
+      if (messageRef === undefined && this.store.replacePending(post.outboxKey, message)) continue;
       this.post(
         post.channel,
         post.chatId,

@@ -5,7 +5,7 @@ import { reportAnswers } from "../../flows/report.ts";
 import type { AnswerValue, FlowEvent, QuestionnaireContext } from "../../flows/types.ts";
 import { AdminChat, type OtherChatMessage } from "../admin/admin-chat.ts";
 import { ContactAdmin } from "../admin/contact-admin.ts";
-import { assessReport } from "../domain/assessment.ts";
+import { assessReport, inactiveIds } from "../domain/assessment.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
 import { severityLabelKey } from "../domain/severity.ts";
 import { foldDiacritics } from "../domain/text.ts";
@@ -639,7 +639,12 @@ class Turn {
   /** The summary before submission: every answer, the reporter, the computed severity and the routing. */
   private summary(context: QuestionnaireContext): string {
     const answers = reportAnswers(context);
-    const assessment = assessReport(answers, this.store.routingRules());
+    const assessment = assessReport(
+      answers,
+      this.store.routingRules(),
+      "submitted",
+      inactiveIds(this.store.contacts()),
+    );
     const reporter = (answers.reporter ?? {}) as Record<string, AnswerValue>;
     const files = context.files.length
       ? `\n${this.t.t(this.locale, "flow:answer.files", { count: context.files.length })}`
@@ -990,8 +995,8 @@ class Turn {
   private submit(context: QuestionnaireContext): void {
     const answers = reportAnswers(context);
     const rules = this.store.routingRules();
-    const assessment = assessReport(answers, rules);
     const contacts = this.store.contacts();
+    const assessment = assessReport(answers, rules, "submitted", inactiveIds(contacts));
     const existing = this.store.incidentBySubmission(context.draftId);
     const year = Number(formatDateTime(this.at, this.options.timeZone).slice(6, 10));
     const ticketId = existing?.ticketId ?? formatTicketId(year, this.store.nextTicketNumber(year));

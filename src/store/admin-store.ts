@@ -91,6 +91,8 @@ export class AdminStore {
       history: p("SELECT * FROM contact_versions WHERE contact_id = ? ORDER BY version"),
       deleteVersions: p("DELETE FROM contact_versions WHERE contact_id = ?"),
       deleteBindings: p("DELETE FROM duty_bindings WHERE contact_id = ?"),
+      // Duty roles name their contact by id only: left behind, they would apply to a later contact of that id.
+      deleteDutyRoles: p("DELETE FROM user_roles WHERE role = 'duty' AND contact_id = ?"),
       bindings: p(
         "SELECT contact_id, channel, chat_id FROM duty_bindings ORDER BY contact_id, channel, chat_id",
       ),
@@ -175,6 +177,7 @@ export class AdminStore {
   /** Removes a contact with its versions and bindings (only for contacts nothing refers to). */
   deleteContact(id: string): void {
     this.s.deleteBindings.run(id);
+    this.s.deleteDutyRoles.run(id);
     this.s.deleteVersions.run(id);
     this.s.deleteContact.run(id);
   }

@@ -224,6 +224,7 @@ export class Store {
       ),
       dutyPosts: p("SELECT contact_id, channel, chat_id, outbox_key FROM duty_posts WHERE incident_id = ?"),
       outboxByKey: p("SELECT * FROM outbox WHERE idempotency_key = ?"),
+      replacePending: p("UPDATE outbox SET payload = ? WHERE idempotency_key = ? AND status = 'pending'"),
       addPrompt: p(
         `INSERT INTO duty_prompts (outbox_key, incident_id, channel, chat_id, purpose, user_id, reply_chat, reply_key, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -542,10 +543,15 @@ export class Store {
     this.s.addDutyPost.run(incidentId, contactId, channel, chatId, outboxKey, at);
   }
 
+  /** Rewrites a message not sent yet (it goes out showing the latest state); false if it is already out. */
+  replacePending(key: string, payload: unknown): boolean {
+    return this.s.replacePending.run(json(payload), key).changes === 1;
+  }
+
   /** The duty-chat messages of a ticket, with the Telegram message ids they got once sent. */
   dutyPosts(
     incidentId: number,
-  ): Array<{ contactId: string; channel: string; chatId: string; messageIds: number[] }> {
+  ): Array<{ contactId: string; channel: string; chatId: string; outboxKey: string; messageIds: number[] }> {
     return (this.s.dutyPosts.all(incidentId) as Raw[]).map((r) => {
       const row = this.s.outboxByKey.get(String(r.outbox_key)) as Raw | undefined;
       const result = row?.result ? (parse(row.result) as { messageIds?: number[] } | null) : null;
@@ -553,6 +559,7 @@ export class Store {
         contactId: String(r.contact_id),
         channel: String(r.channel),
         chatId: String(r.chat_id),
+        outboxKey: String(r.outbox_key),
         messageIds: result?.messageIds ?? [],
       };
     });

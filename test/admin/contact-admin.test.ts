@@ -170,8 +170,11 @@ describe("contact administration service", () => {
     expect(service.createContact(ADMIN, "pa05", pa05, AT).status).toBe("exists");
     expect(service.createContact(ADMIN, "PA 05", pa05, AT).status).toBe("invalid");
     expect(store.contact("pa05")).toMatchObject({ version: 1, shortName: "PA05 Lai Châu", role: "police" });
+    store.grantRole("telegram", "77", "duty", "pa05", "test", AT);
     expect(service.deleteContact(ADMIN, "pa05", AT).status).toBe("deleted");
     expect(store.contact("pa05")).toBeUndefined();
+    // Its duty roles go with it: they must not carry over to a later unit given the same id.
+    expect(store.rolesOf("telegram", "77")).toEqual([]);
   });
 
   it("marking verified today is a new version with that date", () => {
@@ -246,6 +249,15 @@ describe("four-eyes rule for national-level contacts", () => {
     expect(service.approve(ADMIN, second.changeId, AT).status).toBe("superseded");
     expect(store.contact("ncsc")?.notes).toBe("A");
     expect(service.reject(SECOND_ADMIN, second.changeId, AT).status).toBe("notFound");
+  });
+
+  it("an unused national unit cannot be deleted by one admin either", () => {
+    const { store, service } = setup({ changeApproval: true });
+    const { id: _id, version: _version, ...national } = store.contact("vncert") ?? { id: "", version: 0 };
+    expect(service.createContact({ kind: "shell" }, "a05", national, AT).status).toBe("saved");
+    expect(service.rulesUsing("a05")).toEqual([]);
+    expect(service.deleteContact(ADMIN, "a05", AT).status).toBe("needsApproval");
+    expect(store.contact("a05")).toBeDefined();
   });
 
   it("the shell operator is not subject to the rule (it already controls the server)", () => {

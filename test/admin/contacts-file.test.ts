@@ -143,6 +143,17 @@ describe("contacts YAML export and import", () => {
     }
   });
 
+  it("a file without its bindings section is refused, not read as 'unbind every duty chat'", () => {
+    const s = service();
+    s.o.store.bindChat("vncert", "telegram", "-100777", "test", AT);
+    const text = exportContactsYaml(s, NOW).replace(/^bindings:[\s\S]*?(?=^rules:)/m, "");
+    expect(text).not.toContain("bindings:");
+    const checked = checkContactsYaml(s, text);
+    expect(checked.ok).toBe(false);
+    if (!checked.ok) expect(checked.issues.map((i) => i.reason.key)).toContain("admin:file.missingSection");
+    expect(s.o.store.bindingsOf("vncert")).toEqual([{ channel: "telegram", chatId: "-100777" }]);
+  });
+
   it("dry run describes the changes before and after; applying is all or nothing", () => {
     const s = service();
     const edited = exportContactsYaml(s, NOW)

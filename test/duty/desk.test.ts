@@ -667,4 +667,17 @@ describe("duty desk: review fixes", () => {
     expect((s.messagesTo("1001").at(-1) as ChatMessage).text).toContain("Câu hỏi 2?");
     expect(s.h.store.incidentByTicket(s.ticketId)?.status).toBe("waiting_reporter");
   });
+
+  it("a ticket message still queued for another group is rewritten, not doubled, when the ticket moves on", () => {
+    const s = setup();
+    const ticketId = s.fileReport();
+    s.send({ kind: "command", command: "bind", args: "vncert" }, { userId: ADMIN });
+    s.send({ kind: "command", command: "bind", args: "provincial" }, { userId: ADMIN, chatId: "-100888" });
+    s.desk.fanOut(s.h.now());
+    s.sentAs(`duty:${ticketId}:vncert`, 321); // the provincial group's post is still waiting for its window
+    s.send({ kind: "action", ticketId, action: "ack" }, { userId: "700", messageRef: "321" });
+    const toProvince = s.messagesTo("-100888").filter((m) => m.text.includes(ticketId));
+    expect(toProvince).toHaveLength(1);
+    expect(toProvince[0]?.text).toContain("Đã được tiếp nhận");
+  });
 });

@@ -47,6 +47,18 @@ describe("engine: a complete report", () => {
     expect(h.store.conversation("telegram", "1001")).toBeUndefined();
   });
 
+  it("a contact an admin took out of use receives nothing, though a rule still names it", () => {
+    const h = createHarness();
+    h.store.db
+      .prepare(
+        "UPDATE contacts SET active = 0, data = json_set(data, '$.active', json('false')) WHERE id = 'provincial'",
+      )
+      .run();
+    fileReport(h);
+    const routed = h.store.duePending(DUTY_CHANNEL, "9999").map((r) => (r.payload as RoutedTicket).contactId);
+    expect(routed).toEqual(["vncert"]);
+  });
+
   it("tells the reporter the ticket id, severity with reasons, the routing and the hotline table", () => {
     const h = createHarness();
     const text = allText(fileReport(h)?.messages ?? []);
