@@ -786,6 +786,14 @@ class Turn {
 
   private text(raw: string): void {
     const text = raw.trim();
+    // Typing into the admin flow is checked like its buttons: a revoked admin reads no more of it.
+    if (
+      this.top()?.flow.id === this.flows.adminContacts?.id &&
+      this.refuseNonAdmin("admin.text", "admin-contacts")
+    ) {
+      this.renderTop();
+      return;
+    }
     const active = this.top();
     const folded = foldDiacritics(text);
     const keyword = KEYWORDS[folded];

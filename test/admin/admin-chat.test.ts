@@ -111,6 +111,21 @@ describe("admin contact editing in chat (engine)", () => {
     });
   });
 
+  it("a revoked admin typing into the admin flow reads no more of it", () => {
+    const h = createAdminHarness();
+    h.user("1").command("grant", "40 admin");
+    const { admin } = openPhones(h, "40");
+    h.user("1").command("revoke", "40 admin");
+    const answer = texts(admin.text("1"));
+    expect(answer).toContain("Chỉ quản trị viên");
+    expect(answer).not.toContain("024.3640.4421");
+    expect(h.audit("telegram:40").at(-1)).toEqual({
+      action: "admin.text",
+      subject: "admin-contacts",
+      outcome: "denied",
+    });
+  });
+
   it("stale and made-up buttons of an admin change nothing", () => {
     const h = createAdminHarness();
     const { admin } = openPhones(h);
