@@ -4,8 +4,8 @@ import { Scheduler } from "../../src/delivery/scheduler.ts";
 import { ACK_DEADLINE_JOB, DUTY_JOB_KINDS, DutyDesk, type DutyEvent } from "../../src/duty/desk.ts";
 import type { ChatMessage, EditMessage } from "../../src/engine/types.ts";
 import { createTranslator } from "../../src/i18n.ts";
-import type { Store } from "../../src/store/store.ts";
 import { createHarness } from "../engine/harness.ts";
+import { addProvincialPolice } from "../fixtures/contacts.ts";
 import { REPORT_WALK } from "../fixtures/report-walk.ts";
 
 const GROUP = "-100777";
@@ -71,29 +71,6 @@ function setup(detail: "full" | "minimal" = "full", email?: { messageIdDomain: s
     h.store.markSent(row.id, h.now().toISOString(), { messageIds: [messageId] });
   };
   return { h, desk, send, messagesTo, fileReport, audit, sentAs, lastToChatSentAs };
-}
-
-/** What an admin does after 2025: the provincial police (PA05) join the response chain. */
-function addProvincialPolice(store: Store) {
-  const data = {
-    nameVi: "Công an tỉnh Lai Châu (Phòng PA05)",
-    nameEn: "Lai Chau Provincial Police (PA05)",
-    shortName: "PA05 Lai Châu",
-    role: "police",
-    phones: ["0213.3876.123"],
-    hotlines: [],
-    emails: [],
-    address: "",
-    notes: "",
-    source: "Xác minh qua điện thoại 11/2026",
-    lastVerified: "2026-11-20",
-    active: true,
-  };
-  store.db
-    .prepare(
-      "INSERT INTO contacts (id, version, data, active, last_verified, updated_at, updated_by) VALUES ('pa05', 1, ?, 1, '2026-11-20', 'x', 'test')",
-    )
-    .run(JSON.stringify(data));
 }
 
 describe("duty desk: binding chats", () => {

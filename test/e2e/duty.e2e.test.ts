@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addProvincialPolice } from "../fixtures/contacts.ts";
 import {
   botMessageRef,
   EmulatedUser,
@@ -146,26 +147,7 @@ describe("duty workflow end to end (grammY, polling)", () => {
 
   it("not acknowledged in time (controlled clock): reminder in the group, escalated to PA05's group, reporter told", async () => {
     // After 2025 an admin adds the provincial police (PA05): next in the chain after the province and VNCERT/CC.
-    stack.app.store.db
-      .prepare(
-        "INSERT INTO contacts (id, version, data, active, last_verified, updated_at, updated_by) VALUES ('pa05', 1, ?, 1, '2026-11-20', 'x', 'test')",
-      )
-      .run(
-        JSON.stringify({
-          nameVi: "Công an tỉnh Lai Châu (Phòng PA05)",
-          nameEn: "Lai Chau Provincial Police (PA05)",
-          shortName: "PA05 Lai Châu",
-          role: "police",
-          phones: ["0213.3876.123"],
-          hotlines: [],
-          emails: [],
-          address: "",
-          notes: "",
-          source: "Xác minh qua điện thoại 11/2026",
-          lastVerified: "2026-11-20",
-          active: true,
-        }),
-      );
+    addProvincialPolice(stack.app.store);
     const NCSC_GROUP = -1008500;
     const ncscAdmin = stack.server.getClient(TOKEN, {
       userId: ADMIN,
