@@ -148,16 +148,16 @@ describe("duty workflow end to end (grammY, polling)", () => {
   it("not acknowledged in time (controlled clock): reminder in the group, escalated to PA05's group, reporter told", async () => {
     // After 2025 an admin adds the provincial police (PA05): next in the chain after the province and VNCERT/CC.
     addProvincialPolice(stack.app.store);
-    const NCSC_GROUP = -1008500;
-    const ncscAdmin = stack.server.getClient(TOKEN, {
+    const PA05_GROUP = -1008500;
+    const pa05Admin = stack.server.getClient(TOKEN, {
       userId: ADMIN,
-      chatId: NCSC_GROUP,
+      chatId: PA05_GROUP,
       type: "supergroup",
       chatTitle: "Trực PA05",
     });
-    await ncscAdmin.sendCommand(ncscAdmin.makeCommand("/bind pa05"));
+    await pa05Admin.sendCommand(pa05Admin.makeCommand("/bind pa05"));
     await waitFor(
-      () => stack.messages(NCSC_GROUP).some((m) => m.message.text.includes("Đã gắn nhóm")),
+      () => stack.messages(PA05_GROUP).some((m) => m.message.text.includes("Đã gắn nhóm")),
       "bound",
     );
     const reporter = new EmulatedUser(stack, 8200);
@@ -186,7 +186,7 @@ describe("duty workflow end to end (grammY, polling)", () => {
       "the reminder in the VNCERT group",
     );
     await waitFor(
-      () => stack.messages(NCSC_GROUP).some((m) => m.message.text.includes(ticketId)),
+      () => stack.messages(PA05_GROUP).some((m) => m.message.text.includes(ticketId)),
       "PA05's copy",
     );
     await waitFor(() => reporter.messages().length > seen, "the reporter told");
