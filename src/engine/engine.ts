@@ -130,6 +130,14 @@ function tokensOf(flows: FlowRegistry): Set<string> {
 const DRAFT_REMINDER = "draft_reminder";
 const DRAFT_EXPIRY = "draft_expiry";
 const TICKET_PATTERN = /^SC-\d{4}-\d{6}$/;
+/** The flow event each navigation button stands for; any other value answers the question. */
+const NAV_EVENTS: Readonly<Record<string, "BACK" | "SKIP" | "KEEP" | "DONE" | "SKIP_SECTION">> = {
+  [NAV.back]: "BACK",
+  [NAV.skip]: "SKIP",
+  [NAV.keep]: "KEEP",
+  [NAV.done]: "DONE",
+  [NAV.skipSection]: "SKIP_SECTION",
+};
 
 /** The ticket id of the n-th ticket of a year, e.g. SC-2026-000123. */
 export function formatTicketId(year: number, n: number): string {
@@ -878,32 +886,8 @@ class Turn {
   }
 
   private choose(value: string): void {
-    switch (value) {
-      case NAV.back: {
-        this.send({ type: "BACK", at: this.at });
-        return;
-      }
-      case NAV.skip: {
-        this.send({ type: "SKIP", at: this.at });
-        return;
-      }
-      case NAV.keep: {
-        this.send({ type: "KEEP", at: this.at });
-        return;
-      }
-      case NAV.done: {
-        this.send({ type: "DONE", at: this.at });
-        return;
-      }
-      case NAV.skipSection: {
-        this.send({ type: "SKIP_SECTION", at: this.at });
-        return;
-      }
-      default: {
-        this.send({ type: "CHOOSE", value, at: this.at });
-        return;
-      }
-    }
+    const nav = NAV_EVENTS[value];
+    this.send(nav ? { type: nav, at: this.at } : { type: "CHOOSE", value, at: this.at });
   }
 
   /** A pressed button: accepted only if it belongs to the question being asked and offers this value. */
