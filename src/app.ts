@@ -69,6 +69,7 @@ export function createApp(config: Config, logger: Logger = createLogger(config.l
     engine,
     logger,
     close: () => {
+      store.flushSentMarks();
       checkpointer?.stop();
       db.close();
     },

@@ -281,9 +281,11 @@ export function buildCli(): Command {
 /** Opens the configured database for one command and closes it afterwards. */
 function withStore(fn: (store: Store) => void): void {
   const db = openDatabase(loadConfig().databasePath);
+  const store = new Store(db);
   try {
-    fn(new Store(db));
+    fn(store);
   } finally {
+    store.flushSentMarks();
     db.close();
   }
 }

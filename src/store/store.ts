@@ -84,11 +84,24 @@ export type Role = "admin" | "duty" | "reporter";
 const json = (v: unknown): string => JSON.stringify(v);
 const parse = <T>(v: unknown): T => JSON.parse(String(v)) as T;
 
+/**
+ * How long a sent mark may wait for a write transaction to ride on before it is committed on its own. The
+ * window in which a crash makes a message go out twice is already a network round trip (Telegram has taken
+ * the message, its answer is on the way); this adds a few milliseconds to it and saves a commit per message.
+ */
+export const SENT_MARK_DELAY_MS = 10;
+
+/** A delivery recorded in memory and not yet written: the row, when, and the channel's answer as JSON. */
+type SentMark = [id: number, at: string, result: string];
+
 /** Repositories over the database: every query is a statement prepared once, here. */
 export class Store {
   private readonly s;
   private rulesCache: { stamp: string; value: RoutingRule[] } | undefined;
   private contactsCache: { stamp: string; value: Contact[] } | undefined;
+  /** Sent marks waiting for the next write transaction (group commit); see markSent. */
+  private sentMarks: SentMark[] = [];
+  private sentMarkTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly db: Database.Database) {
     const p = (sql: string) => db.prepare(sql);
@@ -257,9 +270,46 @@ export class Store {
     };
   }
 
-  /** Runs `fn` in one IMMEDIATE transaction (the write lock is taken up front, so no upgrade deadlock). */
+  /**
+   * Runs `fn` in one IMMEDIATE transaction (the write lock is taken up front, so no upgrade deadlock). Sent
+   * marks still in memory are written first and commit with it; if it rolls back they wait for the next one.
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    if (this.db.inTransaction || this.sentMarks.length === 0) return this.db.transaction(fn).immediate();
+    const marks = this.takeSentMarks();
+    try {
+      return this.db
+        .transaction(() => {
+          this.writeSentMarks(marks);
+          return fn();
+        })
+        .immediate();
+    } catch (error) {
+      this.sentMarks = [...marks, ...this.sentMarks];
+      throw error;
+    }
+  }
+
+  /** Writes every sent mark still in memory now (before reading outbox rows elsewhere, and at shutdown). */
+  flushSentMarks(): void {
+    if (this.sentMarks.length === 0 || !this.db.open) return;
+    if (this.db.inTransaction) {
+      this.writeSentMarks(this.takeSentMarks());
+      return;
+    }
+    this.transaction(() => {});
+  }
+
+  private takeSentMarks(): SentMark[] {
+    const marks = this.sentMarks;
+    this.sentMarks = [];
+    if (this.sentMarkTimer) clearTimeout(this.sentMarkTimer);
+    this.sentMarkTimer = undefined;
+    return marks;
+  }
+
+  private writeSentMarks(marks: SentMark[]): void {
+    for (const [id, at, result] of marks) this.s.markSent.run(at, result, id);
   }
 
   /** Records an inbound update key; false when it was already seen (invariant 2). */
@@ -410,21 +460,38 @@ export class Store {
   }
 
   duePending(channel: string, now: string, limit = 100): OutboxRow[] {
+    this.flushSentMarks();
     return (this.s.duePending.all(now, channel, limit) as Raw[]).map(toOutbox);
   }
 
   /** Every undelivered message of one chat, oldest first, whether due yet or not. */
   pendingForChat(channel: string, chatId: string): OutboxRow[] {
+    this.flushSentMarks();
     return (this.s.pendingForChat.all(channel, chatId) as Raw[]).map(toOutbox);
   }
 
   outboxRow(id: number): OutboxRow | undefined {
+    this.flushSentMarks();
     const row = this.s.outboxById.get(id) as Raw | undefined;
     return row ? toOutbox(row) : undefined;
   }
 
+  /**
+   * Records that a row was delivered. Inside a transaction it is written at once; otherwise it is kept in
+   * memory and written with the next write transaction, or after SENT_MARK_DELAY_MS on its own (group commit:
+   * under load one commit carries an update and the previous deliveries). Every read of outbox rows through
+   * this store sees it, because those reads write pending marks first.
+   */
   markSent(id: number, at: string, result: unknown = null): void {
-    this.s.markSent.run(at, json(result), id);
+    if (this.db.inTransaction) {
+      this.s.markSent.run(at, json(result), id);
+      return;
+    }
+    this.sentMarks.push([id, at, json(result)]);
+    if (!this.sentMarkTimer) {
+      this.sentMarkTimer = setTimeout(() => this.flushSentMarks(), SENT_MARK_DELAY_MS);
+      this.sentMarkTimer.unref();
+    }
   }
 
   markRetry(id: number, nextAttemptAt: string, error: string): void {
@@ -545,6 +612,7 @@ export class Store {
 
   /** Rewrites a message not sent yet (it goes out showing the latest state); false if it is already out. */
   replacePending(key: string, payload: unknown): boolean {
+    this.flushSentMarks();
     return this.s.replacePending.run(json(payload), key).changes === 1;
   }
 
@@ -552,6 +620,7 @@ export class Store {
   dutyPosts(
     incidentId: number,
   ): Array<{ contactId: string; channel: string; chatId: string; outboxKey: string; messageIds: number[] }> {
+    this.flushSentMarks();
     return (this.s.dutyPosts.all(incidentId) as Raw[]).map((r) => {
       const row = this.s.outboxByKey.get(String(r.outbox_key)) as Raw | undefined;
       const result = row?.result ? (parse(row.result) as { messageIds?: number[] } | null) : null;
@@ -582,6 +651,7 @@ export class Store {
 
   /** The open question that a message of this chat (by its channel message id) asked, if any. */
   promptByMessage(channel: string, chatId: string, messageId: number): PromptRow | undefined {
+    this.flushSentMarks();
     const r = this.s.promptByMessage.get(channel, chatId, messageId) as Raw | undefined;
     return r
       ? {
@@ -609,6 +679,7 @@ export class Store {
     chatId: string,
     messageId: number,
   ): { incidentId: number; contactId: string } | undefined {
+    this.flushSentMarks();
     const r = this.s.dutyPostByMessage.get(channel, chatId, messageId) as Raw | undefined;
     return r ? { incidentId: Number(r.incident_id), contactId: String(r.contact_id) } : undefined;
   }

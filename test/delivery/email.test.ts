@@ -198,10 +198,12 @@ function fileTicket(replace: Record<number, string> = {}) {
   return { h, store: h.store, incident, routed, contact, at: h.now().toISOString() };
 }
 
-const emailRows = (t: ReturnType<typeof fileTicket>) =>
-  t.store.db
+const emailRows = (t: ReturnType<typeof fileTicket>) => {
+  t.store.flushSentMarks(); // sent marks otherwise wait for a group commit
+  return t.store.db
     .prepare("SELECT id, status, attempts, last_error FROM outbox WHERE channel = ? ORDER BY id")
     .all(EMAIL_CHANNEL) as Array<{ id: number; status: string; attempts: number; last_error: string | null }>;
+};
 
 function senderFor(
   t: ReturnType<typeof fileTicket>,

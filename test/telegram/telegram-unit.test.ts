@@ -20,6 +20,12 @@ import { openDatabase } from "../../src/store/db.ts";
 import { type OutboxRow, Store } from "../../src/store/store.ts";
 import { manualTime } from "../support/manual-time.ts";
 
+/** The database as the store has written it, sent marks included (they otherwise wait for a group commit). */
+function written(store: Store) {
+  store.flushSentMarks();
+  return store.db;
+}
+
 const NOW = new Date("2026-11-21T03:00:00Z");
 const user = { id: 1001, is_bot: false, first_name: "An", language_code: "vi" };
 
@@ -281,7 +287,7 @@ describe("the Telegram sender", () => {
       store.enqueue(`k${i}`, "telegram", "1001", { kind: "chat", text }, NOW.toISOString());
     const put = (key: string, payload: unknown) =>
       store.enqueue(key, "telegram", "1001", payload, NOW.toISOString());
-    const status = () => store.db.prepare("SELECT status, result FROM outbox ORDER BY id").all();
+    const status = () => written(store).prepare("SELECT status, result FROM outbox ORDER BY id").all();
     return {
       store,
       sender,
@@ -322,7 +328,7 @@ describe("the Telegram sender", () => {
       s.advance(60_000);
     }
     expect(s.sent).toEqual([]);
-    const dead = s.store.db.prepare("SELECT status, attempts, last_error FROM outbox").get();
+    const dead = written(s.store).prepare("SELECT status, attempts, last_error FROM outbox").get();
     expect(dead).toEqual({ status: "dead", attempts: 3, last_error: "Internal Server Error" });
   });
 
@@ -334,7 +340,9 @@ describe("the Telegram sender", () => {
           id: row.id,
           error,
           status: (
-            s.store.db.prepare("SELECT status FROM outbox WHERE id = ?").get(row.id) as { status: string }
+            written(s.store).prepare("SELECT status FROM outbox WHERE id = ?").get(row.id) as {
+              status: string;
+            }
           ).status,
         }),
     });
@@ -357,7 +365,7 @@ describe("the Telegram sender", () => {
     });
     s.queue("một", 1);
     await s.sender.flushChat("1001");
-    expect(s.store.db.prepare("SELECT status, attempts FROM outbox").get()).toEqual({
+    expect(written(s.store).prepare("SELECT status, attempts FROM outbox").get()).toEqual({
       status: "dead",
       attempts: 1,
     });
@@ -374,7 +382,7 @@ describe("the Telegram sender", () => {
       NOW.toISOString(),
     );
     await s.sender.flushChat("1001");
-    expect(s.store.db.prepare("SELECT status FROM outbox").get()).toEqual({ status: "sent" });
+    expect(written(s.store).prepare("SELECT status FROM outbox").get()).toEqual({ status: "sent" });
   });
 
   it("concurrent flushes of one chat send each message once", async () => {
@@ -489,7 +497,7 @@ describe("the Telegram sender", () => {
     s.sender.stop();
     await flushed;
     expect(s.sent).toEqual(["một"]);
-    expect(s.store.db.prepare("SELECT status, attempts FROM outbox ORDER BY id").all()).toEqual([
+    expect(written(s.store).prepare("SELECT status, attempts FROM outbox ORDER BY id").all()).toEqual([
       { status: "sent", attempts: 1 },
       { status: "pending", attempts: 0 },
     ]);
