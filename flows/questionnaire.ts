@@ -1,5 +1,5 @@
 import { assign } from "xstate";
-import { parseAnswer } from "./answers.ts";
+import { type ParsedAnswer, parseAnswer } from "./answers.ts";
 import type { AnswerValue, FlowEvent, QuestionnaireContext, QuestionSpec } from "./types.ts";
 
 /** Marker stored for an optional question the reporter skipped ("Bỏ qua"): answered, but empty. */
@@ -73,6 +73,9 @@ export function effectiveAnswers(
 }
 
 type Args = { context: QuestionnaireContext; event: FlowEvent };
+
+const sameList = (a: readonly string[], b: readonly string[]) =>
+  a === b || (a.length === b.length && a.every((v, i) => v === b[i]));
 type IdParams = { id: string };
 
 /**
@@ -123,12 +126,31 @@ export function questionnaire(questions: readonly QuestionSpec[]) {
     return from ? context.prefill[from] : undefined;
   };
 
+  // One event is parsed by the guard that accepts it and again by the action that stores it (or rejects
+  // it). parseAnswer is pure, so the last result is kept for the very same inputs.
+  let last:
+    | { id: string; event: FlowEvent; selection: readonly string[]; prefill: unknown; parsed: ParsedAnswer }
+    | undefined;
+  const parsedAnswer = (context: QuestionnaireContext, event: FlowEvent, id: string): ParsedAnswer => {
+    const prefill = prefillOf(context, id);
+    if (
+      last?.event === event &&
+      last.id === id &&
+      sameList(last.selection, context.selection) &&
+      last.prefill === prefill
+    ) {
+      return last.parsed;
+    }
+    const parsed = parseAnswer(spec(id), event, context.selection, prefill);
+    last = { id, event, selection: context.selection, prefill, parsed };
+    return parsed;
+  };
+
   const guards = {
     isNextQuestion: ({ context }: Args, { id }: IdParams) =>
       nextQuestion(questions, context.answers)?.id === id,
     isBackTarget: ({ context }: Args, { id }: IdParams) => context.extra.backTo === id,
-    isValidAnswer: ({ context, event }: Args, { id }: IdParams) =>
-      parseAnswer(spec(id), event, context.selection, prefillOf(context, id)).ok,
+    isValidAnswer: ({ context, event }: Args, { id }: IdParams) => parsedAnswer(context, event, id).ok,
     hasAnswer: ({ context }: Args, { id }: IdParams) =>
       id in context.answers && context.answers[id] !== SKIPPED,
     isOptional: (_: Args, { id }: IdParams) => !spec(id).required,
@@ -149,7 +171,7 @@ export function questionnaire(questions: readonly QuestionSpec[]) {
       context.selection = Array.isArray(previous) ? [...previous] : [];
     }),
     storeAnswer: mutate<IdParams>((context, event, { id }) => {
-      const parsed = parseAnswer(spec(id), event, context.selection, prefillOf(context, id));
+      const parsed = parsedAnswer(context, event, id);
       if (!parsed.ok) return;
       context.answers[id] = parsed.value;
       context.notice = parsed.notice ?? null;
@@ -158,7 +180,7 @@ export function questionnaire(questions: readonly QuestionSpec[]) {
       context.updatedAt = event.at;
     }),
     rejectAnswer: mutate<IdParams>((context, event, { id }) => {
-      const parsed = parseAnswer(spec(id), event, context.selection, prefillOf(context, id));
+      const parsed = parsedAnswer(context, event, id);
       context.error = parsed.ok ? null : parsed.error;
       context.notice = null;
       context.updatedAt = event.at;

@@ -502,6 +502,8 @@ interface PhrasePattern {
   tokens: readonly string[];
   /** Compare against the raw (accented) token instead of the folded one. */
   accented: boolean;
+  /** The first token when it must match exactly (no "*"): a text without it cannot hold the phrase. */
+  first: string | null;
 }
 
 function compilePhrase(phrase: string): PhrasePattern {
@@ -516,7 +518,8 @@ function compilePhrase(phrase: string): PhrasePattern {
     if (star && parts.length > 0) parts[parts.length - 1] = `${parts[parts.length - 1]}*`;
     return parts;
   });
-  return { display: body, tokens: words, accented };
+  const first = words[0] !== undefined && !words[0].endsWith("*") ? words[0] : null;
+  return { display: body, tokens: words, accented, first };
 }
 
 function tokenMatches(pattern: string, token: Token, accented: boolean): boolean {
@@ -525,11 +528,21 @@ function tokenMatches(pattern: string, token: Token, accented: boolean): boolean
   return pattern.endsWith("*") ? value.startsWith(pattern.slice(0, -1)) : value === pattern;
 }
 
+/** The words of a text, folded and as typed, to rule out at once the phrases whose first word is absent. */
+interface TokenSets {
+  folded: ReadonlySet<string>;
+  raw: ReadonlySet<string | null>;
+}
+
 /** Start indices where the phrase occurs as a whole-token sequence. */
-function findPhrase(pattern: PhrasePattern, tokens: readonly Token[]): number[] {
+function findPhrase(pattern: PhrasePattern, tokens: readonly Token[], present: TokenSets): number[] {
   const starts: number[] = [];
   const n = pattern.tokens.length;
   if (n === 0) return starts;
+  // Hundreds of phrases against a short text: most fail on their first word, which a set lookup settles.
+  if (pattern.first !== null && !(pattern.accented ? present.raw : present.folded).has(pattern.first)) {
+    return starts;
+  }
   for (let i = 0; i + n <= tokens.length; i++) {
     let all = true;
     for (let j = 0; j < n; j++) {
@@ -607,6 +620,10 @@ interface Hit {
 export function rankIncidentTypes(text: string): IncidentTypeGuess[] {
   const tokens = tokenize(text.slice(0, 20_000));
   if (tokens.length === 0) return [];
+  const present: TokenSets = {
+    folded: new Set(tokens.map((t) => t.folded)),
+    raw: new Set(tokens.map((t) => t.raw)),
+  };
 
   // Single-phrase hits compete for their tokens: the longest phrase covering a span wins it, so
   // "cuộc gọi lừa đảo" counts for scam_call and its inner "lừa đảo" does not also count for phishing.
@@ -614,12 +631,12 @@ export function rankIncidentTypes(text: string): IncidentTypeGuess[] {
   const combos: CompiledRule[] = [];
   for (const rule of COMPILED) {
     if (rule.patterns.length > 1) {
-      if (rule.patterns.every((p) => findPhrase(p, tokens).length > 0)) combos.push(rule);
+      if (rule.patterns.every((p) => findPhrase(p, tokens, present).length > 0)) combos.push(rule);
       continue;
     }
     const pattern = rule.patterns[0];
     if (!pattern) continue;
-    for (const start of findPhrase(pattern, tokens)) {
+    for (const start of findPhrase(pattern, tokens, present)) {
       if (isNegated(tokens, start)) continue;
       hits.push({ rule, start, end: start + pattern.tokens.length });
     }
@@ -666,6 +683,12 @@ export function rankIncidentTypes(text: string): IncidentTypeGuess[] {
 
 /** The most likely incident type of a free-text description, or null when the text gives too little. */
 export function classifyIncidentText(text: string): IncidentTypeGuess | null {
+  // A flow asks about one text several times in a row (the guard that routes it, the action that keeps it).
+  if (lastClassified?.text === text) return lastClassified.guess;
   const best = rankIncidentTypes(text)[0];
-  return best && best.score >= MIN_SCORE ? best : null;
+  const guess = best && best.score >= MIN_SCORE ? best : null;
+  lastClassified = { text, guess };
+  return guess;
 }
+
+let lastClassified: { text: string; guess: IncidentTypeGuess | null } | undefined;
