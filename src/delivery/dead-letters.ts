@@ -20,7 +20,7 @@ export interface DeadLetterNoticeOptions {
  */
 export function deadLetterNotifier(o: DeadLetterNoticeOptions): (row: OutboxRow, error: string) => void {
   return (row, error) => {
-    if (row.idempotencyKey.startsWith(NOTICE_PREFIX)) return;
+    if (row.idempotencyKey?.startsWith(NOTICE_PREFIX)) return;
     const roleAdmins = o.store
       .allRoles()
       .filter((r) => r.role === "admin" && r.channel === o.channel)

@@ -436,12 +436,15 @@ class Turn {
   private send(event: FlowEvent | AdminFlowEvent, render = true): void {
     const active = this.top();
     if (!active) return;
-    if (!active.snapshot.can(event)) {
+    // A pure transition that selects nothing returns the very same snapshot: no need to ask can() first
+    // (which would select the transition, and so run its guards, a second time).
+    const next = active.flow.runner.transition(active.snapshot, event);
+    if (next === active.snapshot) {
       this.say("flow:error.notNow");
       this.renderTop();
       return;
     }
-    this.setTop({ flow: active.flow, snapshot: active.flow.runner.transition(active.snapshot, event) });
+    this.setTop({ flow: active.flow, snapshot: next });
     this.settle(render);
   }
 
@@ -1141,24 +1144,15 @@ class Turn {
       this.store.cancelJob(draftKey);
     }
     const outbox: number[] = [];
-    this.edits.forEach((m, i) => {
-      const id = this.store.enqueue(`${channel}:${dedupeKey}:edit:${i}`, channel, chatId, m, this.at);
+    // The turn's own messages need no idempotency key: this transaction runs once per dedupe key.
+    for (const m of [...this.edits, ...this.messages]) {
+      const id = this.store.enqueue(null, channel, chatId, m, this.at);
       if (id !== undefined) outbox.push(id);
-    });
-    this.messages.forEach((m, i) => {
-      const id = this.store.enqueue(`${channel}:${dedupeKey}:${i}`, channel, chatId, m, this.at);
+    }
+    for (const m of this.others) {
+      const id = this.store.enqueue(null, m.channel, m.chatId, { kind: "chat", text: m.text }, this.at);
       if (id !== undefined) outbox.push(id);
-    });
-    this.others.forEach((m, i) => {
-      const id = this.store.enqueue(
-        `${channel}:${dedupeKey}:other:${i}`,
-        m.channel,
-        m.chatId,
-        { kind: "chat", text: m.text },
-        this.at,
-      );
-      if (id !== undefined) outbox.push(id);
-    });
+    }
     for (const r of this.routed) {
       const id = this.store.enqueue(
         `ticket:${r.ticketId}:${r.contactId}`,

@@ -43,7 +43,8 @@ export interface IncidentRow {
 
 export interface OutboxRow {
   id: number;
-  idempotencyKey: string;
+  /** Null for the messages a turn writes for its own chat, which the update's dedupe key already guards. */
+  idempotencyKey: string | null;
   channel: string;
   chatId: string;
   payload: unknown;
@@ -94,13 +95,16 @@ export const SENT_MARK_DELAY_MS = 10;
 /** A delivery recorded in memory and not yet written: the row, when, and the channel's answer as JSON. */
 type SentMark = [id: number, at: string, result: string];
 
+/** How many undelivered messages of one chat a sender reads at a time. */
+const PENDING_PER_CHAT = 200;
+
 /** Repositories over the database: every query is a statement prepared once, here. */
 export class Store {
   private readonly s;
   private rulesCache: { stamp: string; value: RoutingRule[] } | undefined;
   private contactsCache: { stamp: string; value: Contact[] } | undefined;
   /** Sent marks waiting for the next write transaction (group commit); see markSent. */
-  private sentMarks: SentMark[] = [];
+  private sentMarks = new Map<number, SentMark>();
   private sentMarkTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly db: Database.Database) {
@@ -109,14 +113,8 @@ export class Store {
       markProcessed: p(
         "INSERT OR IGNORE INTO processed_updates (channel, dedupe_key, processed_at) VALUES (?, ?, ?)",
       ),
-      // Keys arrive in time order, so rowid order is age order: the first key young enough to keep is found
-      // by walking from the oldest (no index on the time), and every older rowid goes. A key slightly out of
-      // order is kept one prune longer, which only makes dedupe stricter.
-      pruneProcessed: p(
-        `DELETE FROM processed_updates WHERE rowid < coalesce(
-           (SELECT rowid FROM processed_updates WHERE processed_at >= ? ORDER BY rowid LIMIT 1),
-           (SELECT max(rowid) + 1 FROM processed_updates))`,
-      ),
+      // A scan, hourly: an index on the time would cost every update a page (see migration 007).
+      pruneProcessed: p("DELETE FROM processed_updates WHERE processed_at < ?"),
       upsertUser: p(
         `INSERT INTO users (channel, user_id, created_at) VALUES (?, ?, ?)
          ON CONFLICT (channel, user_id) DO NOTHING`,
@@ -172,7 +170,8 @@ export class Store {
       ),
       enqueue: p(
         `INSERT INTO outbox (idempotency_key, channel, chat_id, payload, next_attempt_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+         RETURNING id`,
       ),
       duePending: p(
         `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? AND channel = ?
@@ -180,7 +179,8 @@ export class Store {
       ),
       outboxById: p("SELECT * FROM outbox WHERE id = ?"),
       pendingForChat: p(
-        "SELECT * FROM outbox WHERE status = 'pending' AND channel = ? AND chat_id = ? ORDER BY id LIMIT 200",
+        `SELECT * FROM outbox WHERE status = 'pending' AND channel = ? AND chat_id = ? ORDER BY id
+         LIMIT ${PENDING_PER_CHAT}`,
       ),
       markSent: p(
         "UPDATE outbox SET status = 'sent', sent_at = ?, result = ?, attempts = attempts + 1 WHERE id = ?",
@@ -275,7 +275,7 @@ export class Store {
    * marks still in memory are written first and commit with it; if it rolls back they wait for the next one.
    */
   transaction<T>(fn: () => T): T {
-    if (this.db.inTransaction || this.sentMarks.length === 0) return this.db.transaction(fn).immediate();
+    if (this.db.inTransaction || this.sentMarks.size === 0) return this.db.transaction(fn).immediate();
     const marks = this.takeSentMarks();
     try {
       return this.db
@@ -285,14 +285,14 @@ export class Store {
         })
         .immediate();
     } catch (error) {
-      this.sentMarks = [...marks, ...this.sentMarks];
+      this.sentMarks = new Map([...marks, ...this.sentMarks]);
       throw error;
     }
   }
 
   /** Writes every sent mark still in memory now (before reading outbox rows elsewhere, and at shutdown). */
   flushSentMarks(): void {
-    if (this.sentMarks.length === 0 || !this.db.open) return;
+    if (this.sentMarks.size === 0 || !this.db.open) return;
     if (this.db.inTransaction) {
       this.writeSentMarks(this.takeSentMarks());
       return;
@@ -300,16 +300,16 @@ export class Store {
     this.transaction(() => {});
   }
 
-  private takeSentMarks(): SentMark[] {
+  private takeSentMarks(): Map<number, SentMark> {
     const marks = this.sentMarks;
-    this.sentMarks = [];
+    this.sentMarks = new Map();
     if (this.sentMarkTimer) clearTimeout(this.sentMarkTimer);
     this.sentMarkTimer = undefined;
     return marks;
   }
 
-  private writeSentMarks(marks: SentMark[]): void {
-    for (const [id, at, result] of marks) this.s.markSent.run(at, result, id);
+  private writeSentMarks(marks: Map<number, SentMark>): void {
+    for (const [id, at, result] of marks.values()) this.s.markSent.run(at, result, id);
   }
 
   /** Records an inbound update key; false when it was already seen (invariant 2). */
@@ -453,41 +453,59 @@ export class Store {
     this.s.audit.run(at, actor, action, subject, outcome, json(details));
   }
 
-  /** Queues an outbound message once per idempotency key; returns its id, or undefined if already queued. */
-  enqueue(key: string, channel: string, chatId: string, payload: unknown, at: string): number | undefined {
+  /**
+   * Queues an outbound message once per idempotency key; returns its id, or undefined if already queued.
+   * A null key queues it unconditionally: for a turn's own messages, made once by the update's dedupe key.
+   */
+  enqueue(
+    key: string | null,
+    channel: string,
+    chatId: string,
+    payload: unknown,
+    at: string,
+  ): number | undefined {
     const row = this.s.enqueue.get(key, channel, chatId, json(payload), at, at) as { id: number } | undefined;
     return row?.id;
   }
 
   duePending(channel: string, now: string, limit = 100): OutboxRow[] {
-    this.flushSentMarks();
-    return (this.s.duePending.all(now, channel, limit) as Raw[]).map(toOutbox);
+    return this.pendingRows(() => this.s.duePending.all(now, channel, limit) as Raw[], limit);
   }
 
   /** Every undelivered message of one chat, oldest first, whether due yet or not. */
   pendingForChat(channel: string, chatId: string): OutboxRow[] {
-    this.flushSentMarks();
-    return (this.s.pendingForChat.all(channel, chatId) as Raw[]).map(toOutbox);
+    return this.pendingRows(() => this.s.pendingForChat.all(channel, chatId) as Raw[], PENDING_PER_CHAT);
   }
 
   outboxRow(id: number): OutboxRow | undefined {
-    this.flushSentMarks();
     const row = this.s.outboxById.get(id) as Raw | undefined;
-    return row ? toOutbox(row) : undefined;
+    if (!row) return undefined;
+    return this.sentMarks.has(id) ? { ...toOutbox(row), status: "sent" } : toOutbox(row);
+  }
+
+  /** Pending rows as the store knows them: those delivered with the mark still in memory are left out. */
+  private pendingRows(query: () => Raw[], limit: number): OutboxRow[] {
+    const rows = query();
+    if (this.sentMarks.size === 0) return rows.map(toOutbox);
+    const kept = rows.filter((r) => !this.sentMarks.has(Number(r.id)));
+    if (kept.length === rows.length || rows.length < limit) return kept.map(toOutbox);
+    // A full page with delivered rows in it hides rows beyond the limit: write the marks and ask again.
+    this.flushSentMarks();
+    return query().map(toOutbox);
   }
 
   /**
    * Records that a row was delivered. Inside a transaction it is written at once; otherwise it is kept in
    * memory and written with the next write transaction, or after SENT_MARK_DELAY_MS on its own (group commit:
    * under load one commit carries an update and the previous deliveries). Every read of outbox rows through
-   * this store sees it, because those reads write pending marks first.
+   * this store sees it: reads of pending rows leave it out, the others write the waiting marks first.
    */
   markSent(id: number, at: string, result: unknown = null): void {
     if (this.db.inTransaction) {
       this.s.markSent.run(at, json(result), id);
       return;
     }
-    this.sentMarks.push([id, at, json(result)]);
+    this.sentMarks.set(id, [id, at, json(result)]);
     if (!this.sentMarkTimer) {
       this.sentMarkTimer = setTimeout(() => this.flushSentMarks(), SENT_MARK_DELAY_MS);
       this.sentMarkTimer.unref();
@@ -760,7 +778,7 @@ function toIncident(r: Raw): IncidentRow {
 function toOutbox(r: Raw): OutboxRow {
   return {
     id: Number(r.id),
-    idempotencyKey: String(r.idempotency_key),
+    idempotencyKey: r.idempotency_key === null ? null : String(r.idempotency_key),
     channel: String(r.channel),
     chatId: String(r.chat_id),
     payload: parse(r.payload),

@@ -57,7 +57,7 @@ describe("dead letters are reported to the admins", () => {
     s.notify(row, "boom");
     const noticeRow = s.store
       .duePending("telegram", "9999")
-      .find((r) => r.idempotencyKey.startsWith("deadletter:"));
+      .find((r) => r.idempotencyKey?.startsWith("deadletter:"));
     if (!noticeRow) throw new Error("no notice");
     const before = s.notices().length;
     s.notify(noticeRow, "boom again");

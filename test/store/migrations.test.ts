@@ -319,3 +319,50 @@ describe("migration 6: lean write path", () => {
     db.close();
   });
 });
+
+describe("migration 7: one page per table", () => {
+  it("keeps every outbox row and update key, indexes keys only when present, and keeps the key table alone", () => {
+    const db = new Database(":memory:");
+    migrate(db, MIGRATIONS.slice(0, 6));
+    const queue = db.prepare(
+      "INSERT INTO outbox (idempotency_key, channel, chat_id, payload, status, next_attempt_at, created_at) VALUES (?, 'telegram', '1', '{}', ?, 'x', 'x')",
+    );
+    queue.run("a", "pending");
+    queue.run("b", "sent");
+    db.prepare(
+      "INSERT INTO processed_updates (channel, dedupe_key, processed_at) VALUES ('telegram', '42', 'x')",
+    ).run();
+    expect(migrate(db, MIGRATIONS.slice(0, 7))).toEqual([7]);
+
+    const rows = db.prepare("SELECT id, idempotency_key AS k, status FROM outbox ORDER BY id").all();
+    expect(rows).toEqual([
+      { id: 1, k: "a", status: "pending" },
+      { id: 2, k: "b", status: "sent" },
+    ]);
+    const store = new Store(db);
+    // A turn's own messages carry no key and are always queued; keyed rows are still queued once.
+    expect(store.enqueue(null, "telegram", "1", { kind: "chat", text: "x" }, "x")).toBe(3);
+    expect(store.enqueue(null, "telegram", "1", { kind: "chat", text: "x" }, "x")).toBe(4);
+    expect(store.enqueue("a", "telegram", "1", {}, "x")).toBeUndefined();
+    expect(store.enqueue("c", "telegram", "1", {}, "x")).toBe(5);
+    expect(store.markProcessed("telegram", "42", "y")).toBe(false);
+    expect(store.markProcessed("telegram", "43", "y")).toBe(true);
+
+    const keyIndex = db.prepare(
+      "SELECT count(*) AS n FROM outbox INDEXED BY outbox_key WHERE idempotency_key IS NOT NULL",
+    );
+    expect(keyIndex.get()).toEqual({ n: 3 });
+    const sql = (name: string) =>
+      (db.prepare("SELECT sql FROM sqlite_schema WHERE name = ?").get(name) as { sql: string }).sql;
+    expect(sql("processed_updates")).toMatch(/WITHOUT ROWID/);
+    expect(
+      db
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'processed_updates'")
+        .all(),
+    ).toEqual([]);
+    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT * FROM outbox WHERE idempotency_key = ?").all("a") as {
+      detail: string;
+    }[];
+    expect(plan.map((p) => p.detail).join("\n")).toMatch(/USING INDEX outbox_key/);
+  });
+});

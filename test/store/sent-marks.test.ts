@@ -33,6 +33,26 @@ describe("sent marks ride on the next write transaction (group commit)", () => {
     store.markSent(a, AT, { messageIds: [41] });
     expect(committed().map((r) => r.status)).toEqual(["pending", "pending"]);
     expect(store.pendingForChat("telegram", "1001").map((r) => r.id)).toEqual([b]);
+    expect(store.duePending("telegram", AT).map((r) => r.id)).toEqual([b]);
+    expect(store.outboxRow(a)?.status).toBe("sent");
+    expect(store.outboxRow(b)?.status).toBe("pending");
+    // Reading them costs no commit of its own: the marks still wait.
+    expect(committed().map((r) => r.status)).toEqual(["pending", "pending"]);
+  });
+
+  it("a page of pending rows is never cut short by delivered rows whose marks still wait", () => {
+    const { store, queue } = setup();
+    const a = queue("a");
+    const b = queue("b");
+    store.markSent(a, AT);
+    expect(store.duePending("telegram", AT, 1).map((r) => r.id)).toEqual([b]);
+  });
+
+  it("a read that needs what the channel answered (the message ids) writes the waiting marks first", () => {
+    const { store, queue, committed } = setup();
+    const a = queue("a");
+    store.markSent(a, AT, { messageIds: [41] });
+    expect(store.promptByMessage("telegram", "1001", 41)).toBeUndefined();
     expect(committed()[0]).toEqual({ id: a, status: "sent", result: '{"messageIds":[41]}' });
   });
 

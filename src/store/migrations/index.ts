@@ -5,6 +5,7 @@ import { migration003TicketLifecycle } from "./003-ticket-lifecycle.ts";
 import { migration004DutyPrompts } from "./004-duty-prompts.ts";
 import { migration005ContactAdmin } from "./005-contact-admin.ts";
 import { migration006LeanWritePath } from "./006-lean-write-path.ts";
+import { migration007OnePagePerTable } from "./007-one-page-per-table.ts";
 
 /** One numbered, forward-only schema change. */
 export interface Migration {
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004DutyPrompts,
   migration005ContactAdmin,
   migration006LeanWritePath,
+  migration007OnePagePerTable,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
