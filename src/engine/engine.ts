@@ -1115,7 +1115,7 @@ class Turn {
   // ── commit ──────────────────────────────────────────────────────────────────────────────────────────────
 
   commit(): HandleResult {
-    const { channel, chatId, userId, dedupeKey } = this.event;
+    const { channel, chatId, userId } = this.event;
     // The same text as JSON.stringify(this.stack): an array's JSON is its elements' JSON joined by commas.
     const entryJson = this.stack.map((e) => this.entryJson.get(e) ?? JSON.stringify(e));
     const json = entryJson.length > 0 ? `[${entryJson.join(",")}]` : undefined;
