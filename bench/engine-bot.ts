@@ -36,12 +36,14 @@ function keyboardOf(message: ChatMessage): { reply_markup: InlineKeyboardMarkup 
   };
 }
 
-/** Sends the chat's outbox rows written by one engine call, each marked sent after its send succeeded. */
+/**
+ * Sends the chat's outbox rows written by one engine call, each marked sent after its send succeeded. The
+ * engine hands back the rows it queued for this chat, so they are not read back from the database.
+ */
 export async function sendOutbox(ctx: Context, store: Store, result: HandleResult, chatId: string) {
-  for (const id of result.outbox) {
-    const row = store.outboxRow(id);
-    if (!row || row.channel !== TELEGRAM || row.chatId !== chatId || row.status !== "pending") continue;
-    const message = row.payload as ChatMessage;
+  for (const { id, payload } of result.own ?? []) {
+    if (payload.kind !== "chat") continue;
+    const message: ChatMessage = payload;
     const sent = await ctx.api.sendMessage(Number(chatId), message.text, {
       parse_mode: "HTML",
       ...keyboardOf(message),
@@ -51,9 +53,11 @@ export async function sendOutbox(ctx: Context, store: Store, result: HandleResul
 }
 
 /**
- * A minimal grammY adapter for the engine (the bench's own; src has no Telegram channel yet): update →
- * InboundEvent (dedupeKey = update_id) → `engine.handle` (one SQLite transaction) → outbox rows sent with
- * `ctx.api.sendMessage` → `store.markSent`. Routed tickets (channel "duty") stay for the dispatcher.
+ * A minimal grammY adapter for the engine, the bench's own: update → InboundEvent (dedupeKey = update_id) →
+ * `engine.handle` (one SQLite transaction) → this chat's queued rows sent with `ctx.api.sendMessage` →
+ * `store.markSent`. The product's channel (src/channels/telegram) adds Telegram's rate limits, retries and the
+ * duty desk, which would measure the limiter rather than the engine; routed tickets (channel "duty") stay here
+ * for the dispatcher.
  */
 /** Time spent in the adapter's two parts, summed over updates, to show where an update's time goes. */
 export interface EngineBotTimes {

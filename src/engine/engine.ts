@@ -1144,10 +1144,14 @@ class Turn {
       this.store.cancelJob(draftKey);
     }
     const outbox: number[] = [];
+    const own: NonNullable<HandleResult["own"]> = [];
     // The turn's own messages need no idempotency key: this transaction runs once per dedupe key.
     for (const m of [...this.edits, ...this.messages]) {
       const id = this.store.enqueue(null, channel, chatId, m, this.at);
-      if (id !== undefined) outbox.push(id);
+      if (id !== undefined) {
+        outbox.push(id);
+        own.push({ id, payload: m });
+      }
     }
     for (const m of this.others) {
       const id = this.store.enqueue(null, m.channel, m.chatId, { kind: "chat", text: m.text }, this.at);
@@ -1164,8 +1168,8 @@ class Turn {
       if (id !== undefined) outbox.push(id);
     }
     return this.ticketId
-      ? { duplicate: false, outbox, ticketId: this.ticketId }
-      : { duplicate: false, outbox };
+      ? { duplicate: false, outbox, own, ticketId: this.ticketId }
+      : { duplicate: false, outbox, own };
   }
 }
 

@@ -78,6 +78,11 @@ export interface HandleResult {
   outbox: number[];
   /** A ticket created by this event, if any. */
   ticketId?: string;
+  /**
+   * This chat's rows among them, as written: a sender in the same process may send these without reading
+   * them back (they are committed, so after a crash the dispatcher finds them pending all the same).
+   */
+  own?: Array<{ id: number; payload: ChatMessage | EditMessage }>;
 }
 
 /** Channel of outbox rows addressed to a contact rather than a chat. */

@@ -98,6 +98,27 @@ describe("engine: at most once, exactly one ticket", () => {
     expect(h.draft()?.answers).toEqual({ system: "Hệ thống một cửa điện tử" });
   });
 
+  it("hands back the rows it queued for the chat exactly as they were stored, and none for a duplicate", () => {
+    const h = createHarness();
+    const event = {
+      channel: "telegram",
+      chatId: "1001",
+      userId: "1001",
+      chatType: "private" as const,
+      languageCode: "vi",
+      dedupeKey: "update-7",
+      at: h.now(),
+      payload: { kind: "command" as const, command: "start", args: "" },
+    };
+    const result = h.engine.handle(event);
+    expect(result.own?.length).toBeGreaterThan(0);
+    expect(result.own?.map((r) => r.id)).toEqual(result.outbox);
+    for (const { id, payload } of result.own ?? []) {
+      expect(h.store.outboxRow(id)).toMatchObject({ chatId: "1001", status: "pending", payload });
+    }
+    expect(h.engine.handle(event).own ?? []).toEqual([]);
+  });
+
   it("a second press of the submit button (stale) creates no second ticket", () => {
     const h = createHarness();
     const done = fileReport(h);
