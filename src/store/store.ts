@@ -286,8 +286,23 @@ export class Store {
         .immediate();
     } catch (error) {
       this.sentMarks = new Map([...marks, ...this.sentMarks]);
+      this.armSentMarkTimer();
       throw error;
     }
+  }
+
+  /** Makes sure waiting sent marks are written within SENT_MARK_DELAY_MS even if no transaction comes. */
+  private armSentMarkTimer(): void {
+    if (this.sentMarkTimer || this.sentMarks.size === 0) return;
+    this.sentMarkTimer = setTimeout(() => {
+      this.sentMarkTimer = undefined;
+      try {
+        this.flushSentMarks();
+      } catch {
+        // The database is busy or closing: the marks are kept (see transaction) and tried again later.
+      }
+    }, SENT_MARK_DELAY_MS);
+    this.sentMarkTimer.unref();
   }
 
   /** Writes every sent mark still in memory now (before reading outbox rows elsewhere, and at shutdown). */
@@ -506,10 +521,7 @@ export class Store {
       return;
     }
     this.sentMarks.set(id, [id, at, json(result)]);
-    if (!this.sentMarkTimer) {
-      this.sentMarkTimer = setTimeout(() => this.flushSentMarks(), SENT_MARK_DELAY_MS);
-      this.sentMarkTimer.unref();
-    }
+    this.armSentMarkTimer();
   }
 
   markRetry(id: number, nextAttemptAt: string, error: string): void {

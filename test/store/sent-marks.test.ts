@@ -89,6 +89,19 @@ describe("sent marks ride on the next write transaction (group commit)", () => {
     expect(committed()[0]?.status).toBe("sent");
   });
 
+  it("after a rolled-back transaction the timer still writes the kept marks", () => {
+    vi.useFakeTimers();
+    const { store, queue, committed } = setup();
+    store.markSent(queue("a"), AT);
+    expect(() =>
+      store.transaction(() => {
+        throw new Error("boom");
+      }),
+    ).toThrow("boom");
+    vi.advanceTimersByTime(SENT_MARK_DELAY_MS);
+    expect(committed()[0]?.status).toBe("sent");
+  });
+
   it("inside a transaction a mark is written at once and commits with it", () => {
     const { store, queue, committed } = setup();
     const a = queue("a");
