@@ -88,6 +88,10 @@ function offsetAt(ms: number, timeZone: string): number {
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
+/** dd/mm/yyyy hh:mm, as every channel shows a date. */
+const show = (w: ReturnType<typeof wallClock>) =>
+  `${pad(w.day)}/${pad(w.month)}/${w.year} ${pad(w.hour)}:${pad(w.minute)}`;
+
 /**
  * Formats a UTC instant as dd/mm/yyyy hh:mm in the display zone. Intl takes several microseconds per call and
  * a summary formats many dates, so the zone's offset is worked out once per hour of time (zones change
@@ -104,12 +108,15 @@ export function formatDateTime(iso: string, timeZone: string): string {
     if (hourOffsets.size >= 10_000) hourOffsets.clear();
     hourOffsets.set(key, offset);
   }
-  if (offset === null) {
-    const w = wallClock(ms, timeZone);
-    return `${pad(w.day)}/${pad(w.month)}/${w.year} ${pad(w.hour)}:${pad(w.minute)}`;
-  }
+  if (offset === null) return show(wallClock(ms, timeZone));
   const d = new Date(ms + offset);
-  return `${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  return show({
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+  });
 }
 
 /** The label of one option of a question, in the reader's language. */
