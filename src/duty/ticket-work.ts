@@ -1,4 +1,11 @@
-import { type TicketActor, type TicketEvent, ticketMachine, ticketStatus } from "../../flows/ticket.ts";
+import {
+  TICKET_FLOW_VERSION,
+  type TicketActor,
+  type TicketContext,
+  type TicketEvent,
+  ticketMachine,
+  ticketStatus,
+} from "../../flows/ticket.ts";
 import type { DeadlineSpec } from "../config.ts";
 import type { Contact } from "../domain/contacts.ts";
 import { deadlineAt, LEGAL_NOTIFICATION_MS } from "../domain/deadlines.ts";
@@ -121,13 +128,21 @@ export class TicketWork {
 
   /** The ticket machine's state for an incident (a fresh one if no one has acted yet). */
   snapshot(incident: IncidentRow): Snapshot {
-    const { snapshot } = this.store.ticketState(incident.id);
-    if (snapshot) return runner.restore(snapshot);
-    return runner.initial({
+    const { snapshot, version, assignee } = this.store.ticketState(incident.id);
+    if (snapshot && version === TICKET_FLOW_VERSION) return runner.restore(snapshot);
+    const fresh = runner.initial({
       ticketId: incident.ticketId,
       reporter: `${incident.channel}:${incident.reporterUserId}`,
       contacts: incident.routing.destinations.map((d) => d.contactId),
       at: incident.createdAt,
+    });
+    if (!snapshot) return fresh;
+    // Written by another version of the ticket flow: its states and context may not fit this machine, so the
+    // ticket is rebuilt at the status the incident row records, keeping its assignee (as the report flow
+    // restarts a stale conversation with its answers kept).
+    return ticketMachine.resolveState({
+      value: incident.status,
+      context: { ...(fresh.context as TicketContext), assignee, acknowledgedBy: assignee },
     });
   }
 
@@ -145,7 +160,14 @@ export class TicketWork {
     const next = runner.transition(current, event);
     const status = ticketStatus(next.value);
     const context = next.context as { assignee: string | null };
-    this.store.saveTicket(incident.id, status, runner.persist(next), context.assignee, this.at);
+    this.store.saveTicket(
+      incident.id,
+      status,
+      runner.persist(next),
+      context.assignee,
+      this.at,
+      TICKET_FLOW_VERSION,
+    );
     this.store.addTimeline(incident.id, this.at, event.actor.id, status, {
       name: event.actor.name,
       ...timeline,
