@@ -136,7 +136,7 @@ export class TicketWork {
       contacts: incident.routing.destinations.map((d) => d.contactId),
       at: incident.createdAt,
     });
-    if (!snapshot) return fresh;
+    if (!snapshot || !Object.hasOwn(ticketMachine.states, incident.status)) return fresh;
     // Written by another version of the ticket flow: its states and context may not fit this machine, so the
     // ticket is rebuilt at the status the incident row records, keeping its assignee (as the report flow
     // restarts a stale conversation with its answers kept).

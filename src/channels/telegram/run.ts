@@ -33,7 +33,7 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
   const token = telegram.token;
   if (!token) throw new Error("TELEGRAM_BOT_TOKEN is not set");
   const health = () => {
-    app.db.prepare("SELECT 1").get();
+    app.store.ping();
   };
   const webhookPath = telegram.webhookUrl ? new URL(telegram.webhookUrl).pathname : "/telegram";
   let deps: TelegramHandlerDeps;
