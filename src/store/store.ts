@@ -47,7 +47,9 @@ export type * from "./types.ts";
  * The storage the rest of the program holds: the transaction boundary and one repository per aggregate, over
  * one database. New code may use the repositories directly (`store.incidents.incidentById(…)`); the methods
  * below delegate to them one to one, so the callers written before the split keep working unchanged.
- * Only the repositories speak SQL (see repos/interfaces.ts for what a second backend would implement).
+ * Only the repositories speak SQL (see repos/interfaces.ts for what a second backend would implement). The
+ * fields are typed by those interfaces: another backend changes only how they are built here, and `db`, which
+ * tests and the SQLite-only tools (backup, checkpoints) still use, would then be optional.
  */
 export class Store {
   readonly tx: Transactions;
