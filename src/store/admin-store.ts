@@ -1,11 +1,10 @@
 import type Database from "better-sqlite3";
-import type { ContactData } from "../domain/contacts.ts";
 import { SqliteAudit } from "./repos/audit.ts";
 import { SqliteContacts } from "./repos/contacts.ts";
 import { SqliteIncidents } from "./repos/incidents.ts";
 import type { AuditRepo, ContactsRepo, IncidentsRepo, RulesRepo } from "./repos/interfaces.ts";
 import { SqliteRules } from "./repos/rules.ts";
-import type { AuditRecord, ContactRecord, ContactVersionRecord, PendingChange, RuleRecord } from "./types.ts";
+import type { ContactRecord } from "./types.ts";
 
 export type { AuditRecord, ContactRecord, ContactVersionRecord, PendingChange, RuleRecord } from "./types.ts";
 
@@ -33,79 +32,57 @@ export class AdminStore {
   contacts(): ContactRecord[] {
     return this.directory.contactRecords();
   }
-  insertContact(id: string, data: ContactData, by: string, at: string, reason: string | null): void {
-    this.directory.insertContact(id, data, by, at, reason);
+  insertContact(...a: Parameters<ContactsRepo["insertContact"]>) {
+    return this.directory.insertContact(...a);
   }
-  updateContact(
-    id: string,
-    expectedVersion: number,
-    data: ContactData,
-    by: string,
-    at: string,
-    reason: string | null,
-  ): number | undefined {
-    return this.directory.updateContact(id, expectedVersion, data, by, at, reason);
+  updateContact(...a: Parameters<ContactsRepo["updateContact"]>) {
+    return this.directory.updateContact(...a);
   }
-  deleteContact(id: string): void {
-    this.directory.deleteContact(id);
+  deleteContact(...a: Parameters<ContactsRepo["deleteContact"]>) {
+    return this.directory.deleteContact(...a);
   }
-  contactVersion(id: string, version: number): ContactVersionRecord | undefined {
-    return this.directory.contactVersion(id, version);
+  contactVersion(...a: Parameters<ContactsRepo["contactVersion"]>) {
+    return this.directory.contactVersion(...a);
   }
-  history(id: string): ContactVersionRecord[] {
-    return this.directory.history(id);
+  history(...a: Parameters<ContactsRepo["history"]>) {
+    return this.directory.history(...a);
   }
-  ticketsRoutedTo(id: string): number {
-    return this.incidents.ticketsRoutedTo(id);
+  ticketsRoutedTo(...a: Parameters<IncidentsRepo["ticketsRoutedTo"]>) {
+    return this.incidents.ticketsRoutedTo(...a);
   }
   bindings(): Array<{ contactId: string; channel: string; chatId: string }> {
     return this.directory.bindings();
   }
-  rules(): RuleRecord[] {
+  rules() {
     return this.rulesRepo.rules();
   }
-  insertRule(
-    id: string,
-    position: number,
-    definition: unknown,
-    active: boolean,
-    by: string,
-    at: string,
-  ): void {
-    this.rulesRepo.insertRule(id, position, definition, active, by, at);
+  insertRule(...a: Parameters<RulesRepo["insertRule"]>) {
+    return this.rulesRepo.insertRule(...a);
   }
-  updateRule(
-    id: string,
-    expectedVersion: number,
-    position: number,
-    definition: unknown,
-    active: boolean,
-    by: string,
-    at: string,
-  ): number | undefined {
-    return this.rulesRepo.updateRule(id, expectedVersion, position, definition, active, by, at);
+  updateRule(...a: Parameters<RulesRepo["updateRule"]>) {
+    return this.rulesRepo.updateRule(...a);
   }
   ruleVersions(
     id: string,
   ): Array<{ version: number; definition: unknown; active: boolean; changedBy: string }> {
     return this.rulesRepo.ruleVersions(id);
   }
-  latestAudit(limit: number): AuditRecord[] {
-    return this.auditLog.latestAudit(limit);
+  latestAudit(...a: Parameters<AuditRepo["latestAudit"]>) {
+    return this.auditLog.latestAudit(...a);
   }
-  allAudit(): Generator<AuditRecord> {
+  allAudit() {
     return this.auditLog.allAudit();
   }
-  addPending(contactId: string, baseVersion: number, data: ContactData, by: string, at: string): number {
-    return this.directory.addPending(contactId, baseVersion, data, by, at);
+  addPending(...a: Parameters<ContactsRepo["addPending"]>) {
+    return this.directory.addPending(...a);
   }
-  pending(id: number): PendingChange | undefined {
-    return this.directory.pending(id);
+  pending(...a: Parameters<ContactsRepo["pending"]>) {
+    return this.directory.pending(...a);
   }
-  openPending(): PendingChange[] {
+  openPending() {
     return this.directory.openPending();
   }
-  decidePending(id: number, status: "approved" | "rejected" | "superseded", by: string, at: string): boolean {
-    return this.directory.decidePending(id, status, by, at);
+  decidePending(...a: Parameters<ContactsRepo["decidePending"]>) {
+    return this.directory.decidePending(...a);
   }
 }

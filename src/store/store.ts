@@ -1,6 +1,4 @@
 import type Database from "better-sqlite3";
-import type { Contact } from "../domain/contacts.ts";
-import type { RoutingRule } from "../domain/routing.ts";
 import { SqliteAudit } from "./repos/audit.ts";
 import { SqliteContacts } from "./repos/contacts.ts";
 import { SqliteConversations } from "./repos/conversations.ts";
@@ -25,20 +23,7 @@ import { SqliteProcessedUpdates } from "./repos/processed.ts";
 import { SqliteRules } from "./repos/rules.ts";
 import { SqliteUsers } from "./repos/users.ts";
 import { SqliteTransactions } from "./tx.ts";
-import type {
-  ConversationRow,
-  DutyPost,
-  IncidentRow,
-  JobRow,
-  OutboxRow,
-  PromptRow,
-  Role,
-  RoleGrant,
-  StackEntry,
-  StoredRouting,
-  TicketState,
-  TimelineEntry,
-} from "./types.ts";
+import type { IncidentRow, JobRow, Role } from "./types.ts";
 
 export { SENT_MARK_DELAY_MS } from "./tx.ts";
 export type * from "./types.ts";
@@ -83,164 +68,138 @@ export class Store {
   transaction<T>(fn: () => T): T {
     return this.tx.transaction(fn);
   }
-  flushSentMarks(): void {
-    this.tx.flushSentMarks();
+  flushSentMarks() {
+    return this.tx.flushSentMarks();
   }
   /** Throws if the database does not answer (health checks). */
-  ping(): void {
-    this.tx.ping();
+  ping() {
+    return this.tx.ping();
   }
 
   // ── processed updates ──
-  markProcessed(channel: string, key: string, at: string): boolean {
-    return this.updates.markProcessed(channel, key, at);
+  markProcessed(...a: Parameters<ProcessedUpdatesRepo["markProcessed"]>) {
+    return this.updates.markProcessed(...a);
   }
-  pruneProcessed(before: string): number {
-    return this.updates.pruneProcessed(before);
+  pruneProcessed(...a: Parameters<ProcessedUpdatesRepo["pruneProcessed"]>) {
+    return this.updates.pruneProcessed(...a);
   }
 
   // ── users and profiles ──
-  ensureUser(channel: string, userId: string, at: string): void {
-    this.users.ensureUser(channel, userId, at);
+  ensureUser(...a: Parameters<UsersRepo["ensureUser"]>) {
+    return this.users.ensureUser(...a);
   }
-  knownUserLocale(channel: string, userId: string): string | null | undefined {
-    return this.users.knownUserLocale(channel, userId);
+  knownUserLocale(...a: Parameters<UsersRepo["knownUserLocale"]>) {
+    return this.users.knownUserLocale(...a);
   }
   userLocale(channel: string, userId: string): string | null {
     return this.users.knownUserLocale(channel, userId) ?? null;
   }
-  setUserLocale(channel: string, userId: string, locale: string): void {
-    this.users.setUserLocale(channel, userId, locale);
+  setUserLocale(...a: Parameters<UsersRepo["setUserLocale"]>) {
+    return this.users.setUserLocale(...a);
   }
-  setDisplayName(channel: string, userId: string, name: string): void {
-    this.users.setDisplayName(channel, userId, name);
+  setDisplayName(...a: Parameters<UsersRepo["setDisplayName"]>) {
+    return this.users.setDisplayName(...a);
   }
-  displayName(channel: string, userId: string): string | null {
-    return this.users.displayName(channel, userId);
+  displayName(...a: Parameters<UsersRepo["displayName"]>) {
+    return this.users.displayName(...a);
   }
-  profile(channel: string, userId: string): Record<string, unknown> | undefined {
-    return this.users.profile(channel, userId);
+  profile(...a: Parameters<UsersRepo["profile"]>) {
+    return this.users.profile(...a);
   }
-  saveProfile(channel: string, userId: string, data: Record<string, unknown>, at: string): void {
-    this.users.saveProfile(channel, userId, data, at);
+  saveProfile(...a: Parameters<UsersRepo["saveProfile"]>) {
+    return this.users.saveProfile(...a);
   }
 
   // ── conversations ──
-  conversation(channel: string, chatId: string): ConversationRow | undefined {
-    return this.conversations.conversation(channel, chatId);
+  conversation(...a: Parameters<ConversationsRepo["conversation"]>) {
+    return this.conversations.conversation(...a);
   }
-  conversationJson(channel: string, chatId: string): string | undefined {
-    return this.conversations.conversationJson(channel, chatId);
+  conversationJson(...a: Parameters<ConversationsRepo["conversationJson"]>) {
+    return this.conversations.conversationJson(...a);
   }
-  saveConversation(channel: string, chatId: string, userId: string, stack: StackEntry[], at: string): void {
-    this.conversations.saveConversation(channel, chatId, userId, stack, at);
+  saveConversation(...a: Parameters<ConversationsRepo["saveConversation"]>) {
+    return this.conversations.saveConversation(...a);
   }
-  saveConversationJson(
-    channel: string,
-    chatId: string,
-    userId: string,
-    stack: string | undefined,
-    at: string,
-  ): void {
-    this.conversations.saveConversationJson(channel, chatId, userId, stack, at);
+  saveConversationJson(...a: Parameters<ConversationsRepo["saveConversationJson"]>) {
+    return this.conversations.saveConversationJson(...a);
   }
 
   // ── incidents, tickets, timeline ──
-  nextTicketNumber(year: number): number {
-    return this.incidents.nextTicketNumber(year);
+  nextTicketNumber(...a: Parameters<IncidentsRepo["nextTicketNumber"]>) {
+    return this.incidents.nextTicketNumber(...a);
   }
   insertIncident(row: Omit<IncidentRow, "id" | "updatedAt">): { row: IncidentRow; created: boolean } {
     return this.incidents.insertIncident(row);
   }
-  incidentBySubmission(key: string): IncidentRow | undefined {
-    return this.incidents.incidentBySubmission(key);
+  incidentBySubmission(...a: Parameters<IncidentsRepo["incidentBySubmission"]>) {
+    return this.incidents.incidentBySubmission(...a);
   }
-  incidentById(id: number): IncidentRow | undefined {
-    return this.incidents.incidentById(id);
+  incidentById(...a: Parameters<IncidentsRepo["incidentById"]>) {
+    return this.incidents.incidentById(...a);
   }
-  incidentByTicket(ticketId: string): IncidentRow | undefined {
-    return this.incidents.incidentByTicket(ticketId);
+  incidentByTicket(...a: Parameters<IncidentsRepo["incidentByTicket"]>) {
+    return this.incidents.incidentByTicket(...a);
   }
-  incidentsByReporter(channel: string, userId: string, limit = 10): IncidentRow[] {
-    return this.incidents.incidentsByReporter(channel, userId, limit);
+  incidentsByReporter(...a: Parameters<IncidentsRepo["incidentsByReporter"]>) {
+    return this.incidents.incidentsByReporter(...a);
   }
-  openTicketsOf(contactIds: readonly string[]): IncidentRow[] {
-    return this.incidents.openTicketsOf(contactIds);
+  openTicketsOf(...a: Parameters<IncidentsRepo["openTicketsOf"]>) {
+    return this.incidents.openTicketsOf(...a);
   }
   addTimeline(incidentId: number, at: string, actor: string, action: string, details: object = {}): void {
     this.incidents.addTimeline(incidentId, at, actor, action, details);
   }
-  timeline(incidentId: number): TimelineEntry[] {
-    return this.incidents.timeline(incidentId);
+  timeline(...a: Parameters<IncidentsRepo["timeline"]>) {
+    return this.incidents.timeline(...a);
   }
-  saveRouting(incidentId: number, routing: StoredRouting, at: string): void {
-    this.incidents.saveRouting(incidentId, routing, at);
+  saveRouting(...a: Parameters<IncidentsRepo["saveRouting"]>) {
+    return this.incidents.saveRouting(...a);
   }
   /** Saves a ticket's lifecycle state; `version` is the ticket flow's, checked again on load. */
-  saveTicket(
-    incidentId: number,
-    status: string,
-    snapshot: unknown,
-    assignee: string | null,
-    at: string,
-    version: number,
-  ): void {
-    this.incidents.saveTicket(incidentId, status, snapshot, assignee, at, version);
+  saveTicket(...a: Parameters<IncidentsRepo["saveTicket"]>) {
+    return this.incidents.saveTicket(...a);
   }
-  ticketState(incidentId: number): TicketState {
-    return this.incidents.ticketState(incidentId);
+  ticketState(...a: Parameters<IncidentsRepo["ticketState"]>) {
+    return this.incidents.ticketState(...a);
   }
 
   // ── audit ──
-  audit(
-    at: string,
-    actor: string,
-    action: string,
-    subject: string,
-    outcome: "ok" | "denied" | "error",
-    details: object,
-  ): void {
-    this.auditLog.audit(at, actor, action, subject, outcome, details);
+  audit(...a: Parameters<AuditRepo["audit"]>) {
+    return this.auditLog.audit(...a);
   }
 
   // ── outbox ──
-  enqueue(
-    key: string | null,
-    channel: string,
-    chatId: string,
-    payload: unknown,
-    at: string,
-  ): number | undefined {
-    return this.outbox.enqueue(key, channel, chatId, payload, at);
+  enqueue(...a: Parameters<OutboxRepo["enqueue"]>) {
+    return this.outbox.enqueue(...a);
   }
-  duePending(channel: string, now: string, limit = 100): OutboxRow[] {
-    return this.outbox.duePending(channel, now, limit);
+  duePending(...a: Parameters<OutboxRepo["duePending"]>) {
+    return this.outbox.duePending(...a);
   }
-  pendingForChat(channel: string, chatId: string): OutboxRow[] {
-    return this.outbox.pendingForChat(channel, chatId);
+  pendingForChat(...a: Parameters<OutboxRepo["pendingForChat"]>) {
+    return this.outbox.pendingForChat(...a);
   }
-  outboxRow(id: number): OutboxRow | undefined {
-    return this.outbox.outboxRow(id);
+  outboxRow(...a: Parameters<OutboxRepo["outboxRow"]>) {
+    return this.outbox.outboxRow(...a);
   }
-  markSent(id: number, at: string, result: unknown = null): void {
-    this.outbox.markSent(id, at, result);
+  markSent(...a: Parameters<OutboxRepo["markSent"]>) {
+    return this.outbox.markSent(...a);
   }
-  markRetry(id: number, nextAttemptAt: string, error: string): void {
-    this.outbox.markRetry(id, nextAttemptAt, error);
+  markRetry(...a: Parameters<OutboxRepo["markRetry"]>) {
+    return this.outbox.markRetry(...a);
   }
-  markDead(id: number, error: string): void {
-    this.outbox.markDead(id, error);
+  markDead(...a: Parameters<OutboxRepo["markDead"]>) {
+    return this.outbox.markDead(...a);
   }
-  replacePending(key: string, payload: unknown): boolean {
-    return this.outbox.replacePending(key, payload);
+  replacePending(...a: Parameters<OutboxRepo["replacePending"]>) {
+    return this.outbox.replacePending(...a);
   }
 
   // ── jobs ──
-  scheduleJob(jobKey: string, kind: string, dueAt: string, payload: object, at: string): void {
-    this.jobs.scheduleJob(jobKey, kind, dueAt, payload, at);
+  scheduleJob(...a: Parameters<JobsRepo["scheduleJob"]>) {
+    return this.jobs.scheduleJob(...a);
   }
-  cancelJob(jobKey: string): void {
-    this.jobs.cancelJob(jobKey);
+  cancelJob(...a: Parameters<JobsRepo["cancelJob"]>) {
+    return this.jobs.cancelJob(...a);
   }
   jobState(jobKey: string): { kind: string; dueAt: string; status: string } | undefined {
     return this.jobs.jobState(jobKey);
@@ -248,70 +207,63 @@ export class Store {
   job(jobKey: string): (JobRow & { status: string }) | undefined {
     return this.jobs.job(jobKey);
   }
-  dueJobs(now: string, limit = 50): JobRow[] {
-    return this.jobs.dueJobs(now, limit);
+  dueJobs(...a: Parameters<JobsRepo["dueJobs"]>) {
+    return this.jobs.dueJobs(...a);
   }
-  finishJob(id: number, dueAt?: string): boolean {
-    return this.jobs.finishJob(id, dueAt);
+  finishJob(...a: Parameters<JobsRepo["finishJob"]>) {
+    return this.jobs.finishJob(...a);
   }
 
   // ── contacts, roles, bindings, rules ──
-  contacts(): Contact[] {
+  contacts() {
     return this.directory.contacts();
   }
-  contact(id: string): Contact | undefined {
-    return this.directory.contact(id);
+  contact(...a: Parameters<ContactsRepo["contact"]>) {
+    return this.directory.contact(...a);
   }
-  grantRole(channel: string, userId: string, role: Role, contactId: string, by: string, at: string): boolean {
-    return this.directory.grantRole(channel, userId, role, contactId, by, at);
+  grantRole(...a: Parameters<ContactsRepo["grantRole"]>) {
+    return this.directory.grantRole(...a);
   }
-  revokeRole(channel: string, userId: string, role: Role, contactId: string): boolean {
-    return this.directory.revokeRole(channel, userId, role, contactId);
+  revokeRole(...a: Parameters<ContactsRepo["revokeRole"]>) {
+    return this.directory.revokeRole(...a);
   }
   rolesOf(channel: string, userId: string): Array<{ role: Role; contactId: string }> {
     return this.directory.rolesOf(channel, userId);
   }
-  allRoles(): RoleGrant[] {
+  allRoles() {
     return this.directory.allRoles();
   }
-  bindChat(contactId: string, channel: string, chatId: string, by: string, at: string): boolean {
-    return this.directory.bindChat(contactId, channel, chatId, by, at);
+  bindChat(...a: Parameters<ContactsRepo["bindChat"]>) {
+    return this.directory.bindChat(...a);
   }
-  unbindChat(contactId: string, channel: string, chatId: string): boolean {
-    return this.directory.unbindChat(contactId, channel, chatId);
+  unbindChat(...a: Parameters<ContactsRepo["unbindChat"]>) {
+    return this.directory.unbindChat(...a);
   }
   bindingsOf(contactId: string): Array<{ channel: string; chatId: string }> {
     return this.directory.bindingsOf(contactId);
   }
-  contactsOfChat(channel: string, chatId: string): string[] {
-    return this.directory.contactsOfChat(channel, chatId);
+  contactsOfChat(...a: Parameters<ContactsRepo["contactsOfChat"]>) {
+    return this.directory.contactsOfChat(...a);
   }
-  routingRules(): RoutingRule[] {
+  routingRules() {
     return this.rules.routingRules();
   }
 
   // ── duty posts and prompts ──
-  addDutyPost(
-    incidentId: number,
-    contactId: string,
-    channel: string,
-    chatId: string,
-    outboxKey: string,
-    at: string,
-  ): void {
-    this.duty.addDutyPost(incidentId, contactId, channel, chatId, outboxKey, at);
+  addDutyPost(...a: Parameters<DutyRepo["addDutyPost"]>) {
+    return this.duty.addDutyPost(...a);
   }
-  dutyPosts(incidentId: number): DutyPost[] {
-    return this.duty.dutyPosts(incidentId);
+  dutyPosts(...a: Parameters<DutyRepo["dutyPosts"]>) {
+    return this.duty.dutyPosts(...a);
   }
-  addPrompt(prompt: Omit<PromptRow, "id">, at: string): void {
-    this.duty.addPrompt(prompt, at);
+  addPrompt(...a: Parameters<DutyRepo["addPrompt"]>) {
+    return this.duty.addPrompt(...a);
   }
-  promptByMessage(channel: string, chatId: string, messageId: number): PromptRow | undefined {
-    return this.duty.promptByMessage(channel, chatId, messageId);
+  promptByMessage(...a: Parameters<DutyRepo["promptByMessage"]>) {
+    return this.duty.promptByMessage(...a);
   }
-  answerPrompt(id: number, at: string): boolean {
-    return this.duty.answerPrompt(id, at);
+  answerPrompt(...a: Parameters<DutyRepo["answerPrompt"]>) {
+    return this.duty.answerPrompt(...a);
   }
   dutyPostByMessage(
     channel: string,
