@@ -345,10 +345,11 @@ export class TicketWork {
 
 /** A ticket's lifecycle view for its duty message: status, who did what (display names), outcome. */
 export function ticketView(store: Store, incident: IncidentRow): TicketView {
-  const { snapshot, assignee } = store.ticketState(incident.id);
+  const { snapshot, version, assignee } = store.ticketState(incident.id);
+  // Another ticket flow version's context may name or shape its fields differently: show only the row's facts.
   const context =
     (
-      snapshot as {
+      (version === TICKET_FLOW_VERSION ? snapshot : null) as {
         context?: {
           acknowledgedBy?: string | null;
           resolution?: string | null;

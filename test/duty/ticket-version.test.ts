@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TICKET_FLOW_VERSION } from "../../flows/ticket.ts";
 import { DutyDesk, type DutyEvent } from "../../src/duty/desk.ts";
+import { ticketView } from "../../src/duty/ticket-work.ts";
 import { createTranslator } from "../../src/i18n.ts";
 import { createHarness } from "../engine/harness.ts";
 import { REPORT_WALK } from "../fixtures/report-walk.ts";
@@ -86,5 +87,20 @@ describe("ticket snapshots are guarded by the ticket flow's version", () => {
     s.send({ kind: "action", ticketId: s.ticketId, action: "take" }, "700");
     expect(s.incident().status).toBe("in_progress");
     expect(s.h.store.ticketState(s.incident().id).version).toBe(TICKET_FLOW_VERSION);
+  });
+
+  it("the duty message shows no outcome read from another version's context", () => {
+    const s = postedTicket();
+    const foreign = {
+      status: "active",
+      value: "resolved",
+      context: { resolution: { text: "x" }, acknowledgedBy: 7 },
+    };
+    s.storedByOtherVersion(foreign, "resolved");
+    expect(ticketView(s.h.store, s.incident())).toMatchObject({
+      status: "resolved",
+      acknowledgedBy: null,
+      resolution: null,
+    });
   });
 });
