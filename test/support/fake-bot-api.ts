@@ -10,6 +10,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { markupError, messageError } from "./telegram-rules.ts";
 
 /** 500: an internal error; 429: a flood wait; drop: never answered; reset: connection cut. */
 export type Fault = "500" | "429" | "drop" | "reset";
@@ -73,6 +74,8 @@ export interface FakeStats {
   limit429By: { global: number; chat: number; group: number };
   /** Faults injected, by kind. */
   injected: Record<Fault, number>;
+  /** Sends refused with a 400 because Telegram would refuse them (bad HTML, too long, bad callback data). */
+  refused: Array<{ method: string; chatId: string; description: string }>;
 }
 
 const SEND_METHODS = new Set(["sendMessage", "editMessageText", "copyMessage"]);
@@ -88,6 +91,7 @@ export class FakeBotApi {
     limit429: 0,
     limit429By: { global: 0, chat: 0, group: 0 },
     injected: { "500": 0, "429": 0, drop: 0, reset: 0 },
+    refused: [],
   };
   private readonly scale: number;
   private readonly limits: FakeLimits | undefined;
@@ -285,6 +289,16 @@ export class FakeBotApi {
   private send(method: string, body: Record<string, unknown>): Answer {
     const chatId = String(body.chat_id ?? "");
     if (!chatId) return badRequest("chat not found");
+    // Refused like Telegram refuses it (400, nothing shown): text over 4,096 after entities, bad HTML, invalid
+    // UTF-16, callback data over 64 bytes.
+    const refused =
+      method === "copyMessage"
+        ? markupError(body.reply_markup)
+        : messageError(body as Record<string, unknown>);
+    if (refused) {
+      this.stats.refused.push({ method, chatId, description: refused });
+      return [400, { ok: false, error_code: 400, description: refused }];
+    }
     const now = this.now();
     const wait = this.limitWait(chatId, now);
     if (wait) {
