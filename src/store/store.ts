@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { type Contact, contactDataSchema } from "../domain/contacts.ts";
 import { type RoutingRule, routingRuleSchema } from "../domain/routing.ts";
+import { clipText } from "../domain/text-cut.ts";
 
 /** One entry of a chat's flow stack: a flow's persisted XState snapshot and the version it was made with. */
 export interface StackEntry {
@@ -358,7 +359,7 @@ export class Store {
 
   /** Remembers how a person is shown to others (e.g. in duty chats); it is their public Telegram name. */
   setDisplayName(channel: string, userId: string, name: string): void {
-    this.s.setDisplayName.run(name.slice(0, 100), channel, userId);
+    this.s.setDisplayName.run(clipText(name, 100), channel, userId);
   }
 
   displayName(channel: string, userId: string): string | null {
