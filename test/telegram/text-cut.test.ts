@@ -163,3 +163,35 @@ describe("the sender against the fake Bot API", () => {
     expect(JSON.stringify(post?.replyMarkup)).toContain("take");
   });
 });
+
+describe("the end-to-end harness checks what the emulator lets through", () => {
+  it("a message Telegram would refuse, sent to telegram-test-api, is reported", async () => {
+    const { TelegramServer } = await import("telegram-test-api/lib/telegramServer.js");
+    const { freePort, watchTelegramRules } = await import("../e2e/telegram-harness.ts");
+    const server = new TelegramServer({ port: await freePort(), host: "127.0.0.1" });
+    await server.start();
+    try {
+      const refused = watchTelegramRules(server);
+      const call = (method: string, body: unknown) =>
+        fetch(`${server.config.apiURL}/bot123:abc/${method}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+      await call("sendMessage", { chat_id: 5, text: "ok <b>bold</b>", parse_mode: "HTML" });
+      expect(refused).toEqual([]);
+      await call("sendMessage", { chat_id: 5, text: "Sở KH&amp", parse_mode: "HTML" });
+      await call("editMessageText", {
+        chat_id: 5,
+        message_id: 1,
+        text: "🔥".repeat(2049),
+        parse_mode: "HTML",
+      });
+      expect(refused).toHaveLength(2);
+      expect(refused[0]).toMatch(/can't parse entities/);
+      expect(refused[1]).toMatch(/message is too long/);
+    } finally {
+      await server.stop();
+    }
+  });
+});
