@@ -510,37 +510,15 @@ class DutyTurn {
     });
   }
 
-  /**
-   * A press on an earlier copy of the ticket's post in this chat: after a crash between sending the post and
-   * recording it, the post is sent again (at least once), and the first copy, never recorded, keeps its buttons.
-   * Message ids grow in a chat, so a ticket button on a message older than the recorded post is such a copy (or an
-   * older view): it changes nothing, the officer is told, and the copy shows the ticket now, without buttons.
-   */
+  /** A press on a superseded copy of the ticket's post (see TicketWork.supersededCopy): refused, told, cleared. */
   private staleCopy(incident: IncidentRow, verb: string): boolean {
     const { channel, chatId, messageRef } = this.event;
-    const pressed = Number(messageRef);
-    if (!POST_VERBS.has(verb) || !messageRef || !Number.isSafeInteger(pressed)) return false;
-    const post = this.store
-      .dutyPosts(incident.id)
-      .find((p) => p.channel === channel && p.chatId === chatId && p.messageIds.length > 0);
-    if (!post || pressed >= Math.min(...post.messageIds)) return false;
+    if (!POST_VERBS.has(verb) || !this.work.clearSupersededCopy(incident, channel, chatId, messageRef))
+      return false;
     this.store.audit(this.at, this.actorId, `ticket.${verb}`, incident.ticketId, "denied", {
       reason: "stale",
     });
     this.reply("duty:action.stale", { ticketId: incident.ticketId });
-    const routed = incident.routing.destinations.find((d) => d.contactId === post.contactId) ?? {
-      kinds: [],
-      rules: [],
-    };
-    const current = renderDutyMessage(
-      incident,
-      routed,
-      ticketView(this.store, incident),
-      this.o.detail,
-      this.work.rc(),
-    );
-    // No token and no choices: the sender edits it with an empty keyboard.
-    this.work.post(channel, chatId, { kind: "edit", messageRef, text: current.text });
     return true;
   }
 

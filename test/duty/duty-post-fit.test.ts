@@ -146,6 +146,27 @@ describe("a superseded copy of a duty post (resent after a crash) is stale", () 
     expect(s.h.store.incidentByTicket(s.ticketId)?.status).toBe("acknowledged");
   });
 
+  it("in a chat bound to two units, each unit's post works", () => {
+    const s = posted(prose(200), 321);
+    s.send({ kind: "command", command: "bind", args: "provincial" }, ADMIN);
+    s.desk.fanOut(new Date(s.h.now().getTime() + 600_000));
+    const second = s.h.store.db
+      .prepare("SELECT id FROM outbox WHERE idempotency_key LIKE 'duty:%' ORDER BY id DESC LIMIT 1")
+      .get() as { id: number };
+    s.h.store.markSent(second.id, s.h.now().toISOString(), { messageIds: [340] });
+    const incidentId = s.h.store.incidentByTicket(s.ticketId)?.id ?? 0;
+    expect(
+      s.h.store
+        .dutyPosts(incidentId)
+        .flatMap((p) => p.messageIds)
+        .sort(),
+    ).toEqual([321, 340]);
+    s.send({ kind: "action", ticketId: s.ticketId, action: "ack" }, "700", "321");
+    expect(s.h.store.incidentByTicket(s.ticketId)?.status).toBe("acknowledged");
+    s.send({ kind: "action", ticketId: s.ticketId, action: "take" }, "700", "340");
+    expect(s.h.store.incidentByTicket(s.ticketId)?.status).toBe("in_progress");
+  });
+
   it("buttons on messages after the post (questions the desk asked) still work", () => {
     const s = posted(prose(200), 321);
     s.send({ kind: "action", ticketId: s.ticketId, action: "ack" }, "700", "325");
