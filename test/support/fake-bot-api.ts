@@ -4,6 +4,9 @@
  * deliberately not sharing code with the bot's limiter), injects faults on a schedule or at random from a
  * seed, and records every message that became visible, per chat, in order.
  *
+ * Like Telegram, it refuses (400, nothing shown) text over 4,096 characters after entity parsing, invalid HTML,
+ * invalid UTF-16 and callback data over 64 bytes (test/support/telegram-rules.ts).
+ *
  * Every injected fault strikes before the request is processed: a dropped or reset request never became a
  * message. (Real Telegram can also process a request and lose its answer; no bot can tell that case apart,
  * since the Bot API has no idempotency key, and this fake does not simulate it.)
@@ -314,7 +317,11 @@ export class FakeBotApi {
       if (!target) {
         return badRequest("message to edit not found");
       }
-      if (target.text === body.text) {
+      // Like Telegram: an edit that changes neither the text nor the keyboard is refused.
+      if (
+        target.text === body.text &&
+        JSON.stringify(target.replyMarkup ?? null) === JSON.stringify(body.reply_markup ?? null)
+      ) {
         return badRequest("message is not modified");
       }
       target.text = String(body.text ?? "");
