@@ -51,7 +51,7 @@ export const DUTY_POST_MAX = 4000;
  * frame and the other fields leave (at most `description`); a `&` counts five.
  */
 const FIELD_BUDGET = {
-  description: 1600,
+  description: 1000,
   system: 250,
   organisation: 250,
   name: 150,

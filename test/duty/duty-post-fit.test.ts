@@ -12,7 +12,7 @@ const ADMIN = "9000";
 const ONE_MESSAGE = 4000;
 
 /** A report whose description is `description`, posted into a bound group; the post marked sent as `postId`. */
-function posted(description: string, postId = 321) {
+function posted(description: string, postId = 321, answers: Record<number, string> = {}) {
   const h = createHarness();
   const desk = new DutyDesk({
     store: h.store,
@@ -45,6 +45,7 @@ function posted(description: string, postId = 321) {
   let ticketId = "";
   const walk = [...REPORT_WALK];
   walk[3] = description;
+  for (const [i, value] of Object.entries(answers)) walk[Number(i)] = value;
   for (const line of walk) ticketId = h.text(line).ticketId ?? ticketId;
   send({ kind: "command", command: "bind", args: "vncert" }, ADMIN);
   desk.fanOut(new Date(h.now().getTime() + 61_000));
@@ -106,6 +107,34 @@ describe("a duty post is one valid message that always shows the status", () => 
     s.send({ kind: "reply", replyTo: "400", text: "<&>".repeat(660), hasFile: false }, "700");
     const edit = s.messagesTo(GROUP).at(-1) as EditMessage;
     expect(edit.kind).toBe("edit");
+    expect(edit.text.length).toBeLessThanOrEqual(ONE_MESSAGE);
+    expect(textError(edit.text, "HTML")).toBeUndefined();
+    expect(edit.text).toContain("Trạng thái: <b>Đã xử lý</b>");
+  });
+
+  it("every user field at its longest, all `&`, still fits one message with the status", () => {
+    const amp = (n: number) => "&".repeat(n);
+    // system, operator, owner, full name, title, organisation, address: each at its validator's limit.
+    const s = posted(amp(4000), 321, {
+      0: amp(300),
+      16: amp(200),
+      17: amp(200),
+      23: amp(100),
+      24: amp(100),
+      25: amp(200),
+      26: amp(300),
+    });
+    expect(s.h.store.incidentByTicket(s.ticketId)).toBeDefined();
+    expect(s.post.text.length).toBeLessThanOrEqual(ONE_MESSAGE);
+    expect(textError(s.post.text, "HTML")).toBeUndefined();
+    s.send({ kind: "action", ticketId: s.ticketId, action: "ack" }, "700", "321");
+    s.send({ kind: "action", ticketId: s.ticketId, action: "resolve" }, "700", "321");
+    const prompt = s.h.store.db
+      .prepare("SELECT id FROM outbox WHERE chat_id = ? ORDER BY id DESC LIMIT 1")
+      .get(GROUP) as { id: number };
+    s.h.store.markSent(prompt.id, s.h.now().toISOString(), { messageIds: [400] });
+    s.send({ kind: "reply", replyTo: "400", text: amp(2000), hasFile: false }, "700");
+    const edit = s.messagesTo(GROUP).at(-1) as EditMessage;
     expect(edit.text.length).toBeLessThanOrEqual(ONE_MESSAGE);
     expect(textError(edit.text, "HTML")).toBeUndefined();
     expect(edit.text).toContain("Trạng thái: <b>Đã xử lý</b>");
