@@ -5,6 +5,7 @@ import type { Contact } from "../domain/contacts.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
 import type { LeveledReason } from "../domain/severity.ts";
 import { severityLabelKey } from "../domain/severity.ts";
+import { clipText } from "../domain/text-cut.ts";
 import { contactName, formatDateTime, type RenderContext } from "../engine/render.ts";
 import type { RoutedTicket } from "../engine/types.ts";
 import { escapeHtml, type Params } from "../i18n.ts";
@@ -97,7 +98,7 @@ const list = (v: unknown): string[] =>
 /** A subject is one line: typed text may hold line breaks or runs of spaces. */
 const oneLine = (text: string, max = SUBJECT_PART_MAX): string => {
   const line = text.replace(/\s+/g, " ").trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+  return clipText(line, max);
 };
 
 /** Builds the content once; the text and HTML parts are two renderings of the same model. */

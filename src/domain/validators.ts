@@ -4,6 +4,7 @@ import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { z } from "zod";
 import type { Reason } from "./severity-input.ts";
 import { foldDiacritics } from "./text.ts";
+import { clipText } from "./text-cut.ts";
 
 /** Outcome of a validator: the parsed value (maybe with non-blocking warnings) or one reason to ask again. */
 export type ValidationResult<T> = { ok: true; value: T; warnings?: Reason[] } | { ok: false; error: Reason };
@@ -613,7 +614,7 @@ export function parseVietnamesePhone(input: string): ValidationResult<PhoneNumbe
 /** Parses several phone numbers separated by commas, semicolons, new lines, "/" or "hoặc". */
 export function parsePhoneList(input: string): ValidationResult<PhoneNumber[]> {
   if (input.trim() === "") return fail(REQUIRED);
-  if (input.length > MAX_LIST_INPUT) return fail("validation:phone.invalid", { value: input.slice(0, 40) });
+  if (input.length > MAX_LIST_INPUT) return fail("validation:phone.invalid", { value: clipText(input, 40) });
   const chunks = input
     .split(/[,;\n/]|\s+(?:hoặc|hoac|or|và|va|and)\s+/iu)
     .map((c) => c.trim())
@@ -648,7 +649,7 @@ export function parseEmail(input: string): ValidationResult<string> {
     .replace(/^<(.*)>$/, "$1");
   if (text === "") return fail(REQUIRED);
   const at = text.lastIndexOf("@");
-  if (text.length > 254 || at <= 0) return fail("validation:email.invalid", { value: text.slice(0, 254) });
+  if (text.length > 254 || at <= 0) return fail("validation:email.invalid", { value: clipText(text, 254) });
   const local = text.slice(0, at);
   // Government mail may sit on an IDN domain; zod checks the ASCII form, the Unicode form is kept.
   const ascii = domainToASCII(text.slice(at + 1).toLowerCase());
@@ -661,7 +662,7 @@ export function parseEmail(input: string): ValidationResult<string> {
 /** Parses several e-mail addresses separated by commas, semicolons, spaces or "hoặc"/"và". */
 export function parseEmailList(input: string): ValidationResult<string[]> {
   if (input.trim() === "") return fail(REQUIRED);
-  if (input.length > MAX_LIST_INPUT) return fail("validation:email.invalid", { value: input.slice(0, 40) });
+  if (input.length > MAX_LIST_INPUT) return fail("validation:email.invalid", { value: clipText(input, 40) });
   const emails: string[] = [];
   for (const token of splitList(input)) {
     const one = parseEmail(token);
@@ -770,7 +771,7 @@ function parseAmount(text: string): number | null {
 export function parseCount(input: string): ValidationResult<number | "unknown"> {
   const raw = input.trim();
   if (raw === "") return fail(REQUIRED);
-  if (raw.length > MAX_SHORT_INPUT) return fail("validation:count.invalid", { value: raw.slice(0, 40) });
+  if (raw.length > MAX_SHORT_INPUT) return fail("validation:count.invalid", { value: clipText(raw, 40) });
   let text = foldDiacritics(raw)
     .replace(/\s*(?:a|nhe|nha)$/, "")
     .replace(/[.!]$/, "")

@@ -2,6 +2,7 @@ import type { TicketActor, TicketEvent } from "../../flows/ticket.ts";
 import { enqueueTicketEmail } from "../delivery/email.ts";
 import { deadlineAt, LEGAL_NOTIFICATION_MS } from "../domain/deadlines.ts";
 import { severityLabelKey } from "../domain/severity.ts";
+import { clipForHtml, clipText } from "../domain/text-cut.ts";
 import { formatDateTime } from "../engine/render.ts";
 import type { RoutedTicket } from "../engine/types.ts";
 import { escapeHtml } from "../i18n.ts";
@@ -53,18 +54,8 @@ const MAX_TEXT = 2000;
 /** Longest relayed answer once escaped for HTML, so the relay fits one Telegram message with its frame. */
 const MAX_RELAY_HTML = 3500;
 
-/** Cuts text so that its HTML-escaped form stays within `max` characters (entities are never split). */
-function clipForHtml(text: string, max: number): string {
-  let length = 0;
-  let end = 0;
-  for (const char of text) {
-    const size = escapeHtml(char).length;
-    if (length + size > max) return `${text.slice(0, end)}…`;
-    length += size;
-    end += char.length;
-  }
-  return text;
-}
+/** The buttons a duty post carries (the questions the desk asks after it carry the others). */
+const POST_VERBS = new Set(["ack", "take", "ask", "escalate", "dupreject", "resolve", "close", "reopen"]);
 
 /** Buttons that change the ticket at once. */
 const IMMEDIATE: Record<string, "ACK" | "TAKE" | "CLOSE" | "REOPEN"> = {
@@ -372,7 +363,7 @@ class DutyTurn {
     const { channel, chatId } = this.event;
     if (!this.isAdmin()) {
       this.store.audit(this.at, this.actorId, `duty.${command}`, `${channel}:${chatId}`, "denied", {
-        contactId: contactId.slice(0, 40),
+        contactId: clipText(contactId, 40),
       });
       this.reply("duty:bind.adminOnly");
       return;
@@ -401,7 +392,7 @@ class DutyTurn {
       return;
     }
     if (!contacts.some((c) => c.id === contactId)) {
-      this.reply("duty:bind.unknownContact", { id: contactId.slice(0, 40), ids });
+      this.reply("duty:bind.unknownContact", { id: clipText(contactId, 40), ids });
       return;
     }
     const added = this.store.bindChat(contactId, channel, chatId, this.actorId, this.at);
@@ -435,13 +426,14 @@ class DutyTurn {
     const [verb = "", target = ""] = action.split(/:(.*)/s);
     const known = verb in IMMEDIATE || verb in PROMPTED || ["escalate", "esc", "dupreject"].includes(verb);
     if (!incident || !known) {
-      this.store.audit(this.at, this.actorId, "ticket.action", ticketId.slice(0, 40), "denied", {
-        action: action.slice(0, 20),
+      this.store.audit(this.at, this.actorId, "ticket.action", clipText(ticketId, 40), "denied", {
+        action: clipText(action, 20),
         reason: "unknown",
       });
       this.reply("duty:action.unknownTicket");
       return;
     }
+    if (this.staleCopy(incident, verb)) return;
     const actor = this.actor();
     const immediate = IMMEDIATE[verb];
     if (immediate) {
@@ -500,7 +492,7 @@ class DutyTurn {
     if (!candidates.some((c) => c.id === target)) {
       this.store.audit(this.at, this.actorId, "ticket.escalate", incident.ticketId, "denied", {
         reason: "target",
-        to: target.slice(0, 40),
+        to: clipText(target, 40),
       });
       this.reply("duty:escalate.badTarget");
       return;
@@ -516,6 +508,18 @@ class DutyTurn {
       ticketId: incident.ticketId,
       contact: this.work.contactName(target, this.work.reporterLocale(incident)),
     });
+  }
+
+  /** A press on a superseded copy of the ticket's post (see TicketWork.supersededCopy): refused, told, cleared. */
+  private staleCopy(incident: IncidentRow, verb: string): boolean {
+    const { channel, chatId, messageRef } = this.event;
+    if (!POST_VERBS.has(verb) || !this.work.clearSupersededCopy(incident, channel, chatId, messageRef))
+      return false;
+    this.store.audit(this.at, this.actorId, `ticket.${verb}`, incident.ticketId, "denied", {
+      reason: "stale",
+    });
+    this.reply("duty:action.stale", { ticketId: incident.ticketId });
+    return true;
   }
 
   /** Whether the machine would accept this kind of event from this actor now (before asking for its text). */
@@ -659,7 +663,7 @@ class DutyTurn {
       case "duplicate": {
         const of = (/SC-\d{4}-\d{6}/i.exec(text)?.[0] ?? "").toUpperCase();
         if (!of || of === incident.ticketId || !this.store.incidentByTicket(of)) {
-          this.reply("duty:prompt.badDuplicate", { value: text.slice(0, 40) });
+          this.reply("duty:prompt.badDuplicate", { value: clipText(text, 40) });
           return false;
         }
         return (
@@ -757,7 +761,7 @@ class DutyTurn {
       });
     }
     const reporter: TicketActor = { id: this.actorId, name: this.event.userName, contacts: [], admin: false };
-    const details = { text: clipped.slice(0, 500), file: hasFile };
+    const details = { text: clipText(clipped, 500), file: hasFile };
     // The first answer moves the ticket back to in progress; later ones are relayed as they come.
     const moved = this.work.apply(
       incident,
@@ -830,6 +834,8 @@ class DutyTurn {
         ticketView(this.store, incident),
         detail,
         this.work.rc(this.locale),
+        // The way to read what a duty post had to cut: whole (the sender splits it if it must).
+        detail !== "full",
       ),
     );
   }

@@ -269,6 +269,45 @@ export class TicketWork {
     }
   }
 
+  /**
+   * After a crash between sending a duty post and recording it, the post is sent again (at least once) and the
+   * first copy, never recorded, keeps live buttons. Message ids grow in a chat, so a message that is not a
+   * recorded post but is older than one is such a copy (or an older view). True if `messageRef` is one: it is
+   * edited to show the ticket now, without buttons.
+   */
+  clearSupersededCopy(
+    incident: IncidentRow,
+    channel: string,
+    chatId: string,
+    messageRef: string | undefined,
+  ): boolean {
+    const pressed = Number(messageRef);
+    if (!messageRef || !Number.isSafeInteger(pressed)) return false;
+    const posts = this.store
+      .dutyPosts(incident.id)
+      .filter((p) => p.channel === channel && p.chatId === chatId && p.messageIds.length > 0);
+    if (posts.some((p) => p.messageIds.includes(pressed))) return false;
+    // Superseded by the first recorded post after it (a chat bound to two units has a post for each).
+    const post = posts
+      .filter((p) => Math.min(...p.messageIds) > pressed)
+      .sort((a, b) => Math.min(...a.messageIds) - Math.min(...b.messageIds))[0];
+    if (!post) return false;
+    const routed = incident.routing.destinations.find((d) => d.contactId === post.contactId) ?? {
+      kinds: [],
+      rules: [],
+    };
+    const now = renderDutyMessage(
+      incident,
+      routed,
+      ticketView(this.store, incident),
+      this.o.detail,
+      this.rc(),
+    );
+    // No token and no choices: the sender edits it with an empty keyboard.
+    this.post(channel, chatId, { kind: "edit", messageRef, text: now.text });
+    return true;
+  }
+
   /** A message in every duty chat of the ticket, threaded under its ticket message where known. */
   toDutyChats(incident: IncidentRow, key: string, params: Record<string, string | number>): void {
     const text = this.t(this.o.defaultLocale, key, params);

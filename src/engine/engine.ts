@@ -9,6 +9,7 @@ import { assessReport, inactiveIds } from "../domain/assessment.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
 import { severityLabelKey } from "../domain/severity.ts";
 import { foldDiacritics } from "../domain/text.ts";
+import { clipText } from "../domain/text-cut.ts";
 import { escapeHtml, isLocale, type Locale, type Translator } from "../i18n.ts";
 import type { StackEntry, Store } from "../store/store.ts";
 import { FLOWS, type FlowDefinition, type FlowRegistry, flowById, knownTokens } from "./flows.ts";
@@ -1057,7 +1058,7 @@ class Turn {
       return;
     }
     if (!TICKET_PATTERN.test(ticketId)) {
-      this.say("common:status.badId", { value: args.slice(0, 30) });
+      this.say("common:status.badId", { value: clipText(args, 30) });
       return;
     }
     const incident = this.store.incidentByTicket(ticketId);

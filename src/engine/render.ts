@@ -7,6 +7,7 @@ import type { Contact } from "../domain/contacts.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
 import { severityLabelKey } from "../domain/severity.ts";
 import type { Reason } from "../domain/severity-input.ts";
+import { clipText } from "../domain/text-cut.ts";
 import { escapeHtml, type Locale, type Translator } from "../i18n.ts";
 import type { FlowDefinition } from "./flows.ts";
 import type { ChatMessage, Choice } from "./types.ts";
@@ -201,7 +202,7 @@ export function choicesFor(flow: FlowDefinition, snapshot: AnyMachineSnapshot, r
   const prefill = q.prefillFrom ? context.prefill[q.prefillFrom] : undefined;
   if (prefill !== undefined && prefill !== null && !(q.id in context.answers)) {
     const shown = Array.isArray(prefill) ? prefill.join(", ") : String(prefill);
-    out.push({ value: PREFILL_CHOICE, label: label("flow:nav.prefill", { value: shown.slice(0, 40) }) });
+    out.push({ value: PREFILL_CHOICE, label: label("flow:nav.prefill", { value: clipText(shown, 40) }) });
   }
   const answer = context.answers[q.id];
   if (q.id in context.answers && answer !== null)

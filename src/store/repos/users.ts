@@ -1,3 +1,4 @@
+import { clipText } from "../../domain/text-cut.ts";
 import type { UsersRepo } from "./interfaces.ts";
 import { type Db, json, parse } from "./sqlite.ts";
 
@@ -40,7 +41,7 @@ export class SqliteUsers implements UsersRepo {
 
   /** Remembers how a person is shown to others (e.g. in duty chats); it is their public Telegram name. */
   setDisplayName(channel: string, userId: string, name: string): void {
-    this.s.setDisplayName.run(name.slice(0, 100), channel, userId);
+    this.s.setDisplayName.run(clipText(name, 100), channel, userId);
   }
 
   displayName(channel: string, userId: string): string | null {
