@@ -9,11 +9,13 @@ import type { App } from "../../app.ts";
 import { createEmailTransport, EmailSender } from "../../delivery/email.ts";
 import { Scheduler } from "../../delivery/scheduler.ts";
 import { DUTY_JOB_KINDS } from "../../duty/desk.ts";
+import { errorText } from "../../redact.ts";
 import { startHttpServer } from "../../server/http.ts";
 import { registerCommands } from "./commands.ts";
 import { adminDeadLetterNotifier, createTelegramDeps } from "./deps.ts";
 import { createGrammyBot, grammyPort, incidentComposer, startGrammyPolling } from "./grammy.ts";
 import { dispatchRoutedTickets, type TelegramHandlerDeps } from "./handler.ts";
+import { untilReachable } from "./reach.ts";
 import type { SenderOptions } from "./sender.ts";
 import { createTelegrafBot, incidentMiddleware, telegrafPort } from "./telegraf.ts";
 
@@ -43,7 +45,8 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
 
   if (telegram.framework === "grammy") {
     const bot = createGrammyBot(app, token);
-    await bot.init();
+    // bot.init() retries getMe forever in silence; our own loop logs each failure and what to check.
+    bot.botInfo = await untilReachable(() => bot.api.getMe(), app.logger);
     deps = createTelegramDeps(app, grammyPort(bot.api), bot.botInfo.username, senderOptions);
     if (telegram.mode === "polling") {
       await bot.api.deleteWebhook().catch(() => undefined);
@@ -63,13 +66,13 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
     }
   } else {
     const bot = createTelegrafBot(app, token);
-    bot.botInfo = await bot.telegram.getMe();
+    bot.botInfo = await untilReachable(() => bot.telegram.getMe(), app.logger);
     deps = createTelegramDeps(app, telegrafPort(bot.telegram), bot.botInfo.username, senderOptions);
     bot.use(incidentMiddleware(deps));
     if (telegram.mode === "polling") {
       // launch() resolves only when polling ends; a failure there is logged, not thrown into the void.
       bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((error: unknown) => {
-        app.logger.error({ err: error instanceof Error ? error.message : String(error) }, "polling stopped");
+        app.logger.error({ err: errorText(error, [token]) }, "polling stopped");
       });
       stopUpdates = async () => {
         try {

@@ -1,6 +1,7 @@
 import type { Update } from "grammy/types";
 import { type Context, type MiddlewareFn, Telegraf } from "telegraf";
 import type { App } from "../../app.ts";
+import { errorText } from "../../redact.ts";
 import { handleTelegramUpdate, type TelegramHandlerDeps } from "./handler.ts";
 import type { TelegramPort } from "./port.ts";
 
@@ -43,8 +44,20 @@ export function incidentMiddleware(deps: TelegramHandlerDeps): MiddlewareFn<Cont
 /** A Telegraf bot configured from the app (API root); the flows are added by the caller. */
 export function createTelegrafBot(app: App, token: string): Telegraf {
   const bot = new Telegraf(token, { telegram: { apiRoot: app.config.telegram.apiRoot } });
-  bot.catch((error) =>
-    app.logger.error({ err: error instanceof Error ? error.message : String(error) }, "update failed"),
-  );
+  bot.catch((error) => app.logger.error({ err: errorText(error, [token]) }, "update failed"));
+  // Telegraf's polling retries failed getUpdates calls silently (only its debug channel hears of them); the
+  // failures are logged here, redacted, so an operator sees that Telegram is unreachable.
+  const callApi = bot.telegram.callApi.bind(bot.telegram);
+  bot.telegram.callApi = (async (method: string, ...rest: unknown[]) => {
+    try {
+      return await (callApi as (m: string, ...r: unknown[]) => Promise<unknown>)(method, ...rest);
+    } catch (error) {
+      const aborted = error instanceof Error && error.name === "AbortError";
+      if (method === "getUpdates" && !aborted) {
+        app.logger.warn({ err: errorText(error, [token]) }, "polling failed (getUpdates); retrying");
+      }
+      throw error;
+    }
+  }) as typeof bot.telegram.callApi;
   return bot;
 }
