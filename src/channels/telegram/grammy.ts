@@ -5,6 +5,7 @@ import type { App } from "../../app.ts";
 import { errorText } from "../../redact.ts";
 import { handleTelegramUpdate, type TelegramHandlerDeps } from "./handler.ts";
 import type { TelegramPort } from "./port.ts";
+import { checkUpdate, logMalformed } from "./update-schema.ts";
 
 /** The Bot API port over grammY's Api. */
 export function grammyPort(api: Api): TelegramPort {
@@ -27,6 +28,8 @@ export function grammyPort(api: Api): TelegramPort {
 export function incidentComposer(deps: TelegramHandlerDeps): Composer<Context> {
   const composer = new Composer<Context>();
   composer.use(async (ctx, next) => {
+    const checked = checkUpdate(ctx.update);
+    if (!checked.ok) return logMalformed(deps.logger, ctx.update, checked.problems);
     if (!(await handleTelegramUpdate(ctx.update, deps))) await next();
   });
   return composer;

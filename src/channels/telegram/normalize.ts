@@ -39,8 +39,19 @@ function displayName(user: TelegramUser): string {
 
 /** Turns a Telegram update into the engine's inbound event; both runtimes hand over the same raw update. */
 export function normalizeUpdate(update: Update, now: Date): TelegramInbound {
+  // The id is the dedupe key: without one, every such update would be "the same" and all but the first dropped.
+  if (!Number.isInteger(update.update_id)) {
+    return update.callback_query
+      ? { kind: "ignore", callbackQueryId: update.callback_query.id }
+      : { kind: "ignore" };
+  }
   const dedupeKey = String(update.update_id);
   const query = update.callback_query;
+  // In a private chat only its owner can press its buttons; another sender is a forged update, and must not
+  // touch the owner's draft or act on a ticket in the owner's name.
+  if (query?.message?.chat.type === "private" && query.from.id !== query.message.chat.id) {
+    return { kind: "ignore", callbackQueryId: query.id };
+  }
   if (query?.data?.startsWith("t.") && query.message) {
     // A ticket's duty button: pressed in a duty group, or in a duty officer's private chat.
     const [token = "", value = ""] = query.data.split(CALLBACK_SEPARATOR);

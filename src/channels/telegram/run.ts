@@ -1,5 +1,4 @@
 import type { FastifyInstance } from "fastify";
-import type { Update } from "grammy/types";
 import {
   armStaleContactsReminder,
   fireStaleContactsReminder,
@@ -18,6 +17,7 @@ import { dispatchRoutedTickets, type TelegramHandlerDeps } from "./handler.ts";
 import { untilReachable } from "./reach.ts";
 import type { SenderOptions } from "./sender.ts";
 import { createTelegrafBot, incidentMiddleware, telegrafPort } from "./telegraf.ts";
+import { edgeChecked } from "./update-schema.ts";
 
 const ALLOWED_UPDATES = ["message", "callback_query"] as const;
 
@@ -56,7 +56,7 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
       };
     } else {
       bot.use(incidentComposer(deps));
-      onUpdate = (update) => bot.handleUpdate(update as Update);
+      onUpdate = edgeChecked(app.logger, (update) => bot.handleUpdate(update));
       setWebhook = () =>
         bot.api.setWebhook(telegram.webhookUrl ?? "", {
           secret_token: telegram.webhookSecret ?? "",
@@ -82,7 +82,7 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
         }
       };
     } else {
-      onUpdate = (update) => bot.handleUpdate(update as never);
+      onUpdate = edgeChecked(app.logger, (update) => bot.handleUpdate(update as never));
       setWebhook = () =>
         bot.telegram.setWebhook(telegram.webhookUrl ?? "", {
           secret_token: telegram.webhookSecret ?? "",
@@ -94,6 +94,8 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
 
   const server = await startHttpServer({
     port: app.config.port,
+    host: app.config.host,
+    logger: app.logger,
     health,
     ...(onUpdate && telegram.webhookSecret
       ? { webhook: { path: webhookPath, secret: telegram.webhookSecret, onUpdate } }

@@ -4,6 +4,7 @@ import type { App } from "../../app.ts";
 import { errorText } from "../../redact.ts";
 import { handleTelegramUpdate, type TelegramHandlerDeps } from "./handler.ts";
 import type { TelegramPort } from "./port.ts";
+import { checkUpdate, logMalformed } from "./update-schema.ts";
 
 /** The Bot API port over Telegraf's Telegram client. */
 export function telegrafPort(telegram: Telegraf["telegram"]): TelegramPort {
@@ -27,6 +28,8 @@ export function incidentMiddleware(deps: TelegramHandlerDeps): MiddlewareFn<Cont
   // Telegraf handles a polled batch concurrently; a chain per chat keeps one chat's updates in order.
   const chains = new Map<string, Promise<unknown>>();
   return async (ctx, next) => {
+    const checked = checkUpdate(ctx.update);
+    if (!checked.ok) return logMalformed(deps.logger, ctx.update, checked.problems);
     const key = String(ctx.chat?.id ?? ctx.from?.id ?? "");
     const previous = chains.get(key) ?? Promise.resolve();
     // Both runtimes receive the raw Bot API update; the handler reads only its JSON fields.
