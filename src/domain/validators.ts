@@ -3,7 +3,7 @@ import ipaddr from "ipaddr.js";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { z } from "zod";
 import type { Reason } from "./severity-input.ts";
-import { foldDiacritics } from "./text.ts";
+import { foldDiacritics, stripInvisibleControls } from "./text.ts";
 
 /** Outcome of a validator: the parsed value (maybe with non-blocking warnings) or one reason to ask again. */
 export type ValidationResult<T> = { ok: true; value: T; warnings?: Reason[] } | { ok: false; error: Reason };
@@ -383,10 +383,46 @@ interface IpToken {
   portRemoved: boolean;
 }
 
-function parseIpToken(raw: string): IpToken | null {
+/** Why an address that parses is still refused before the public/internal check. */
+type IpRefusal = { key: string; params: Record<string, string> };
+
+const DOTTED_QUAD_TAIL = /(\d{1,3}(?:\.\d{1,3}){3})$/;
+
+/**
+ * An IPv6 address written with a dotted IPv4 tail, as its eight groups. ipaddr.js reads "::8.8.8.8" (the
+ * deprecated IPv4-compatible form) as if it were "::ffff:8.8.8.8", so the tail is converted here to hex groups
+ * and the prefix read as written.
+ */
+function ipv6Groups(text: string): number[] | null {
+  const tail = DOTTED_QUAD_TAIL.exec(text)?.[1];
+  let hexText = text;
+  if (tail) {
+    if (!ipaddr.IPv4.isValidFourPartDecimal(tail)) return null;
+    const [a = 0, b = 0, c = 0, d = 0] = ipaddr.IPv4.parse(tail).octets;
+    hexText = `${text.slice(0, -tail.length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  return ipaddr.IPv6.isValid(hexText) ? ipaddr.IPv6.parse(hexText).parts : null;
+}
+
+const v4FromGroups = (high: number, low: number): ipaddr.IPv4 =>
+  new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
+
+/**
+ * The IPv4 address a transition address carries, where the IPv6 address is only a wrapper for it: 6to4
+ * (2002::/16, bits 16–47) and Teredo (2001::/32, the client's address inverted in the last 32 bits). A wrapper
+ * around an internal address is as unreachable as the internal address itself.
+ */
+function wrappedIpv4(groups: readonly number[]): { via: string; v4: ipaddr.IPv4 } | null {
+  const g = (i: number) => groups[i] ?? 0;
+  if (g(0) === 0x2002) return { via: "6to4", v4: v4FromGroups(g(1), g(2)) };
+  if (g(0) === 0x2001 && g(1) === 0) return { via: "Teredo", v4: v4FromGroups(g(6) ^ 0xffff, g(7) ^ 0xffff) };
+  return null;
+}
+
+function parseIpToken(raw: string): IpToken | IpRefusal | null {
   let text = raw;
   let portRemoved = false;
-  const bracketed = /^\[([0-9a-f:.]+)\](?::\d{1,5})?$/i.exec(text);
+  const bracketed = /^\[([0-9a-f:.]+(?:%[^\]]*)?)\](?::\d{1,5})?$/i.exec(text);
   if (bracketed?.[1]) {
     portRemoved = bracketed[0].includes("]:");
     text = bracketed[1];
@@ -400,19 +436,38 @@ function parseIpToken(raw: string): IpToken | null {
   const [addrText = "", prefixText, ...extra] = text.split("/");
   if (extra.length > 0) return null;
   if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) return null;
+  // A zone id (%eth0) names an interface of the reporter's own machine: meaningless to anyone else.
+  if (addrText.includes("%")) return { key: "validation:ip.zone", params: { value: raw } };
 
   let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  let prefix = prefixText === undefined ? undefined : Number(prefixText);
   // The strict four-part check refuses "010.1.1.1" and "3232235777", which inet_aton would read in ways
   // the reporter did not mean.
   if (ipaddr.IPv4.isValidFourPartDecimal(addrText)) addr = ipaddr.IPv4.parse(addrText);
-  else if (addrText.includes(":") && ipaddr.IPv6.isValid(addrText)) addr = ipaddr.IPv6.parse(addrText);
-  else return null;
+  else if (addrText.includes(":")) {
+    const groups = ipv6Groups(addrText);
+    if (!groups) return null;
+    const zeroHead = groups.slice(0, 5).every((x) => x === 0);
+    const embedded = v4FromGroups(groups[6] ?? 0, groups[7] ?? 0);
+    if (zeroHead && groups[5] === 0 && DOTTED_QUAD_TAIL.test(addrText)) {
+      // "::8.8.8.8": the IPv4-compatible form, deprecated since 2006 and routed nowhere.
+      return { key: "validation:ip.ipv4Compatible", params: { value: raw, ipv4: embedded.toString() } };
+    }
+    if (zeroHead && groups[5] === 0xffff) {
+      addr = embedded;
+      if (prefix !== undefined) prefix -= 96;
+    } else {
+      addr = new ipaddr.IPv6(groups);
+      const wrapped = wrappedIpv4(groups);
+      if (wrapped && !isPublic([wrapped.v4, 32])) {
+        return {
+          key: "validation:ip.wrapsInternal",
+          params: { value: raw, via: wrapped.via, ipv4: wrapped.v4.toString() },
+        };
+      }
+    }
+  } else return null;
 
-  let prefix = prefixText === undefined ? undefined : Number(prefixText);
-  if (addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
-    addr = (addr as ipaddr.IPv6).toIPv4Address();
-    if (prefix !== undefined) prefix -= 96;
-  }
   const bits = addr.kind() === "ipv4" ? 32 : 128;
   if (prefix !== undefined && (prefix < 0 || prefix > bits)) return null;
 
@@ -434,6 +489,7 @@ export function parsePublicIps(input: string, options: { max?: number } = {}): V
   for (const token of splitList(input)) {
     const ip = parseIpToken(token);
     if (!ip) return fail("validation:ip.invalid", { value: token });
+    if ("key" in ip) return fail(ip.key, ip.params);
     parsed.push(ip);
   }
   if (parsed.length === 0) return fail(REQUIRED);
@@ -679,14 +735,17 @@ export function parseEmailList(input: string): ValidationResult<string[]> {
 // C0/C1 controls other than tab and line breaks: invisible in chat, and illegal in the XML of the DOCX report.
 const STRAY_CONTROLS = /(?![\t\n\r])\p{Cc}/gu;
 
-/** Trims and length-checks free text, counting code points; strips stray control characters. */
+/**
+ * Trims and length-checks free text, counting code points; strips stray control characters and the
+ * bidirectional and zero-width characters that make a name or file name read as another.
+ */
 export function validateText(
   input: string,
   options: { min?: number; max: number; field?: string },
 ): ValidationResult<string> {
   const { min = 1, max, field } = options;
   const withField = (params: Record<string, string | number>) => (field ? { ...params, field } : params);
-  const text = input.normalize("NFC").replace(STRAY_CONTROLS, "").trim();
+  const text = stripInvisibleControls(input.normalize("NFC").replace(STRAY_CONTROLS, "")).trim();
   // Text of only zero-width or other invisible characters looks empty to the reporter too.
   if (text.replace(/[\p{C}\s]/gu, "") === "") return fail(REQUIRED, field ? { field } : undefined);
   const length = [...text].length;

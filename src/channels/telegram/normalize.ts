@@ -1,5 +1,6 @@
 import type { Update } from "grammy/types";
 import type { FileRef } from "../../../flows/types.ts";
+import { stripInvisibleControls } from "../../domain/text.ts";
 import type { DutyEvent } from "../../duty/desk.ts";
 import type { InboundEvent } from "../../engine/types.ts";
 
@@ -33,7 +34,8 @@ type TelegramUser = { id: number; first_name: string; last_name?: string; userna
 
 /** How a person is shown to other duty officers: their Telegram name, as Telegram shows it. */
 function displayName(user: TelegramUser): string {
-  const name = [user.first_name, user.last_name].filter(Boolean).join(" ");
+  // A Telegram name is free text too: "\u202E" in it would turn the rest of a duty-chat line around.
+  const name = stripInvisibleControls([user.first_name, user.last_name].filter(Boolean).join(" "));
   return user.username ? `${name} (@${user.username})` : name;
 }
 
