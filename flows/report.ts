@@ -2,7 +2,7 @@ import { setup } from "xstate";
 import { INCIDENT_TYPES, isIncidentType } from "../src/domain/incident-types.ts";
 import { classifyIncidentText } from "../src/domain/keyword-classifier.ts";
 import { DETECTION_METHODS } from "../src/domain/routing.ts";
-import { extractDomains } from "../src/domain/validators.ts";
+import { extractDomains } from "../src/domain/validators/index.ts";
 import {
   ASKING_HANDLERS,
   cancellationStates,

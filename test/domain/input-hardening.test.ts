@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { stripInvisibleControls } from "../../src/domain/text.ts";
-import { parsePublicIps, validateText } from "../../src/domain/validators.ts";
+import { parsePublicIps, validateText } from "../../src/domain/validators/index.ts";
 
 const value = (r: { ok: boolean; value?: unknown }) => (r.ok ? r.value : undefined);
 const errorOf = (r: { ok: boolean; error?: { key: string; params?: unknown } }) =>
