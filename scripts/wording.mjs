@@ -48,7 +48,9 @@ function walk(node, path, rules, changes) {
 
 const check = process.argv.includes("--check");
 const changed = [];
-for (const file of readdirSync(join(LOCALES, "vi")).filter((f) => f.endsWith(".json")).sort()) {
+for (const file of readdirSync(join(LOCALES, "vi"))
+  .filter((f) => f.endsWith(".json"))
+  .sort()) {
   const path = join(LOCALES, "vi", file);
   const before = readFileSync(path, "utf8");
   const changes = [];
