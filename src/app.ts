@@ -12,6 +12,7 @@ import { DUTY_JOB_KINDS, DutyDesk } from "./duty/desk.ts";
 import { DRAFT_EXPIRY, DRAFT_REMINDER, Engine } from "./engine/engine.ts";
 import { createTranslator, type Translator } from "./i18n.ts";
 import { InboundRouter } from "./inbound/route.ts";
+import { type AppMetrics, createMetrics } from "./metrics/metrics.ts";
 import { Dispatcher } from "./outbox/dispatch.ts";
 import type { LaneOptions } from "./outbox/lane.ts";
 import { Scheduler } from "./outbox/scheduler.ts";
@@ -39,6 +40,8 @@ export interface App {
   /** The retry settings every channel's lane uses, with the admins told of each message given up on. */
   laneOptions: LaneOptions;
   logger: Logger;
+  /** This app's Prometheus registry (served at /metrics) and the delivery counters its lanes feed. */
+  metrics: AppMetrics;
   /** Starts delivery and timers (after the channels registered their lanes). */
   start(): Promise<void>;
   /**
@@ -129,7 +132,12 @@ export function createApp(
     channel: "telegram",
     configAdmins: config.adminTelegramIds,
   });
-  const laneOptions: LaneOptions = { maxAttempts: config.deliveryMaxAttempts, onDeadLetter };
+  const metrics = createMetrics({ store });
+  const laneOptions: LaneOptions = {
+    maxAttempts: config.deliveryMaxAttempts,
+    onDeadLetter,
+    counters: metrics.counters,
+  };
   if (config.smtp) {
     const email = new EmailSender(store, createEmailTransport(config.smtp.url), logger, {
       from: config.smtp.from,
@@ -171,6 +179,7 @@ export function createApp(
     scheduler,
     laneOptions,
     logger,
+    metrics,
     start: async () => {
       armStaleContactsReminder(engine.admin.service, new Date());
       // Messages committed before a crash or restart go out first; then the loops run.

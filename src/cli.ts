@@ -11,6 +11,7 @@ import {
   isEmptyPlan,
   MAX_IMPORT_BYTES,
 } from "./admin/contacts-file.ts";
+import { registerSlaReport } from "./admin/sla-report.ts";
 import { createApp } from "./app.ts";
 import { startTelegram } from "./channels/telegram/run.ts";
 import { runTerminalChat } from "./channels/terminal/run-chat.ts";
@@ -297,6 +298,9 @@ export function buildCli(): Command {
         }
       });
     });
+
+  // Last, so that it joins a `report` group another command made, instead of making a second one.
+  registerSlaReport(program, { withStore, usageError: (message) => new UsageError(message) });
 
   return program;
 }

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { OutboxRow, Store } from "../store/store.ts";
+import type { DeliveryCounters } from "./counters.ts";
 import { type RetryPolicy, type SendFailure, verdict } from "./retry.ts";
 
 /**
@@ -30,6 +31,8 @@ export interface LaneOptions {
   clock?: () => Date;
   /** Called once per message given up on, after it is marked dead (e.g. to tell the admins). */
   onDeadLetter?: (row: OutboxRow, error: string) => void;
+  /** Sends, rate-limit answers and dead letters, counted per channel (the /metrics endpoint). */
+  counters?: DeliveryCounters;
 }
 
 interface ChatPass {
@@ -202,15 +205,18 @@ export class OutboxLane {
     try {
       const result = await this.sender.send(row, backlog);
       this.store.markSent(row.id, this.clock().toISOString(), result);
+      this.options.counters?.sent(this.channel);
       return true;
     } catch (error) {
       const failure = this.sender.classify(error);
+      if (failure.kind === "retryAfter") this.options.counters?.rateLimited(this.channel);
       const decided = verdict(this.policy, row.attempts, failure);
       if (decided.kind === "keep") return false;
       const description = this.sender.describe(error).slice(0, 500);
       const attempts = row.attempts + 1;
       if (decided.kind === "dead") {
         this.store.markDead(row.id, description);
+        this.options.counters?.deadLettered(this.channel);
         this.logger.error({ channel: this.channel, outboxId: row.id, attempts }, "message dead-lettered");
         this.reportDeadLetter(row, description);
         return true;

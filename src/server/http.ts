@@ -13,6 +13,8 @@ export interface HttpServerOptions {
   webhook?: { path: string; secret: string; onUpdate: (update: unknown) => Promise<void> };
   /** Throws when the service is not healthy (e.g. the database is unreachable). */
   health: () => void;
+  /** The Prometheus exposition (GET /metrics), read from the app's own registry at each scrape. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
 }
 
 /** Compares secrets in constant time, so response timing reveals nothing about the expected value. */
@@ -23,7 +25,7 @@ function sameSecret(given: string | undefined, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The HTTP side: /healthz, and the Telegram webhook (refused with 401 without the right secret). */
+/** The HTTP side: /healthz, /metrics, and the Telegram webhook (refused with 401 without the right secret). */
 export async function startHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const server = Fastify({ logger: false, bodyLimit: 1_048_576 });
   // Answers carry a status and nothing else: error messages (a parser's, a handler's TypeError) describe the
@@ -45,6 +47,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Fasti
       return reply.code(503).send({ status: "unavailable" });
     }
   });
+  const metrics = options.metrics;
+  if (metrics) {
+    // Served on the same address as /healthz: behind the reverse proxy, which keeps it off the internet.
+    server.get("/metrics", async (_request, reply) => {
+      const { contentType, body } = await metrics();
+      return reply.type(contentType).send(body);
+    });
+  }
   const webhook = options.webhook;
   if (webhook) {
     server.post(

@@ -97,6 +97,7 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
     host: app.config.host,
     logger: app.logger,
     health,
+    metrics: () => app.metrics.scrape(),
     ...(onUpdate && telegram.webhookSecret
       ? { webhook: { path: webhookPath, secret: telegram.webhookSecret, onUpdate } }
       : {}),

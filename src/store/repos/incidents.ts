@@ -1,6 +1,6 @@
 import type { IncidentRow, StoredRouting, TicketState, TimelineEntry } from "../types.ts";
-import type { IncidentsRepo } from "./interfaces.ts";
-import { type Db, json, parse, type Raw } from "./sqlite.ts";
+import type { IncidentsRepo, TicketCount, TicketTimes } from "./interfaces.ts";
+import { type Db, json, parse, type Raw, textOrNull } from "./sqlite.ts";
 
 /**
  * The ticket flow version of snapshots stored before the version was stored with them: version 1 was the only
@@ -63,6 +63,17 @@ export class SqliteIncidents implements IncidentsRepo {
         "UPDATE incidents SET status = ?, ticket_snapshot = ?, assignee = ?, updated_at = ? WHERE id = ?",
       ),
       ticketSnapshot: p("SELECT ticket_snapshot, assignee FROM incidents WHERE id = ?"),
+      ticketCounts: p("SELECT status, severity, count(*) AS n FROM incidents GROUP BY status, severity"),
+      // The timeline's action is the status a transition led to (ticket-work.ts `apply`).
+      ticketTimes: p(
+        `SELECT i.status, i.severity, i.created_at, i.detected_at,
+           json_extract(i.routing, '$.destinations') AS destinations,
+           (SELECT min(t.at) FROM ticket_timeline t WHERE t.incident_id = i.id
+              AND t.action IN ('acknowledged', 'in_progress', 'waiting_reporter', 'resolved')) AS ack_at,
+           (SELECT min(t.at) FROM ticket_timeline t WHERE t.incident_id = i.id AND t.action = 'resolved')
+              AS resolved_at
+         FROM incidents i WHERE i.created_at >= ? AND i.created_at < ? ORDER BY i.id`,
+      ),
     };
   }
 
@@ -152,6 +163,30 @@ export class SqliteIncidents implements IncidentsRepo {
     if (stored === null) return { snapshot: null, version: null, assignee };
     if (isVersioned(stored)) return { snapshot: stored.snapshot, version: stored.flowVersion, assignee };
     return { snapshot: stored, version: UNVERSIONED_TICKET_FLOW, assignee };
+  }
+
+  ticketCounts(): TicketCount[] {
+    return (this.s.ticketCounts.all() as Raw[]).map((r) => ({
+      status: String(r.status),
+      severity: Number(r.severity),
+      count: Number(r.n),
+    }));
+  }
+
+  ticketTimes(from: string, to: string): TicketTimes[] {
+    return (this.s.ticketTimes.all(from, to) as Raw[]).map((r) => ({
+      status: String(r.status),
+      severity: Number(r.severity),
+      createdAt: String(r.created_at),
+      detectedAt: String(r.detected_at),
+      contactIds: [
+        ...new Set(
+          parse<Array<{ contactId: string }> | null>(r.destinations ?? "null")?.map((d) => d.contactId),
+        ),
+      ],
+      acknowledgedAt: textOrNull(r.ack_at),
+      resolvedAt: textOrNull(r.resolved_at),
+    }));
   }
 }
 

@@ -100,6 +100,29 @@ export interface IncidentsRepo {
     version: number,
   ): void;
   ticketState(incidentId: number): TicketState;
+  /** How many tickets are in each status and severity now (metrics). */
+  ticketCounts(): TicketCount[];
+  /** Tickets created in [from, to) with when each was first taken in hand and first resolved (SLA figures). */
+  ticketTimes(from: string, to: string): TicketTimes[];
+}
+
+export interface TicketCount {
+  status: string;
+  severity: number;
+  count: number;
+}
+
+/** One ticket's response times as its timeline records them (null: not reached yet). */
+export interface TicketTimes {
+  status: string;
+  severity: number;
+  createdAt: string;
+  detectedAt: string;
+  /** The units the ticket is routed to (escalation adds to them). */
+  contactIds: string[];
+  /** First acknowledged, taken, asked about (which acknowledges) or resolved. */
+  acknowledgedAt: string | null;
+  resolvedAt: string | null;
 }
 
 /** Outbound messages (invariant 1: written in the turn's transaction, sent after commit). */
@@ -118,6 +141,8 @@ export interface OutboxRepo {
   markRetry(id: number, nextAttemptAt: string, error: string): void;
   markDead(id: number, error: string): void;
   replacePending(key: string, payload: unknown): boolean;
+  /** Per channel, how many messages wait to be sent and when the oldest of them was queued (metrics). */
+  backlog(): Array<{ channel: string; pending: number; oldestAt: string }>;
 }
 
 /** Scheduled jobs: reminders, SLA checks, draft expiry. */
@@ -128,6 +153,8 @@ export interface JobsRepo {
   job(jobKey: string): (JobRow & { status: string }) | undefined;
   dueJobs(now: string, limit?: number): JobRow[];
   finishJob(id: number, dueAt?: string): boolean;
+  /** Per kind, pending jobs due by `now`, and those of them due before `lateBefore` (metrics). */
+  overdueJobs(now: string, lateBefore: string): Array<{ kind: string; due: number; late: number }>;
 }
 
 /** The contact directory: contacts with their versions and pending changes, duty bindings and roles. */

@@ -25,6 +25,10 @@ export class SqliteJobs implements JobsRepo {
       finishJob: p(
         "UPDATE scheduled_jobs SET status = 'done' WHERE id = ? AND status = 'pending' AND due_at = coalesce(?, due_at)",
       ),
+      overdue: p(
+        `SELECT kind, count(*) AS due, sum(due_at < ?) AS late FROM scheduled_jobs
+         WHERE status = 'pending' AND due_at <= ? GROUP BY kind`,
+      ),
     };
   }
 
@@ -55,6 +59,14 @@ export class SqliteJobs implements JobsRepo {
   /** Marks a job done; false if it was already done, moved (re-armed) or cancelled meanwhile. */
   finishJob(id: number, dueAt?: string): boolean {
     return this.s.finishJob.run(id, dueAt ?? null).changes === 1;
+  }
+
+  overdueJobs(now: string, lateBefore: string): Array<{ kind: string; due: number; late: number }> {
+    return (this.s.overdue.all(lateBefore, now) as Raw[]).map((r) => ({
+      kind: String(r.kind),
+      due: Number(r.due),
+      late: Number(r.late ?? 0),
+    }));
   }
 }
 

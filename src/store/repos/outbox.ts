@@ -37,6 +37,10 @@ export class SqliteOutbox implements OutboxRepo {
       ),
       markDead: p("UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ?"),
       replacePending: p("UPDATE outbox SET payload = ? WHERE idempotency_key = ? AND status = 'pending'"),
+      backlog: p(
+        `SELECT channel, count(*) AS n, min(created_at) AS oldest FROM outbox WHERE status = 'pending'
+         GROUP BY channel`,
+      ),
     };
   }
 
@@ -98,6 +102,16 @@ export class SqliteOutbox implements OutboxRepo {
   replacePending(key: string, payload: unknown): boolean {
     this.tx.flushSentMarks();
     return this.s.replacePending.run(json(payload), key).changes === 1;
+  }
+
+  backlog(): Array<{ channel: string; pending: number; oldestAt: string }> {
+    // Delivered rows whose mark is still in memory are not backlog.
+    this.tx.flushSentMarks();
+    return (this.s.backlog.all() as Raw[]).map((r) => ({
+      channel: String(r.channel),
+      pending: Number(r.n),
+      oldestAt: String(r.oldest),
+    }));
   }
 }
 
