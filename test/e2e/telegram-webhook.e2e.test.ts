@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { find, parseExposition } from "../support/prometheus-text.ts";
 import { REPORT_BY_BUTTONS, SECRET, type Stack, startStack, waitFor } from "./telegram-harness.ts";
 
 /** Posts updates to the bot's webhook as Telegram does; the bot's answers go to the emulator. */
@@ -187,5 +188,15 @@ describe("Telegram end to end, grammY, webhook", () => {
     expect(incident?.ticketId).toMatch(/^SC-\d{4}-\d{6}$/);
     expect((incident?.answers as { files?: unknown[] } | undefined)?.files).toHaveLength(1);
     expect(stack.messages(7002).at(-1)?.message.text).toContain(incident?.ticketId ?? "?");
+
+    // The running bot serves its metrics beside /healthz: the new ticket, and the answers it sent.
+    const scraped = await fetch(`http://127.0.0.1:${stack.httpPort}/metrics`);
+    expect(scraped.status).toBe(200);
+    const metrics = parseExposition(await scraped.text());
+    const tickets = find(metrics, "incident_bot_tickets", { severity: String(incident?.severity) });
+    expect(tickets.reduce((n, s) => n + s.value, 0)).toBe(1);
+    expect(
+      find(metrics, "incident_bot_outbox_sent_total", { channel: "telegram" })[0]?.value,
+    ).toBeGreaterThan(10);
   });
 });
