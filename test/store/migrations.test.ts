@@ -477,6 +477,15 @@ describe("migration 8: the 2025 reorganisation", () => {
     // And the admins are told that R3 and R5 have no police to go to yet.
     expect(rulesWithoutRecipient(rules, contacts).map((g) => g.ruleId)).toEqual(["R3", "R5"]);
 
+    // A new database takes the same path: migration 2's frozen seed, then this one.
+    const fresh = new Database(":memory:");
+    migrate(fresh);
+    for (const id of ["R3", "R5"]) {
+      expect(new Store(fresh).routingRules().find((r) => r.id === id), `fresh ${id}`).toEqual(
+        DEFAULT_ROUTING_RULES.find((r) => r.id === id),
+      );
+    }
+
     // What an admin changed stays as the admin made it: a hand-edited R5, a police contact already added, a
     // provincial entry that is no longer the Sở TT&TT.
     const edited = version7();
