@@ -481,9 +481,10 @@ describe("migration 8: the 2025 reorganisation", () => {
     const fresh = new Database(":memory:");
     migrate(fresh);
     for (const id of ["R3", "R5"]) {
-      expect(new Store(fresh).routingRules().find((r) => r.id === id), `fresh ${id}`).toEqual(
-        DEFAULT_ROUTING_RULES.find((r) => r.id === id),
-      );
+      expect(
+        new Store(fresh).routingRules().find((r) => r.id === id),
+        `fresh ${id}`,
+      ).toEqual(DEFAULT_ROUTING_RULES.find((r) => r.id === id));
     }
 
     // What an admin changed stays as the admin made it: a hand-edited R5, a police contact already added, a
