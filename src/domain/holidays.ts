@@ -101,8 +101,8 @@ const cache = new Map<string, readonly Holiday[]>();
  * Art. 112(1): 1/1; five days of Tết (lunar new year); 30/4; 1/5; 2/9 and a day next to it; the Hùng Kings'
  * day (10/3 lunar). Lunar dates come from the Vietnamese calendar (UTC+7), which differs from the Chinese one in
  * some years (Tết 2007 was 17/02 in Vietnam, 18/02 in China). Art. 112(3) leaves the exact five Tết days to the
- * Prime Minister each year (`decision`); absent one, the eve and the first four days of the year, as in 2022 and
- * 2026 (2023–2025 began a day earlier). Bridges and working Saturdays are admin data too
+ * Prime Minister each year (`decision`), and the choice varies from year to year; absent one, the eve and the
+ * first four days of the year (as for 2026: 16/02–20/02). Bridges and working Saturdays are admin data too
  * ({@link WorkCalendarAdjustments}). A holiday on a Saturday or Sunday gives a compensatory day off on the next
  * working day (Art. 111(3)). Sorted by date.
  */
