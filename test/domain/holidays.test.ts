@@ -136,7 +136,7 @@ describe("working-day deadlines across Tết", () => {
   });
 
   it("follows the Prime Minister's choice of the five Tết days (Art. 112(3)) when the admins enter it", () => {
-    // Tết Ất Tỵ 2025 was decided as 27/01–31/01 (28 Chạp to the 3rd day): nothing fell on the weekend.
+    // A decision of 27/01–31/01 for Tết Ất Tỵ 2025 (28 Chạp to the 3rd day): nothing falls on the weekend.
     const calendar = workCalendarAdjustmentsSchema.parse({
       decisions: [
         { year: 2025, tetDays: ["2025-01-27", "2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31"] },
