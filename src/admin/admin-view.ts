@@ -173,7 +173,14 @@ export function renderRules(
 ): string {
   return rules
     .map((r) => {
-      const name = (id: string) => contacts.find((c) => c.id === id)?.data.shortName ?? id;
+      // A unit out of use receives nothing even though the rule names it: say so where the rule is read.
+      const name = (id: string) => {
+        const contact = contacts.find((c) => c.id === id);
+        if (!contact) return id;
+        return contact.data.active
+          ? contact.data.shortName
+          : `${contact.data.shortName} ${rc.t("admin:mark.inactive")}`;
+      };
       const sends = r.actions.length
         ? r.actions
             .map((a) =>

@@ -302,6 +302,9 @@ describe("rules without an active recipient (issue 17, the 2025 reorganisation)"
     expect(before).toContain("Đề nghị Quý cơ quan đồng thời báo Công an tỉnh");
     expect(before).not.toContain("Phiếu đã được chuyển tới");
 
+    const rules = texts(admin.press("a.pick", "_rules"));
+    expect(rules).toMatch(/R5[^\n]*Công an tỉnh \(PA05\) \(ngừng dùng\)/);
+    admin.press("a.rules", "_back");
     admin.press("a.pick", "police");
     admin.press("a.view", "active");
     admin.press("a.enter", "yes");
