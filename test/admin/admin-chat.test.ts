@@ -299,7 +299,7 @@ describe("rules without an active recipient (issue 17, the 2025 reorganisation)"
       return last;
     };
     const before = fileDangerous("7");
-    expect(before).toContain("Đề nghị Quý cơ quan đồng thời báo Công an tỉnh");
+    expect(before).toContain("Đề nghị Anh/Chị đồng thời báo Công an tỉnh");
     expect(before).not.toContain("Phiếu đã được chuyển tới");
 
     const rules = texts(admin.press("a.pick", "_rules"));
