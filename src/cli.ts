@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { createWriteStream, readFileSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, createWriteStream, openSync, readSync, writeFileSync } from "node:fs";
 import { Command } from "commander";
 import { auditCsv } from "./admin/audit-export.ts";
 import { ContactAdmin } from "./admin/contact-admin.ts";
@@ -184,8 +184,10 @@ export function buildCli(): Command {
         const t = cliTranslator(config);
         let text: string;
         try {
-          // Refused before reading: parsing a 50 MB file takes seconds and gigabytes of memory.
-          if (statSync(file).size > MAX_IMPORT_BYTES) {
+          // Refused before parsing: parsing a 50 MB file takes seconds and gigabytes of memory. Read with a bound,
+          // not checked by stat: a pipe or a device (/dev/zero) reports size 0 and would be read without end.
+          const read = readAtMost(file, MAX_IMPORT_BYTES);
+          if (read === undefined) {
             throw new UsageError(
               plain(
                 t.t(config.defaultLocale, "admin:file.tooLarge", {
@@ -195,7 +197,7 @@ export function buildCli(): Command {
               ),
             );
           }
-          text = readFileSync(file, "utf8");
+          text = read.toString("utf8");
         } catch (error) {
           if (error instanceof UsageError) throw error;
           throw new UsageError(`Cannot read ${file}.`);
@@ -403,3 +405,20 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main(process.argv);
+
+/** The file's bytes, or undefined when it holds more than `limit` (only `limit` + 1 bytes are ever read). */
+function readAtMost(file: string, limit: number): Buffer | undefined {
+  const fd = openSync(file, "r");
+  try {
+    const buffer = Buffer.alloc(limit + 1);
+    let length = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) return buffer.subarray(0, length);
+      length += n;
+      if (length > limit) return undefined;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}

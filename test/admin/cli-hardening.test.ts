@@ -126,4 +126,25 @@ describe("incident-bot contacts import: hostile files", () => {
     expect(run.err.trim().split("\n")).toHaveLength(1);
     expect(run.err).toMatch(/5 MB/);
   }, 60_000);
+
+  it("a pipe or a device, which stat reports as empty, is read no further than 5 MB and refused", () => {
+    // stdin here is a pipe (stat size 0), like /dev/zero or `<(…)`: a size check on stat lets it through and the
+    // whole stream is read (/dev/zero: gigabytes until the machine runs out of memory).
+    const run = spawnSync(
+      "sh",
+      [
+        "-c",
+        'yes x | head -c 6291456 | "$0" --import tsx src/cli.ts contacts import /dev/stdin',
+        process.execPath,
+      ],
+      {
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATABASE_PATH: dbPath },
+        encoding: "utf8",
+        timeout: 50_000,
+      },
+    );
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split("\n"), run.stderr).toHaveLength(1);
+    expect(run.stderr).toMatch(/5 MB/);
+  }, 60_000);
 });
