@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { closeSync, createWriteStream, openSync, readSync, writeFileSync } from "node:fs";
+import { closeSync, createWriteStream, existsSync, openSync, readSync, writeFileSync } from "node:fs";
 import { Command } from "commander";
 import { auditCsv } from "./admin/audit-export.ts";
 import { ContactAdmin } from "./admin/contact-admin.ts";
@@ -93,6 +93,12 @@ export function buildCli(): Command {
     .option("--force", "overwrite the file if it exists")
     .action(async (file: string, options: { force?: boolean }) => {
       const config = loadConfig();
+      // Opening creates a missing database: a mistyped DATABASE_PATH would back up an empty one and say so.
+      if (config.databasePath !== ":memory:" && !existsSync(config.databasePath)) {
+        throw new UsageError(
+          `Cannot back up ${config.databasePath}: there is no database there (check DATABASE_PATH).`,
+        );
+      }
       const db = openConfigured(config.databasePath);
       try {
         await backupDatabase(db, file, options);

@@ -48,6 +48,7 @@ describe("files holding personal data are the owner's only", () => {
 
   it("backups, contacts export and audit export are written 0600", () => {
     const backup = join(dir, "copy.db");
+    expect(cli("migrate").code).toBe(0);
     expect(cli("backup", backup).code).toBe(0);
     expect(mode(dataDir)).toBe(0o700);
     expect(mode(dbPath)).toBe(0o600);
@@ -62,6 +63,23 @@ describe("files holding personal data are the owner's only", () => {
 });
 
 describe("incident-bot backup", () => {
+  it("a DATABASE_PATH with no database behind it is refused, not backed up as an empty database", () => {
+    const target = join(dir, "from-nowhere.db");
+    const run = spawnSync(process.execPath, ["--import", "tsx", "src/cli.ts", "backup", target], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        DATABASE_PATH: join(dir, "typo", "bot.db"),
+      },
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split("\n"), run.stderr).toHaveLength(1);
+    expect(run.stderr).toMatch(/DATABASE_PATH/);
+    expect(existsSync(target)).toBe(false);
+    expect(existsSync(join(dir, "typo"))).toBe(false);
+  }, 60_000);
+
   it("refuses to overwrite an existing file unless --force", () => {
     const target = join(dir, "existing.db");
     writeFileSync(target, "precious");

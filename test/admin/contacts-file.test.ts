@@ -143,6 +143,13 @@ describe("contacts YAML export and import", () => {
     }
   });
 
+  it("an alias to no anchor is named as such, with its line, not as an alias bomb", () => {
+    const check = checkContactsYaml(service(), "format: incident-bot/contacts@1\ncontacts: *nope\n");
+    expect(check.ok).toBe(false);
+    if (!check.ok)
+      expect(check.issues[0]).toMatchObject({ line: 2, reason: { key: "admin:file.unknownAlias" } });
+  });
+
   it("a file without its bindings section is refused, not read as 'unbind every duty chat'", () => {
     const s = service();
     s.o.store.bindChat("vncert", "telegram", "-100777", "test", AT);
