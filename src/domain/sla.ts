@@ -66,7 +66,11 @@ export function slaByUnit(
 ): UnitSla[] {
   const byUnit = new Map<string, SlaTicket[]>();
   for (const t of tickets)
-    for (const unit of new Set(t.units)) byUnit.set(unit, [...(byUnit.get(unit) ?? []), t]);
+    for (const unit of new Set(t.units)) {
+      const list = byUnit.get(unit) ?? [];
+      list.push(t);
+      byUnit.set(unit, list);
+    }
   const seconds = (from: string, to: string | null) =>
     to === null ? [] : [(Date.parse(to) - Date.parse(from)) / 1000];
   return [...byUnit.keys()].sort().map((unit) => {
