@@ -23,6 +23,10 @@ export const ADVICE_KEYS: Record<IncidentType, string> = {
   scam_call: "report:advice.scam_call",
 };
 
+/** The heading above the advice, and the line that sends the reporter to the phone. */
+export const ADVICE_TITLE_KEY = "report:advice.title";
+export const CALL_HOTLINE_KEY = "report:advice.callHotline";
+
 /** Level 3 is "Cao": from there on the duty officers should hear it by phone, now. */
 const HOTLINE_FROM: SeverityLevel = 3;
 

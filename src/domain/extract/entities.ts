@@ -17,7 +17,8 @@ export function findUrls(text: Folded): Found<string>[] {
   const out: Found<string>[] = [];
   for (const m of text.original.matchAll(URL)) {
     const url = m[0].replace(/[.,;:!?]+$/u, "");
-    if (!out.some((f) => f.value === url)) out.push({ value: url, evidence: evidence(text, m.index, m.index + url.length) });
+    if (!out.some((f) => f.value === url))
+      out.push({ value: url, evidence: evidence(text, m.index, m.index + url.length) });
   }
   return out;
 }
@@ -79,8 +80,9 @@ const STOP_WORDS = new Set(
   (
     "bi dang da khong ko k chua vua co luc tu khi thi la va nhung hien nen vi do ma roi sau truoc cua " +
     "sang trua chieu toi dem hom nay qua ngay thuoc tren duoi o tai voi de cho duoc van cung nua " +
-    "hoan het tat ca bo bat thuong luon ngung tam thoi nghi xuat hien thi gui nhan " +
-    "phat tan cong lay nhiem hoa sap treo loi chay mat khoang gan truy rat cham doc gia lua"
+    "hoan het tat ca bat thuong luon ngung tam thoi nghi xuat hien thi gui nhan " +
+    "phat tan lay nhiem hoa sap treo loi chay mat khoang gan truy rat cham doc gia lua canh diet hong " +
+    "hacked by is was has have been are were the and from since for of with in"
   ).split(" "),
 );
 // Folded stop words that are also parts of names ("văn bản", "cơ sở", "tư pháp", "tài chính"): typed with
@@ -117,10 +119,15 @@ const STOP_SPELLINGS: Record<string, readonly string[]> = {
   hoa: ["hóa", "hoá"],
   gan: ["gần"],
   lua: ["lừa"],
+  cua: ["của"],
+  hong: ["hỏng"],
 };
 
-function endsName(text: Folded, start: number, word: string): boolean {
-  if (!STOP_WORDS.has(word)) return false;
+// Unaccented, "van ban" is "văn bản" and not "vẫn …": these pairs continue a name.
+const NAME_PAIRS = new Set(["van ban", "co so", "tu phap", "tai chinh", "mot cua", "cong vu", "tai nguyen"]);
+
+function endsName(text: Folded, start: number, word: string, next: string | undefined): boolean {
+  if (!STOP_WORDS.has(word) || NAME_PAIRS.has(`${word} ${next}`)) return false;
   const spellings = STOP_SPELLINGS[word];
   const typed = text.original.slice(start, start + word.length).toLowerCase();
   // Typed without diacritics, the word is read as the common stop word.
@@ -129,8 +136,9 @@ function endsName(text: Folded, start: number, word: string): boolean {
 const MAX_NAME_WORDS = 8;
 const GENERIC_TAILS = new Set(["nay", "do", "kia", "minh", "chung", "em", "toi", "anh", "chi"]);
 
+// "the portal", "our website" name it; "the server", "the system" need a word saying which.
 const EN_SYSTEM =
-  /\b(?:the|our)\s+((?:[a-z][a-z-]*\s+){0,4}?(?:portal|website|web site|system|mail server|email server|server|platform|application|database|e-?office))\b/gi;
+  /\b(?:the|our)\s+((?:[a-z][a-z-]*\s+){0,4}?(?:portal|website|web site)|(?:[a-z][a-z-]*\s+){1,4}?(?:system|server|platform|application|database))\b/gi;
 
 export function findSystemName(text: Folded): Found<string> | null {
   const candidates: Found<string>[] = [];
@@ -147,7 +155,13 @@ export function findSystemName(text: Folded): Found<string> | null {
         if (!w || !previous) break;
         const gap = text.folded.slice(previous.index + previous[0].length, w.index);
         // A name runs over spaces only (and the dash of "Cổng thông tin – laichau.gov.vn" ends it).
-        if (!/^ +$/.test(gap) || endsName(text, w.index, w[0]) || /^\d+$/.test(w[0]) || /\./.test(w[0])) break;
+        if (
+          !/^ +$/.test(gap) ||
+          endsName(text, w.index, w[0], words[end + 1]?.[0]) ||
+          /^\d+$/.test(w[0]) ||
+          /\./.test(w[0])
+        )
+          break;
         tail.push(w[0]);
         end++;
       }

@@ -6,12 +6,26 @@ import type { IncidentType } from "../incident-types.ts";
 import { classifyIncidentText } from "../keyword-classifier.ts";
 import { findDomains, findPublicIps, findSystemName, findUrls } from "./entities.ts";
 import { evidence, type Folded, foldWithOffsets } from "./folded.ts";
-import { findDataExposed, findMachines, findOutage, findServer, findSpreading, findStatus } from "./signals.ts";
+import {
+  findDataExposed,
+  findMachines,
+  findOutage,
+  findServer,
+  findSpreading,
+  findStatus,
+} from "./signals.ts";
 import { findDetectionTime } from "./time.ts";
 import { type Evidence, type Fact, type FactField, type FactValues, QUESTION_OF } from "./types.ts";
 
-export { type AdviceFor, adviceFor, ADVICE_KEYS } from "./advice.ts";
-export { type Evidence, FACT_FIELDS, type Fact, type FactField, type FactValues, QUESTION_OF } from "./types.ts";
+export { ADVICE_KEYS, ADVICE_TITLE_KEY, type AdviceFor, adviceFor, CALL_HOTLINE_KEY } from "./advice.ts";
+export {
+  type Evidence,
+  FACT_FIELDS,
+  type Fact,
+  type FactField,
+  type FactValues,
+  QUESTION_OF,
+} from "./types.ts";
 
 function fact<F extends FactField>(field: F, value: FactValues[F], ev: Evidence): Fact {
   return { field, value, questionId: QUESTION_OF[field], evidence: ev } as Fact;
@@ -38,7 +52,10 @@ function typeFact(text: Folded): Fact | null {
 export function extractFacts(message: string, now: Date): Fact[] {
   const text = foldWithOffsets(message);
   const facts: Fact[] = [];
-  const push = <F extends FactField>(field: F, found: { value: FactValues[F]; evidence: Evidence } | null) => {
+  const push = <F extends FactField>(
+    field: F,
+    found: { value: FactValues[F]; evidence: Evidence } | null,
+  ) => {
     if (found) facts.push(fact(field, found.value, found.evidence));
   };
 

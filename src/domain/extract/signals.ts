@@ -77,6 +77,7 @@ const CONTAINED = compile([
 const ONGOING = compile([
   "dang dien ra",
   "van dang",
+  `van (?:${NOT}|chua)`,
   "van tiep tuc",
   "van con",
   "dang tiep dien",
@@ -169,7 +170,8 @@ const SERVER = compile([
   "domain controller",
   "active directory",
 ]);
-const SERVER_SPARED = /^\s+(?:van\s+|thi\s+)?(?:khong|ko|chua)\s+(?:bi|anh huong)|^\s+(?:is|was|were)\s+not\b/;
+const SERVER_SPARED =
+  /^\s+(?:van\s+|thi\s+)?(?:khong|ko|chua)\s+(?:bi|anh huong)|^\s+(?:is\s+|was\s+|were\s+)?not\s+(?:affected|impacted|hit)\b/;
 
 export function findServer(text: Folded): Signal<"yes" | "no"> | null {
   let no: Match | undefined;
@@ -217,7 +219,7 @@ const OUTAGE = compile([
   "ngung cung cap",
   "te liet",
   "gian doan",
-  "bi treo",
+  "mat (?:ket noi|mang|internet)",
   "down",
   "offline",
   "unreachable",

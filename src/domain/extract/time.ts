@@ -43,7 +43,12 @@ const RELATIVE_EN =
   /(?<![a-z0-9])(?:(?:about|around|roughly|some)\s+)?(\d{1,3}|an?|one|two|three|four|five|six|ten|half an)\s*(hours?|hrs?|minutes?|mins?)\s+ago(?![a-z])/g;
 
 function relativeMinutes(amount: string, unit: string, half: boolean): number | null {
-  const n = amount === "nua" || amount === "half an" ? 0.5 : /^\d+$/.test(amount) ? Number(amount) : WORD_NUMBERS[amount];
+  const n =
+    amount === "nua" || amount === "half an"
+      ? 0.5
+      : /^\d+$/.test(amount)
+        ? Number(amount)
+        : WORD_NUMBERS[amount];
   if (n === undefined) return null;
   const perUnit = /^(tieng|gio|hour|hr)/.test(unit) ? 60 : 1;
   return (n + (half ? 0.5 : 0)) * perUnit;
@@ -121,7 +126,8 @@ function isTimeWord(text: Folded, token: Token, previous: Token | undefined): bo
   if (/^\d/.test(word)) return /^\d{1,2}$/.test(word) || CLOCK.test(word) || DATE.test(word);
   if (!TIME_WORDS.has(word)) return false;
   const spellings = TIME_SPELLINGS[word];
-  if (spellings && !spellings.includes(text.original.slice(token.start, token.end).toLowerCase())) return false;
+  if (spellings && !spellings.includes(text.original.slice(token.start, token.end).toLowerCase()))
+    return false;
   // "qua" is also "through" ("qua email"); it means "yesterday" only after a day or period word.
   if (word === "qua") return previous !== undefined && /^(hom|sang|trua|chieu|toi|dem)$/.test(previous.word);
   return true;
@@ -145,6 +151,8 @@ const ENGLISH: Record<string, string> = {
   last: "qua",
 };
 
+const PERIOD_WORDS = new Set(["sang", "trua", "chieu", "toi", "dem"]);
+
 /** The window's words as the validator reads them, or null when they hold no clock time. */
 function toValidatorInput(window: readonly Token[]): string | null {
   let hasClock = false;
@@ -156,14 +164,16 @@ function toValidatorInput(window: readonly Token[]): string | null {
     const previous = window[i - 1]?.word;
     if (CLOCK.test(word)) hasClock = true;
     if (/^\d{1,2}$/.test(word)) {
-      if (next === "gio" || next === "h" || next === "am" || next === "pm") {
+      if (previous === "gio" || previous === "h") {
+        // The minutes of "8 giờ 20".
+      } else if (next === "gio" || next === "h" || next === "am" || next === "pm") {
         hasClock = true;
       } else if (previous === "luc" || previous === "at" || /^(sang|trua|chieu|toi|dem)$/.test(next ?? "")) {
         // "lúc 8", "at 8", "8 tối": a bare number is an hour only right after "at" or before a period word.
         hasClock = true;
         words.push(`${word}h`);
         return;
-      } else if (next !== "thang" && previous !== "thang" && previous !== "gio" && previous !== "h") {
+      } else if (next !== "thang" && previous !== "thang") {
         // A lone number ("lúc 8h, 3 máy") is a count, not part of the time.
         return;
       }
@@ -173,8 +183,16 @@ function toValidatorInput(window: readonly Token[]): string | null {
     if (word === "last" && !/^(night|evening)$/.test(next ?? "")) return;
     words.push(ENGLISH[word] ?? word);
   });
-  return hasClock ? words.join(" ").replace(/\s+/g, " ").trim() : null;
+  if (!hasClock) return null;
+  // "tối qua khoảng 11h đêm": two period words for one time; the one nearer the hour is the later one.
+  const periods = words.filter((w) => PERIOD_WORDS.has(w));
+  const keep = periods.at(-1);
+  const kept = words.filter((w) => !PERIOD_WORDS.has(w) || w === keep || periods.every((p) => p === keep));
+  return kept.join(" ").replace(/\s+/g, " ").trim();
 }
+
+const AFTER_THE_FACT =
+  /(?:khac phuc|khoi phuc|xu ly|xong|ngan chan|co lap|restored|resolved|fixed|contained)\s*$/;
 
 /** Runs of time words separated by nothing but spaces, commas or dashes. */
 function windows(text: Folded): Token[][] {
@@ -184,7 +202,9 @@ function windows(text: Folded): Token[][] {
   all.forEach((token, i) => {
     const previous = all[i - 1];
     const joined =
-      previous !== undefined && current.length > 0 && /^[\s,–-]*$/.test(text.folded.slice(previous.end, token.start));
+      previous !== undefined &&
+      current.length > 0 &&
+      /^[\s,–-]*$/.test(text.folded.slice(previous.end, token.start));
     if (!joined && current.length > 0) {
       out.push(current);
       current = [];
@@ -229,8 +249,12 @@ export function findDetectionTime(text: Folded, now: Date): TimeFinding | null {
     const first = window[0];
     const last = window.at(-1);
     if (input === null || !first || !last) continue;
+    // "đã khắc phục lúc 9h" is when it ended, not when it was found.
+    const before = blanked.folded.slice(Math.max(0, first.start - 30), first.start);
+    if (AFTER_THE_FACT.test(before)) continue;
     const parsed = parseDetectionTime(input, now);
-    if (parsed.ok) found.push({ instant: parsed.value, evidence: evidence(text, first.start, last.end), at: first.start });
+    if (parsed.ok)
+      found.push({ instant: parsed.value, evidence: evidence(text, first.start, last.end), at: first.start });
   }
   found.sort((a, b) => a.at - b.at);
   const best = found[0];
