@@ -16,26 +16,32 @@ export interface Folded {
 // below must not run over megabytes.
 const MAX_TEXT = 8_000;
 
+// A message holds a few dozen distinct letters; folding each once keeps a pasted log cheap.
+const FOLDED_CHARS = new Map<string, string>();
+
 function foldChar(ch: string): string {
-  if (/\s/u.test(ch)) return " ";
-  const f = foldDiacritics(ch);
-  // Characters whose lowercase form is longer (İ) or which fold to nothing keep a placeholder of length one.
-  return f.length === 1 ? f : ch.length === 1 ? "_" : ch;
+  let f = FOLDED_CHARS.get(ch);
+  if (f === undefined) {
+    if (/\s/u.test(ch)) f = " ";
+    else {
+      const folded = foldDiacritics(ch);
+      // A character whose lowercase form is longer (İ) or which folds to nothing becomes a placeholder.
+      f = folded.length === 1 ? folded : "_";
+    }
+    FOLDED_CHARS.set(ch, f);
+  }
+  return f;
 }
 
 export function foldWithOffsets(message: string): Folded {
   const original = message.normalize("NFC").slice(0, MAX_TEXT);
-  let folded = "";
+  const parts: string[] = new Array(original.length);
   // Iterate UTF-16 units: a surrogate pair (emoji) yields two placeholder units, keeping lengths equal.
   for (let i = 0; i < original.length; i++) {
     const code = original.charCodeAt(i);
-    if (code >= 0xd800 && code <= 0xdfff) {
-      folded += "_";
-      continue;
-    }
-    folded += foldChar(original.charAt(i));
+    parts[i] = code >= 0xd800 && code <= 0xdfff ? "_" : foldChar(original.charAt(i));
   }
-  return { original, folded };
+  return { original, folded: parts.join("") };
 }
 
 export function evidence(text: Folded, start: number, end: number): Evidence {
