@@ -27,6 +27,8 @@ export interface ExpectedFacts {
 export interface ExtractCase {
   text: string;
   facts: ExpectedFacts;
+  /** Written after the extractor was tuned on the other cases, and kept as the extractor first read it. */
+  heldOut?: true;
   /** Fields the extractor is known to get wrong on this message (left out of the exact check, not of the bench). */
   misses?: (keyof ExpectedFacts)[];
 }
@@ -439,6 +441,7 @@ export const CASES: ExtractCase[] = [
   },
   // ── written after the extractor was tuned on the cases above, and kept as they came out ──
   {
+    heldOut: true,
     text: "Kính gửi trợ lý, hồi 7h45 sáng nay Trung tâm phát hiện trang web tuyển sinh của trường bị thay nội dung bằng hình ảnh phản động. Đã tắt website.",
     facts: {
       system: "trang web tuyển sinh",
@@ -448,6 +451,7 @@ export const CASES: ExtractCase[] = [
     },
   },
   {
+    heldOut: true,
     text: "server mail cua so bi gui spam hang loat tu 5h chieu qua, tk admin bi lo pass",
     facts: {
       system: "server mail",
@@ -458,10 +462,12 @@ export const CASES: ExtractCase[] = [
     misses: ["system"],
   },
   {
+    heldOut: true,
     text: "15 máy tính tại Văn phòng UBND huyện bị nhiễm virus đào tiền ảo, chưa ảnh hưởng máy chủ",
     facts: { type: "malware", machines: 15, serverAffected: "no" },
   },
   {
+    heldOut: true,
     text: "Our citizen portal dichvucong.example.gov.vn has been under DDoS since 6:30 this morning, still unavailable",
     facts: {
       system: "citizen portal",
@@ -473,6 +479,7 @@ export const CASES: ExtractCase[] = [
     },
   },
   {
+    heldOut: true,
     text: "Hệ thống camera giám sát giao thông bị mất kết nối toàn bộ từ 2 giờ chiều hôm qua",
     facts: {
       system: "Hệ thống camera giám sát giao thông",
@@ -482,16 +489,19 @@ export const CASES: ExtractCase[] = [
     },
   },
   {
+    heldOut: true,
     text: "phat hien file hop dong mat cua so bi dang len nhom telegram, nghi lo tai lieu mat",
     facts: { type: "data_leak", dataExposed: "state_secret" },
     misses: ["type"],
   },
   {
+    heldOut: true,
     text: "Máy chủ ảo VPS 103.57.220.14 bị cài mã độc đào coin, CPU 100%, đã xóa và vá lỗ hổng",
     facts: { type: "malware", serverAffected: "yes", ip: ["103.57.220.14"], status: "resolved" },
     misses: ["status", "system"],
   },
   {
+    heldOut: true,
     text: "cán bộ bấm nhầm cấu hình tường lửa làm cả cơ quan mất mạng khoảng 40 phút trước, đã sửa lại",
     facts: {
       type: "operator_error",
@@ -502,6 +512,7 @@ export const CASES: ExtractCase[] = [
     misses: ["status"],
   },
   {
+    heldOut: true,
     text: "hai máy tính phòng tổ chức bị mã hóa file đuôi .phobos lúc 8h, đã rút mạng, máy chủ không bị ảnh hưởng",
     facts: {
       type: "ransomware",
@@ -512,6 +523,7 @@ export const CASES: ExtractCase[] = [
     },
   },
   {
+    heldOut: true,
     text: "There was a suspicious login to the e-office system at 23:40 last night from 91.240.118.9, the account is now locked",
     facts: {
       system: "e-office system",
@@ -523,10 +535,12 @@ export const CASES: ExtractCase[] = [
     misses: ["type", "status"],
   },
   {
+    heldOut: true,
     text: "Em ở xã, sáng nay mạng chậm lắm, không biết có phải bị tấn công không",
     facts: {},
   },
   {
+    heldOut: true,
     text: "Cổng thông tin điện tử xã bị chèn mã độc chuyển hướng sang trang cá độ, người dân không truy cập được, đã báo nhà cung cấp",
     facts: {
       system: "Cổng thông tin điện tử xã",

@@ -81,6 +81,15 @@ describe("facts read from the first message: rules", () => {
     expect(time("mất 2 tiếng mới khôi phục")).toBeUndefined();
   });
 
+  it("takes the latest statement of the status as the present one, and a denied fix as ongoing", () => {
+    const status = (text: string) => extractFacts(text, NOW).find((f) => f.field === "status")?.value;
+    expect(status("Đã cô lập máy lúc 9h nhưng mã độc vẫn đang lây lan")).toBe("ongoing");
+    expect(status("sự cố đang diễn ra từ 8h, đến 9h30 đã khắc phục xong")).toBe("resolved");
+    expect(status("the attack is ongoing, we have blocked the source")).toBe("contained");
+    expect(status("not resolved yet")).toBe("ongoing");
+    expect(status("web bị sập")).toBeUndefined();
+  });
+
   it("keeps private addresses out of the facts", () => {
     const ips = extractFacts("máy 192.168.1.5 và 10.0.0.8 kết nối tới 8.8.8.8 và 172.16.4.4", NOW)
       .filter((f) => f.field === "ip")
