@@ -187,7 +187,7 @@ function toValidatorInput(window: readonly Token[]): string | null {
   // "tối qua khoảng 11h đêm": two period words for one time; the one nearer the hour is the later one.
   const periods = words.filter((w) => PERIOD_WORDS.has(w));
   const keep = periods.at(-1);
-  const kept = words.filter((w) => !PERIOD_WORDS.has(w) || w === keep || periods.every((p) => p === keep));
+  const kept = words.filter((w) => !PERIOD_WORDS.has(w) || w === keep);
   return kept.join(" ").replace(/\s+/g, " ").trim();
 }
 
