@@ -5,7 +5,7 @@
 import type { Fact, FactValues } from "../../src/domain/extract/index.ts";
 import type { IncidentType } from "../../src/domain/incident-types.ts";
 import { foldDiacritics } from "../../src/domain/text.ts";
-import { formatVnDateTime } from "../../src/domain/validators.ts";
+import { formatVnDateTime } from "../../src/domain/validators/index.ts";
 
 export const NOW = new Date("2026-11-28T03:00:00Z");
 

@@ -2,7 +2,7 @@
 // token is a domain or a public address is the validators' decision, so the pre-filled answers are exactly
 // what the domain and IP questions would have accepted.
 
-import { extractDomains, parsePublicIps } from "../validators.ts";
+import { extractDomains, parsePublicIps } from "../validators/index.ts";
 import { evidence, type Folded } from "./folded.ts";
 import type { Evidence } from "./types.ts";
 

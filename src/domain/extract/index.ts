@@ -2,8 +2,8 @@
 // them on one screen to confirm. Pure: the current instant comes in as an argument (times are read in
 // Asia/Ho_Chi_Minh, UTC+7 all year, as the detection-time validator reads them).
 
+import { classifyIncidentText } from "../classifier/index.ts";
 import type { IncidentType } from "../incident-types.ts";
-import { classifyIncidentText } from "../keyword-classifier.ts";
 import { findDomains, findPublicIps, findSystemName, findUrls } from "./entities.ts";
 import { evidence, type Folded, foldWithOffsets } from "./folded.ts";
 import {

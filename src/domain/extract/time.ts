@@ -3,7 +3,7 @@
 // future, not older than a year, the hour is required) are the detection-time validator's: this module only
 // finds the words that make up a time and hands them to it.
 
-import { parseDetectionTime } from "../validators.ts";
+import { parseDetectionTime } from "../validators/index.ts";
 import { evidence, type Folded } from "./folded.ts";
 import type { Evidence } from "./types.ts";
 
