@@ -549,6 +549,89 @@ export const CASES: ExtractCase[] = [
     },
     misses: ["type"],
   },
+  {
+    heldOut: true,
+    text: "Dạ em báo cáo: khoảng 7g sáng nay toàn bộ máy tính phòng Tài chính (8 máy) hiện màn hình đòi tiền chuộc, file bị đổi đuôi hết. Chưa lây sang máy chủ.",
+    facts: {
+      type: "ransomware",
+      detectedAt: "28/11/2026 07:00",
+      machines: 8,
+      serverAffected: "no",
+      // Labelled without this at first; "chưa lây sang máy chủ" does say it has not spread.
+      spreading: "no",
+    },
+  },
+  {
+    heldOut: true,
+    text: "portal tinh bi ddos tu 14h hom qua den gio van chap chon, luc vao duoc luc khong",
+    facts: { type: "ddos", detectedAt: "27/11/2026 14:00", status: "ongoing", serviceDisrupted: "yes" },
+    misses: ["status", "serviceDisrupted"],
+  },
+  {
+    heldOut: true,
+    text: "Phát hiện tài khoản thư điện tử của 5 cán bộ bị lộ mật khẩu, đã đổi mật khẩu và khóa tạm thời",
+    facts: { type: "account_compromise", status: "contained" },
+  },
+  {
+    heldOut: true,
+    text: "Website https://sotnmt.example.gov.vn bị chèn mã độc, Google cảnh báo trang nguy hiểm. Phát hiện lúc 10h sáng hôm qua.",
+    facts: {
+      type: "malware",
+      url: ["https://sotnmt.example.gov.vn"],
+      domain: ["sotnmt.example.gov.vn"],
+      detectedAt: "27/11/2026 10:00",
+    },
+    misses: ["system"],
+  },
+  {
+    heldOut: true,
+    text: "A staff member received a WhatsApp message pretending to be the Director asking for a bank transfer",
+    facts: { type: "scam_call" },
+    misses: ["type"],
+  },
+  {
+    heldOut: true,
+    text: "Hệ thống hội nghị truyền hình bị gián đoạn từ 9 giờ, nguyên nhân đang kiểm tra",
+    facts: {
+      system: "Hệ thống hội nghị truyền hình",
+      detectedAt: "28/11/2026 09:00",
+      serviceDisrupted: "yes",
+    },
+    misses: ["system"],
+  },
+  {
+    heldOut: true,
+    text: "We found that 2 servers were encrypted at 3am, backups are intact, the attack has been contained",
+    facts: {
+      type: "ransomware",
+      machines: 2,
+      serverAffected: "yes",
+      detectedAt: "28/11/2026 03:00",
+      status: "contained",
+    },
+  },
+  {
+    heldOut: true,
+    text: "cán bộ gửi nhầm file danh sách hộ nghèo kèm số CCCD lên nhóm Zalo công khai, đã thu hồi tin nhắn",
+    facts: { type: "operator_error", dataExposed: "personal", status: "contained" },
+    misses: ["dataExposed", "status"],
+  },
+  {
+    heldOut: true,
+    text: "có IP 45.142.212.61 dò quét mật khẩu liên tục vào máy chủ VPN từ tối qua",
+    facts: {
+      type: "vuln_exploit_attempt",
+      ip: ["45.142.212.61"],
+      serverAffected: "yes",
+      system: "máy chủ VPN",
+    },
+  },
+  {
+    heldOut: true,
+    text: "Sáng nay mở máy thấy hình nền bị đổi, có file hướng dẫn khôi phục dữ liệu, không mở được tài liệu nào",
+    facts: { type: "ransomware" },
+    misses: ["type", "serviceDisrupted"],
+  },
   // ── messages that state nothing ──
   { text: "alo", facts: {} },
   { text: "Cho em hỏi cách báo cáo sự cố ạ", facts: {} },
