@@ -56,7 +56,9 @@ function score(cases: readonly ExtractCase[]) {
 
 export function runExtractBench(): Record<string, unknown> {
   const all = score(CASES);
-  // The messages written after tuning say how the extractor does on wording it has not seen.
+  // The messages written after tuning, reported apart. Their first reading (before the fixes of commit "Extractor:
+  // generic fixes seen on the held-out messages") was precision 0.925, recall 0.816 over these 22 messages: the
+  // figure for wording the extractor has not seen. The figures printed now include those fixes.
   const heldOut = CASES.filter((c) => c.heldOut);
   const unseen = score(heldOut);
   const result = {

@@ -27,7 +27,7 @@ export interface ExpectedFacts {
 export interface ExtractCase {
   text: string;
   facts: ExpectedFacts;
-  /** Written after the extractor was tuned on the other cases, and kept as the extractor first read it. */
+  /** Written after the extractor was tuned on the other cases (see bench/extract.ts for their first-read figures). */
   heldOut?: true;
   /** Fields the extractor is known to get wrong on this message (left out of the exact check, not of the bench). */
   misses?: (keyof ExpectedFacts)[];
@@ -439,7 +439,7 @@ export const CASES: ExtractCase[] = [
     text: "tối qua lúc 23h phát hiện đăng nhập bất thường vào hộp thư công vụ của 3 cán bộ",
     facts: { type: "account_compromise", detectedAt: "27/11/2026 23:00", system: "hộp thư công vụ" },
   },
-  // ── written after the extractor was tuned on the cases above, and kept as they came out ──
+  // ── written after the extractor was tuned on the cases above; labels kept as written ──
   {
     heldOut: true,
     text: "Kính gửi trợ lý, hồi 7h45 sáng nay Trung tâm phát hiện trang web tuyển sinh của trường bị thay nội dung bằng hình ảnh phản động. Đã tắt website.",
@@ -509,7 +509,6 @@ export const CASES: ExtractCase[] = [
       serviceDisrupted: "yes",
       status: "resolved",
     },
-    misses: ["status"],
   },
   {
     heldOut: true,
@@ -532,7 +531,7 @@ export const CASES: ExtractCase[] = [
       ip: ["91.240.118.9"],
       status: "contained",
     },
-    misses: ["type", "status"],
+    misses: ["type"],
   },
   {
     heldOut: true,
@@ -565,7 +564,6 @@ export const CASES: ExtractCase[] = [
     heldOut: true,
     text: "portal tinh bi ddos tu 14h hom qua den gio van chap chon, luc vao duoc luc khong",
     facts: { type: "ddos", detectedAt: "27/11/2026 14:00", status: "ongoing", serviceDisrupted: "yes" },
-    misses: ["status", "serviceDisrupted"],
   },
   {
     heldOut: true,
@@ -581,7 +579,6 @@ export const CASES: ExtractCase[] = [
       domain: ["sotnmt.example.gov.vn"],
       detectedAt: "27/11/2026 10:00",
     },
-    misses: ["system"],
   },
   {
     heldOut: true,
@@ -597,7 +594,6 @@ export const CASES: ExtractCase[] = [
       detectedAt: "28/11/2026 09:00",
       serviceDisrupted: "yes",
     },
-    misses: ["system"],
   },
   {
     heldOut: true,
@@ -614,7 +610,7 @@ export const CASES: ExtractCase[] = [
     heldOut: true,
     text: "cán bộ gửi nhầm file danh sách hộ nghèo kèm số CCCD lên nhóm Zalo công khai, đã thu hồi tin nhắn",
     facts: { type: "operator_error", dataExposed: "personal", status: "contained" },
-    misses: ["dataExposed", "status"],
+    misses: ["dataExposed"],
   },
   {
     heldOut: true,
@@ -630,7 +626,7 @@ export const CASES: ExtractCase[] = [
     heldOut: true,
     text: "Sáng nay mở máy thấy hình nền bị đổi, có file hướng dẫn khôi phục dữ liệu, không mở được tài liệu nào",
     facts: { type: "ransomware" },
-    misses: ["type", "serviceDisrupted"],
+    misses: ["type"],
   },
   // ── messages that state nothing ──
   { text: "alo", facts: {} },

@@ -82,6 +82,7 @@ const STOP_WORDS = new Set(
     "sang trua chieu toi dem hom nay qua ngay thuoc tren duoi o tai voi de cho duoc van cung nua " +
     "hoan het tat ca bat thuong luon ngung tam thoi nghi xuat hien thi gui nhan " +
     "phat tan lay nhiem hoa sap treo loi chay mat khoang gan truy rat cham doc gia lua canh diet hong " +
+    "http https www " +
     "hacked by is was has have been are were the and from since for of with in"
   ).split(" "),
 );
@@ -119,6 +120,7 @@ const STOP_SPELLINGS: Record<string, readonly string[]> = {
   hoa: ["hóa", "hoá"],
   gan: ["gần"],
   lua: ["lừa"],
+  nghi: ["nghi", "nghỉ"],
   cua: ["của"],
   hong: ["hỏng"],
 };

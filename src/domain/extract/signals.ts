@@ -49,6 +49,8 @@ const RESOLVED = compile([
   "hoat dong (?:binh thuong )?tro lai",
   "da (?:on dinh|binh thuong) (?:tro )?lai",
   "da giai quyet",
+  "da sua (?:lai|xong|loi)",
+  "da va (?:lo hong|xong)",
   "resolved",
   "fixed",
   "restored",
@@ -66,7 +68,8 @@ const CONTAINED = compile([
   "da tat (?:may|web|website|trang)",
   "da tam (?:dung|ngung|dong)",
   "da go (?:bo )?(?:noi dung|trang)",
-  "da (?:khoa|doi mat khau)",
+  "da (?:khoa|doi mat khau|thu hoi)",
+  "(?:is|are|was|were|been) (?:now )?(?:locked|disabled|suspended)",
   "contained",
   "isolated",
   "blocked",
@@ -78,6 +81,7 @@ const ONGOING = compile([
   "dang dien ra",
   "van dang",
   `van (?:${NOT}|chua)`,
+  "den (?:gio|nay) van",
   "van tiep tuc",
   "van con",
   "dang tiep dien",
@@ -211,8 +215,11 @@ const SPREADING = compile([
 ]);
 
 const OUTAGE = compile([
-  `${NOT} (?:the )?(?:truy cap|vao|su dung|dung|mo|gui|nhan|dang nhap|ket noi) (?:[a-z]+ ){0,2}?${CAN}`,
-  `${NOT} (?:the )?(?:truy cap|vao|su dung|mo)(?! ${CAN})`,
+  `${NOT} (?:the )?(?:truy cap|vao|su dung|dung|gui|nhan|dang nhap|ket noi) (?:[a-z]+ ){0,2}?${CAN}`,
+  `${NOT} (?:the )?(?:truy cap|vao|su dung)(?! ${CAN})`,
+  // Not opening a file is not an outage; not opening the site is.
+  `${NOT} (?:the )?mo (?:${CAN} )?(?:trang|web|website|cong)`,
+  "chap chon",
   `${NOT} (?:con )?hoat dong`,
   "(?:bi )?sap",
   "ngung hoat dong",
