@@ -90,6 +90,15 @@ describe("facts read from the first message: rules", () => {
     expect(status("web bị sập")).toBeUndefined();
   });
 
+  it("counts machines in digits and in words, but not a place name that folds to a number", () => {
+    const machines = (text: string) => extractFacts(text, NOW).find((f) => f.field === "machines")?.value;
+    expect(machines("ba máy tính bị nhiễm")).toBe(3);
+    expect(machines("ba may tinh bi nhiem")).toBe(3);
+    expect(machines("12 PCs and 2 servers encrypted")).toBe(14);
+    expect(machines("Sở TT&TT Quảng Nam máy chủ bị tấn công")).toBeUndefined();
+    expect(machines("2 máy in bị lỗi")).toBeUndefined();
+  });
+
   it("keeps private addresses out of the facts", () => {
     const ips = extractFacts("máy 192.168.1.5 và 10.0.0.8 kết nối tới 8.8.8.8 và 172.16.4.4", NOW)
       .filter((f) => f.field === "ip")

@@ -145,13 +145,37 @@ const MACHINES = new RegExp(
   "g",
 );
 
+// Folded number words that are also other words ("Quảng Nam máy chủ", "bà", "tạm", "sau"): typed with
+// diacritics, only these spellings are numbers.
+const NUMBER_SPELLINGS: Record<string, readonly string[]> = {
+  mot: ["một"],
+  ba: ["ba"],
+  bon: ["bốn"],
+  nam: ["năm"],
+  sau: ["sáu"],
+  bay: ["bảy", "bẩy"],
+  tam: ["tám"],
+  chin: ["chín"],
+  muoi: ["mười"],
+};
+
+const VIETNAMESE_MARKS = /[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]/i;
+
+function spelledAsNumber(text: Folded, start: number, word: string): boolean {
+  const spellings = NUMBER_SPELLINGS[word];
+  if (spellings === undefined) return true;
+  const typed = text.original.slice(start, start + word.length).toLowerCase();
+  // A message typed without diacritics says nothing either way; in one typed with them, "Nam" is a name.
+  return spellings.includes(typed) || (typed === word && !VIETNAMESE_MARKS.test(text.original));
+}
+
 export function findMachines(text: Folded): Signal<number> | null {
   let workstations: (Match & { n: number }) | undefined;
   let servers: (Match & { n: number }) | undefined;
   for (const m of text.folded.matchAll(MACHINES)) {
     const amount = m[1] ?? "";
     const n = /^\d+$/.test(amount) ? Number(amount) : NUMBER_WORDS[amount];
-    if (n === undefined || n === 0) continue;
+    if (n === undefined || n === 0 || !spelledAsNumber(text, m.index, amount)) continue;
     const hit = { start: m.index, end: m.index + m[0].length, n };
     // The same kind counted twice ("3 máy … cả 3 máy") is one group; workstations and servers add up.
     if (SERVER_UNIT.test(m[2] ?? "")) {
