@@ -79,6 +79,8 @@ describe("facts read from the first message: rules", () => {
     expect(time("noticed an hour ago", at("2026-11-27T17:20:00Z"))).toBe("2026-11-27T16:20:00.000Z");
     expect(time("khoảng 2 tiếng trước")).toBe("2026-11-28T01:00:00.000Z");
     expect(time("mất 2 tiếng mới khôi phục")).toBeUndefined();
+    expect(time("mất 2h mới khôi phục được web")).toBeUndefined();
+    expect(time("đã khắc phục lúc 9h")).toBeUndefined();
   });
 
   it("takes the latest statement of the status as the present one, and a denied fix as ongoing", () => {
@@ -97,6 +99,16 @@ describe("facts read from the first message: rules", () => {
     expect(machines("12 PCs and 2 servers encrypted")).toBe(14);
     expect(machines("Sở TT&TT Quảng Nam máy chủ bị tấn công")).toBeUndefined();
     expect(machines("2 máy in bị lỗi")).toBeUndefined();
+  });
+
+  it("reads denied data exposure as none, and a denied outage as no outage", () => {
+    const value = (text: string, field: string) =>
+      extractFacts(text, NOW).find((f) => f.field === field)?.value;
+    expect(value("dữ liệu không bị lộ, hệ thống không bị gián đoạn", "dataExposed")).toBe("none");
+    expect(value("dữ liệu không bị lộ, hệ thống không bị gián đoạn", "serviceDisrupted")).toBe("no");
+    expect(value("chưa phát hiện lộ dữ liệu", "dataExposed")).toBe("none");
+    expect(value("the system is not down, just slow", "serviceDisrupted")).toBe("no");
+    expect(value("du lieu ca nhan bi lo", "dataExposed")).toBe("personal");
   });
 
   it("keeps private addresses out of the facts", () => {

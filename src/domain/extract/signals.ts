@@ -286,7 +286,7 @@ const DATA_EXPOSED = compile([
   "ro ri",
   "rao ban",
   "(?:bi )?(?:danh cap|lay cap|trom|tai xuong|tai ve|sao chep) (?:mat )?(?:du lieu|thong tin|tai lieu|csdl|co so du lieu)",
-  "(?:du lieu|thong tin|tai lieu|ho so) (?:[a-z]+ ){0,3}?bi (?:lo|danh cap|lay cap|dang|rao ban|tai xuong|tai ve|sao chep)",
+  "(?:du lieu|thong tin|tai lieu|ho so) (?:(?!(?:khong|ko|k|chua|not) )[a-z]+ ){0,3}?bi (?:lo|danh cap|lay cap|dang|rao ban|tai xuong|tai ve|sao chep)",
   "dang (?:len|tren) (?:mang|dien dan|telegram)",
   "leak(?:ed|s)?",
   "data breach",
@@ -294,12 +294,16 @@ const DATA_EXPOSED = compile([
   "(?:stolen|dumped) (?:data|records|files)",
   "(?:data|records|files) (?:was |were )?(?:stolen|dumped|exposed|published)",
 ]);
+const DATA_SAFE = compile([
+  `(?:du lieu|thong tin|tai lieu|ho so) (?:[a-z]+ ){0,2}?(?:${NOT}|chua) (?:bi )?(?:lo|danh cap|lay cap|ro ri)`,
+  "no data (?:was |were )?(?:leaked|stolen|exposed)",
+]);
 const PERSONAL =
   /(?<![a-z])(?:ca nhan|cccd|cmnd|can cuoc|benh nhan|nguoi dan|cong dan|hoc sinh|khach hang|personal|citizens?|patients?|customers?)(?![a-z])/;
 const SECRET = /(?<![a-z])(?:bi mat nha nuoc|tai lieu mat|van ban mat|classified|state secrets?)(?![a-z])/;
 
 export function findDataExposed(text: Folded): Signal<FactValues["dataExposed"]> | null {
-  const found = sign(text, DATA_EXPOSED, null);
+  const found = sign(text, DATA_EXPOSED, DATA_SAFE);
   if (!found) return null;
   if (found.value === "no") return { value: "none", evidence: found.evidence };
   const value = SECRET.test(text.folded) ? "state_secret" : PERSONAL.test(text.folded) ? "personal" : "yes";

@@ -194,6 +194,9 @@ function toValidatorInput(window: readonly Token[]): string | null {
 const AFTER_THE_FACT =
   /(?:khac phuc|khoi phuc|xu ly|xong|ngan chan|co lap|restored|resolved|fixed|contained)\s*$/;
 
+// "mất 2h mới khôi phục", "trong 2h", "for 2 hours": a duration, not a moment.
+const DURATION_BEFORE = /(?:^|[^a-z])(?:mat|trong|suot|for|within|after)\s*$/;
+
 /** Runs of time words separated by nothing but spaces, commas or dashes. */
 function windows(text: Folded): Token[][] {
   const all = tokens(text, 0, text.folded.length);
@@ -251,7 +254,7 @@ export function findDetectionTime(text: Folded, now: Date): TimeFinding | null {
     if (input === null || !first || !last) continue;
     // "đã khắc phục lúc 9h" is when it ended, not when it was found.
     const before = blanked.folded.slice(Math.max(0, first.start - 30), first.start);
-    if (AFTER_THE_FACT.test(before)) continue;
+    if (AFTER_THE_FACT.test(before) || DURATION_BEFORE.test(before)) continue;
     const parsed = parseDetectionTime(input, now);
     if (parsed.ok)
       found.push({ instant: parsed.value, evidence: evidence(text, first.start, last.end), at: first.start });
