@@ -15,6 +15,7 @@ import { parseConfig } from "../src/config.ts";
 import { openDatabase } from "../src/store/db.ts";
 import { runDeliveryBench } from "./delivery.ts";
 import { createEngineBot, type EngineBotTimes } from "./engine-bot.ts";
+import { runExtractBench } from "./extract.ts";
 import { apiCalls, BOT_TOKEN, fakeFetch, fakeTransformer, textUpdate } from "./fake-telegram.ts";
 import { createGrowthEngine, textFlow } from "./growth.ts";
 import { createPeerBot, memoizedTranslator } from "./peer-bot.ts";
@@ -330,3 +331,4 @@ console.log(
 );
 
 await runDeliveryBench();
+runExtractBench();
