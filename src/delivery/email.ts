@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import nodemailer, { type Transporter } from "nodemailer";
-import type { Logger } from "../app.ts";
 import type { Contact } from "../domain/contacts.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
 import type { LeveledReason } from "../domain/severity.ts";
@@ -9,7 +8,7 @@ import { clipText } from "../domain/text-cut.ts";
 import { contactName, formatDateTime, type RenderContext } from "../engine/render.ts";
 import type { RoutedTicket } from "../engine/types.ts";
 import { escapeHtml, type Params } from "../i18n.ts";
-import type { IncidentRow, OutboxRow, Store } from "../store/store.ts";
+import type { IncidentRow, Store } from "../store/store.ts";
 
 /** Outbox channel of ticket e-mails; the row's chat id is the contact id. */
 export const EMAIL_CHANNEL = "email";
