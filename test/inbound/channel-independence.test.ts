@@ -17,7 +17,10 @@ function setup() {
   apps.push(app);
   // 10:00 in Hanoi, one second further for every line typed.
   let now = Date.parse("2026-11-21T03:00:00Z");
-  const channel = new TestChannel(app, () => new Date((now += 1000)));
+  const channel = new TestChannel(app, () => {
+    now += 1000;
+    return new Date(now);
+  });
   return { app, channel };
 }
 
