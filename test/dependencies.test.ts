@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 const ROOT = join(import.meta.dirname, "..");
 
 /** The package a module specifier loads ("@scope/name/sub" → "@scope/name"), or undefined for relative/built-in. */
-export function packageOf(specifier: string): string | undefined {
+function packageOf(specifier: string): string | undefined {
   if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("node:"))
     return undefined;
   const parts = specifier.split("/");
@@ -18,7 +18,7 @@ export function packageOf(specifier: string): string | undefined {
  * Packages loaded at run time by a source text: static imports and re-exports (not `import type`, which the
  * compiler erases), dynamic import() and require()/resolve() calls.
  */
-export function runtimePackages(source: string): string[] {
+function runtimePackages(source: string): string[] {
   const found = new Set<string>();
   const patterns = [
     /^\s*(?:import|export)\s+(?!type\b)(?:[^'";]*?\sfrom\s+)?["']([^"']+)["']/gm,
