@@ -158,7 +158,6 @@ export function createApp(
     translator,
     defaultLocale: config.defaultLocale,
   });
-  let started = false;
   let closed: Promise<void> | undefined;
   return {
     config,
@@ -173,7 +172,6 @@ export function createApp(
     laneOptions,
     logger,
     start: async () => {
-      started = true;
       armStaleContactsReminder(engine.admin.service, new Date());
       // Messages committed before a crash or restart go out first; then the loops run.
       await dispatcher.start();
@@ -181,11 +179,10 @@ export function createApp(
     },
     close: () => {
       closed ??= (async () => {
-        if (started) {
-          scheduler.stop();
-          dispatcher.stop();
-          await dispatcher.drain();
-        }
+        // Also when never started: sends handed over in the background finish before the database closes.
+        scheduler.stop();
+        dispatcher.stop();
+        await dispatcher.drain();
         store.flushSentMarks();
         db.close();
         await checkpointer?.stop();
