@@ -1,5 +1,4 @@
 import type { FastifyInstance } from "fastify";
-import type { Update } from "grammy/types";
 import type { App } from "../../app.ts";
 import { errorText } from "../../redact.ts";
 import { startHttpServer } from "../../server/http.ts";
