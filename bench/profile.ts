@@ -84,5 +84,5 @@ REPORT_SCRIPT.forEach((line, s) => {
     .padStart(7);
   console.log(`  ${String(s).padStart(2)} ${mean} ${p99}  ${line.slice(0, 50)}`);
 });
-app.close();
+await app.close();
 rmSync(dir, { recursive: true, force: true });

@@ -315,7 +315,7 @@ console.log(
     .join(" ")}`,
 );
 
-app.close();
+await app.close();
 peerDb.close();
 rmSync(dir, { recursive: true, force: true });
 

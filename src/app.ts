@@ -1,10 +1,24 @@
 import { type DestinationStream, type LoggerOptions, type Logger as PinoLogger, pino } from "pino";
+import {
+  armStaleContactsReminder,
+  fireStaleContactsReminder,
+  STALE_CONTACTS_JOB,
+} from "./admin/stale-reminder.ts";
 import type { Config } from "./config.ts";
-import { Engine } from "./engine/engine.ts";
+import { deadLetterNotifier } from "./delivery/dead-letters.ts";
+import { createEmailTransport, domainOf } from "./delivery/email.ts";
+import { EmailSender } from "./delivery/email-sender.ts";
+import { DUTY_JOB_KINDS, DutyDesk } from "./duty/desk.ts";
+import { DRAFT_EXPIRY, DRAFT_REMINDER, Engine } from "./engine/engine.ts";
 import { createTranslator, type Translator } from "./i18n.ts";
+import { InboundRouter } from "./inbound/route.ts";
+import { Dispatcher } from "./outbox/dispatch.ts";
+import type { LaneOptions } from "./outbox/lane.ts";
+import { Scheduler } from "./outbox/scheduler.ts";
 import { redactSecrets } from "./redact.ts";
 import { BackgroundCheckpointer } from "./store/checkpointer.ts";
 import { type Db, openDatabase } from "./store/db.ts";
+import type { OutboxRow } from "./store/store.ts";
 import { Store } from "./store/store.ts";
 
 export type Logger = PinoLogger;
@@ -16,8 +30,22 @@ export interface App {
   store: Store;
   translator: Translator;
   engine: Engine;
+  desk: DutyDesk;
+  /** Decides what every inbound event is and applies it: the one entry for every channel. */
+  router: InboundRouter;
+  /** Sends what was committed: channels register their lane here (e-mail is registered when configured). */
+  dispatcher: Dispatcher;
+  scheduler: Scheduler;
+  /** The retry settings every channel's lane uses, with the admins told of each message given up on. */
+  laneOptions: LaneOptions;
   logger: Logger;
-  close(): void;
+  /** Starts delivery and timers (after the channels registered their lanes). */
+  start(): Promise<void>;
+  /**
+   * Stops timers and delivery, waits for sends in flight, then closes the database and waits for the
+   * checkpoint worker to let go of its files (so the folder can be removed at once).
+   */
+  close(): Promise<void>;
 }
 
 /**
@@ -52,7 +80,7 @@ export function createLogger(
   return destination ? pino(options, destination) : pino(options);
 }
 
-/** Opens the database (migrating it) and builds the engine. */
+/** Opens the database (migrating it) and builds and wires every part; channels only add their lanes. */
 export function createApp(
   config: Config,
   logger: Logger = createLogger(config.logLevel, undefined, [
@@ -78,17 +106,105 @@ export function createApp(
       staleMs: config.contactStaleMs,
     },
   });
+  const desk = new DutyDesk({
+    store,
+    translator,
+    timeZone: config.timeZone,
+    defaultLocale: config.defaultLocale,
+    detail: config.dutyMessageDetail,
+    configAdmins: { telegram: config.adminTelegramIds },
+    ackDeadlines: config.ackDeadlines,
+    unresolvedReminderMs: config.unresolvedReminderMs,
+    legalWarningMs: config.legalWarningMs,
+    finalReportReminderMs: config.finalReportReminderMs,
+    ...(config.smtp ? { email: { messageIdDomain: domainOf(config.smtp.from) } } : {}),
+  });
+  const router = new InboundRouter(engine, desk);
+  const dispatcher = new Dispatcher({ logger, fanOut: (now, channels) => desk.fanOut(now, channels) });
+  // Admins hear of every message given up on, whichever channel or mailbox it was for.
+  const onDeadLetter: (row: OutboxRow, error: string) => void = deadLetterNotifier({
+    store,
+    translator,
+    locale: config.defaultLocale,
+    channel: "telegram",
+    configAdmins: config.adminTelegramIds,
+  });
+  const laneOptions: LaneOptions = { maxAttempts: config.deliveryMaxAttempts, onDeadLetter };
+  if (config.smtp) {
+    const email = new EmailSender(store, createEmailTransport(config.smtp.url), logger, {
+      from: config.smtp.from,
+      ...laneOptions,
+    });
+    dispatcher.register(email, { dutyChats: false });
+  }
+  const scheduler = new Scheduler({
+    store,
+    logger,
+    // What the jobs queued (reminders, escalations and the tickets they route) goes out at once.
+    afterFire: () => {
+      dispatcher
+        .fanOut()
+        .then(() => dispatcher.flushAll())
+        .catch((error: unknown) =>
+          logger.error(
+            { err: error instanceof Error ? error.message : String(error) },
+            "job dispatch failed",
+          ),
+        );
+    },
+  });
+  registerJobs(scheduler, engine, desk, {
+    service: engine.admin.service,
+    translator,
+    defaultLocale: config.defaultLocale,
+  });
+  let closed: Promise<void> | undefined;
   return {
     config,
     db,
     store,
     translator,
     engine,
+    desk,
+    router,
+    dispatcher,
+    scheduler,
+    laneOptions,
     logger,
+    start: async () => {
+      armStaleContactsReminder(engine.admin.service, new Date());
+      // Messages committed before a crash or restart go out first; then the loops run.
+      await dispatcher.start();
+      scheduler.start();
+    },
     close: () => {
-      store.flushSentMarks();
-      checkpointer?.stop();
-      db.close();
+      closed ??= (async () => {
+        // Also when never started: sends handed over in the background finish before the database closes.
+        scheduler.stop();
+        dispatcher.stop();
+        await dispatcher.drain();
+        store.flushSentMarks();
+        db.close();
+        await checkpointer?.stop();
+      })();
+      return closed;
     },
   };
+}
+
+/**
+ * Every job kind and its owner, registered explicitly: draft reminders and expiry to the engine, ticket
+ * deadlines to the duty desk, the monthly contacts check to contact administration.
+ */
+export function registerJobs(
+  scheduler: Scheduler,
+  engine: Engine,
+  desk: DutyDesk | undefined,
+  stale: Parameters<typeof fireStaleContactsReminder>[0] | undefined,
+): Scheduler {
+  for (const kind of [DRAFT_REMINDER, DRAFT_EXPIRY])
+    scheduler.on(kind, (job, now) => engine.fireJob(job, now));
+  if (desk) for (const kind of DUTY_JOB_KINDS) scheduler.on(kind, (job, now) => desk.fireJob(job, now));
+  if (stale) scheduler.on(STALE_CONTACTS_JOB, fireStaleContactsReminder(stale));
+  return scheduler;
 }

@@ -67,7 +67,7 @@ export function buildCli(): Command {
       try {
         await runTerminalChat(app);
       } finally {
-        app.close();
+        await app.close();
       }
     });
 

@@ -1,5 +1,5 @@
-import type { JobHandler } from "../delivery/scheduler.ts";
 import type { Locale, Translator } from "../i18n.ts";
+import type { JobHandler } from "../outbox/scheduler.ts";
 import type { JobRow } from "../store/store.ts";
 import type { ContactAdmin } from "./contact-admin.ts";
 

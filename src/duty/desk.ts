@@ -7,7 +7,7 @@ import { formatDateTime } from "../engine/render.ts";
 import type { RoutedTicket } from "../engine/types.ts";
 import { escapeHtml } from "../i18n.ts";
 import type { IncidentRow, JobRow, PromptPurpose, PromptRow } from "../store/store.ts";
-import { contactLabel, type DutyDetail, renderDutyMessage, ticketToken } from "./render.ts";
+import { contactLabel, type DutyDetail, dutyActions, renderDutyMessage, ticketToken } from "./render.ts";
 import {
   ACK_DEADLINE_JOB,
   type DutyDeskOptions,
@@ -80,17 +80,43 @@ const PROMPTED: Record<string, { purpose: PromptPurpose; probe: TicketEvent["typ
 export class DutyDesk {
   constructor(private readonly o: DutyDeskOptions) {}
 
-  /** Applies one duty update at most once; returns the chats that have messages to send. */
-  handle(event: DutyEvent): { duplicate: boolean; chats: string[] } {
+  /**
+   * Applies one duty update at most once; returns the chats of its channel that have messages to send, and
+   * every chat touched on any channel (a relay may go to a reporter on another channel).
+   */
+  handle(event: DutyEvent): {
+    duplicate: boolean;
+    chats: string[];
+    targets: Array<{ channel: string; chatId: string }>;
+  } {
     const { store } = this.o;
     return store.transaction(() => {
       if (!store.markProcessed(event.channel, event.dedupeKey, event.at.toISOString())) {
-        return { duplicate: true, chats: [] };
+        return { duplicate: true, chats: [], targets: [] };
       }
       const turn = new DutyTurn(this.o, event);
       turn.run();
-      return { duplicate: false, chats: turn.chats(event.channel) };
+      return { duplicate: false, chats: turn.chats(event.channel), targets: turn.targets() };
     });
+  }
+
+  /**
+   * The action a number typed in reply to a ticket's duty post picks (channels without buttons number the
+   * actions instead): undefined when the message replied to is no duty post; an empty action (refused as
+   * unknown) when the number is not on the list.
+   */
+  numberedAction(
+    channel: string,
+    chatId: string,
+    replyTo: string,
+    n: number,
+  ): { ticketId: string; action: string } | undefined {
+    const id = Number(replyTo);
+    if (!Number.isSafeInteger(id)) return undefined;
+    const post = this.o.store.dutyPostByMessage(channel, chatId, id);
+    const incident = post ? this.o.store.incidentById(post.incidentId) : undefined;
+    if (!incident) return undefined;
+    return { ticketId: incident.ticketId, action: dutyActions(incident.status)[n - 1] ?? "" };
   }
 
   /**
@@ -107,12 +133,15 @@ export class DutyDesk {
     );
   }
 
-  /** Posts routed tickets into the duty chats bound to their contacts; returns the chats to flush. */
-  fanOut(now: Date, channel = "telegram"): string[] {
+  /**
+   * Posts routed tickets into the duty chats bound to their contacts on the given channels (those that have a
+   * sender); returns the chats to flush. Called by the dispatcher only.
+   */
+  fanOut(now: Date, channels: readonly string[] = ["telegram"]): Array<{ channel: string; chatId: string }> {
     const { store } = this.o;
     return store.transaction(() => {
       const at = now.toISOString();
-      const chats = new Set<string>();
+      const chats = new Map<string, { channel: string; chatId: string }>();
       const work = new TicketWork(this.o, at, "fanout");
       for (const row of store.duePending("duty", at, 200)) {
         const routed = row.payload as RoutedTicket;
@@ -125,7 +154,7 @@ export class DutyDesk {
             ...(this.o.email.messageIdDomain ? { messageIdDomain: this.o.email.messageIdDomain } : {}),
           });
         }
-        const targets = store.bindingsOf(routed.contactId).filter((b) => b.channel === channel);
+        const targets = store.bindingsOf(routed.contactId).filter((b) => channels.includes(b.channel));
         if (!incident || targets.length === 0) {
           // Nobody to tell yet: kept, and offered again once a chat is bound (never dropped).
           store.markRetry(row.id, new Date(now.getTime() + 60_000).toISOString(), "no duty chat bound");
@@ -139,14 +168,16 @@ export class DutyDesk {
           work.rc(),
         );
         for (const target of targets) {
-          const key = `duty:${routed.ticketId}:${routed.contactId}:${target.chatId}`;
-          store.enqueue(key, channel, target.chatId, message, at);
-          store.addDutyPost(incident.id, routed.contactId, channel, target.chatId, key, at);
-          chats.add(target.chatId);
+          // Telegram's keys stay as they were (rows queued before an upgrade keep their idempotency).
+          const chat = target.channel === "telegram" ? target.chatId : `${target.channel}:${target.chatId}`;
+          const key = `duty:${routed.ticketId}:${routed.contactId}:${chat}`;
+          store.enqueue(key, target.channel, target.chatId, message, at);
+          store.addDutyPost(incident.id, routed.contactId, target.channel, target.chatId, key, at);
+          chats.set(`${target.channel}:${target.chatId}`, { channel: target.channel, chatId: target.chatId });
         }
         store.markSent(row.id, at, { chats: targets.map((t) => t.chatId) });
       }
-      return [...chats];
+      return [...chats.values()];
     });
   }
 
@@ -290,6 +321,11 @@ class DutyTurn {
 
   private get actorId(): string {
     return `${this.event.channel}:${this.event.userId}`;
+  }
+
+  /** Every chat, on any channel, that has new messages. */
+  targets(): Array<{ channel: string; chatId: string }> {
+    return [...this.work.touched.values()];
   }
 
   /** The chats of a channel that have new messages. */

@@ -26,6 +26,9 @@ const ACTIONS_BY_STATUS: Record<string, readonly string[]> = {
   resolved: ["close", "reopen"],
 };
 
+/** The actions a ticket's duty message offers in this status, in the order they are numbered. */
+export const dutyActions = (status: string): readonly string[] => ACTIONS_BY_STATUS[status] ?? [];
+
 /** A ticket's lifecycle as its duty message shows it. */
 export interface TicketView {
   status: string;

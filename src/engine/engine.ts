@@ -54,7 +54,15 @@ export interface EngineOptions {
 }
 
 /** Admin commands: only admins may run them (checked here, on the server), refusals are audited. */
-const ADMIN_COMMANDS = new Set(["contacts_admin", "grant", "revoke", "users", "audit", "approve", "reject"]);
+export const ADMIN_COMMANDS = new Set([
+  "contacts_admin",
+  "grant",
+  "revoke",
+  "users",
+  "audit",
+  "approve",
+  "reject",
+]);
 
 /** Commands and their Vietnamese aliases, mapped to one canonical name. */
 const COMMAND_ALIASES: Record<string, string> = {
@@ -128,8 +136,8 @@ function tokensOf(flows: FlowRegistry): Set<string> {
   return tokens;
 }
 
-const DRAFT_REMINDER = "draft_reminder";
-const DRAFT_EXPIRY = "draft_expiry";
+export const DRAFT_REMINDER = "draft_reminder";
+export const DRAFT_EXPIRY = "draft_expiry";
 const TICKET_PATTERN = /^SC-\d{4}-\d{6}$/;
 /** The flow event each navigation button stands for; any other value answers the question. */
 const NAV_EVENTS: Readonly<Record<string, "BACK" | "SKIP" | "KEEP" | "DONE" | "SKIP_SECTION">> = {
@@ -328,7 +336,11 @@ class Turn {
         p.kind === "command" &&
         ["start", "report"].includes(COMMAND_ALIASES[p.command.toLowerCase()] ?? "")
       ) {
-        this.say("common:group.privateOnly");
+        this.messages.push({
+          kind: "chat",
+          text: this.t.t(this.locale, "common:group.privateOnly"),
+          openPrivate: { label: this.t.t(this.locale, "common:group.openPrivate"), start: "report" },
+        });
       }
       return;
     }

@@ -40,6 +40,11 @@ export interface ChatMessage {
   replyTo?: string;
   /** Asks the client to open a reply to this message: the answer is matched to the question by it. */
   forceReply?: boolean;
+  /**
+   * A button that opens a private chat with the assistant and starts this command there (the answer to a
+   * report command typed in a group); channels that cannot link to a private chat show the text alone.
+   */
+  openPrivate?: { label: string; start: string };
 }
 
 /** A copy of a message (a file a reporter sent, say) into another chat, without re-uploading it. */

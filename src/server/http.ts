@@ -59,7 +59,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Fasti
         },
       },
       async (request) => {
-        // Answered only after the update is committed: a failure makes Telegram retry, and dedupe absorbs it.
+        // Answered once the update is committed, not before (a failure makes Telegram retry, and dedupe absorbs
+        // it) and not later: sending happens after, from the outbox, so a busy group never delays this answer.
         await webhook.onUpdate(request.body);
         return { ok: true };
       },

@@ -30,18 +30,27 @@ parentPort.on("message", (message) => {
  */
 export class BackgroundCheckpointer {
   private readonly worker: Worker;
+  /** Settles when the worker thread has ended (its connection closed), however it ended. */
+  private readonly exited: Promise<void>;
 
   constructor(db: Database.Database, path: string, intervalMs = 1000) {
     db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
     const driver = createRequire(import.meta.url).resolve("better-sqlite3");
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, intervalMs, driver } });
+    this.exited = new Promise((resolve) => this.worker.once("exit", () => resolve()));
     this.worker.unref();
     // A failed worker only means checkpoints fall back to the main connection's threshold.
     this.worker.on("error", () => {});
   }
 
-  /** Asks the worker for a last checkpoint and to close its connection. */
-  stop(): void {
+  /**
+   * Asks the worker for a last checkpoint and to close its connection; resolves once the worker is gone, so
+   * nothing touches the database files after this (a caller may then delete them).
+   */
+  stop(): Promise<void> {
+    // Unref'd while it runs (it must not keep the process alive), but awaited here: the process must wait too.
+    this.worker.ref();
     this.worker.postMessage("stop");
+    return this.exited;
   }
 }

@@ -6,10 +6,10 @@ import {
   nextMonth,
   STALE_CONTACTS_JOB,
 } from "../../src/admin/stale-reminder.ts";
-import { createLogger } from "../../src/app.ts";
-import { Scheduler } from "../../src/delivery/scheduler.ts";
+import { createLogger, registerJobs } from "../../src/app.ts";
 import { Engine } from "../../src/engine/engine.ts";
 import { createTranslator } from "../../src/i18n.ts";
+import { Scheduler } from "../../src/outbox/scheduler.ts";
 import { openDatabase } from "../../src/store/db.ts";
 import { Store } from "../../src/store/store.ts";
 
@@ -35,12 +35,11 @@ function setup() {
     drafts: { reminderMs: 86_400_000, expiryMs: 86_400_000 },
   });
   let clock = NOW;
-  const scheduler = new Scheduler(
+  const scheduler = registerJobs(
+    new Scheduler({ store: store, logger: createLogger("silent"), clock: () => clock }),
     engine,
-    store,
-    createLogger("silent"),
-    () => {},
-    () => clock,
+    undefined,
+    undefined,
   ).on(STALE_CONTACTS_JOB, fireStaleContactsReminder({ service, translator, defaultLocale: "vi" }));
   const inbox = (chatId: string) =>
     (

@@ -7,10 +7,10 @@ import {
   domainOf,
   EMAIL_CHANNEL,
   type EmailPayload,
-  EmailSender,
   enqueueTicketEmail,
   renderTicketEmail,
 } from "../../src/delivery/email.ts";
+import { EmailSender } from "../../src/delivery/email-sender.ts";
 import type { Contact } from "../../src/domain/contacts.ts";
 import type { RenderContext } from "../../src/engine/render.ts";
 import type { RoutedTicket } from "../../src/engine/types.ts";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { createLogger } from "../../src/app.ts";
-import { Scheduler } from "../../src/delivery/scheduler.ts";
+import { createLogger, registerJobs } from "../../src/app.ts";
 import { ACK_DEADLINE_JOB, DUTY_JOB_KINDS, DutyDesk, type DutyEvent } from "../../src/duty/desk.ts";
 import type { ChatMessage, EditMessage } from "../../src/engine/types.ts";
 import { createTranslator } from "../../src/i18n.ts";
+import { Scheduler } from "../../src/outbox/scheduler.ts";
 import { createHarness } from "../engine/harness.ts";
 import { addProvincialPolice } from "../fixtures/contacts.ts";
 import { REPORT_WALK } from "../fixtures/report-walk.ts";
@@ -100,7 +100,9 @@ describe("duty desk: routed tickets", () => {
     expect(s.desk.fanOut(s.h.now())).toEqual([]);
     expect(s.h.store.duePending("duty", "9999")).toHaveLength(2); // kept, not lost
     s.send({ kind: "command", command: "bind", args: "vncert" }, { userId: ADMIN });
-    expect(s.desk.fanOut(new Date(s.h.now().getTime() + 61_000))).toEqual([GROUP]);
+    expect(s.desk.fanOut(new Date(s.h.now().getTime() + 61_000))).toEqual([
+      { channel: "telegram", chatId: GROUP },
+    ]);
     const posted = s.messagesTo(GROUP).at(-1) as ChatMessage;
     expect(posted.text).toContain(ticketId);
     expect(posted.text).toContain("Mức độ: <b>Cao</b>");
@@ -243,12 +245,11 @@ describe("duty desk: nobody forgets (acknowledge deadlines, controlled clock)", 
     let clock = new Date(created + 1000);
     s.desk.fanOut(clock);
     s.sentAs("duty:", 321);
-    const scheduler = new Scheduler(
+    const scheduler = registerJobs(
+      new Scheduler({ store: s.h.store, logger: createLogger("silent"), clock: () => clock }),
       s.h.engine,
-      s.h.store,
-      createLogger("silent"),
-      () => {},
-      () => clock,
+      undefined,
+      undefined,
     );
     for (const kind of DUTY_JOB_KINDS) scheduler.on(kind, (job, now) => s.desk.fireJob(job, now));
     const at = (ms: number) => {

@@ -83,7 +83,7 @@ describe("a crash between ticket creation and delivery", () => {
       });
     });
     app.db.prepare("UPDATE outbox SET status = 'sent', result = '{\"messageIds\":[1]}'").run();
-    app.close();
+    await app.close();
 
     const post = (update: object) =>
       fetch(`${env.WEBHOOK_URL}`, {

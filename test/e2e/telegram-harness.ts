@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { createApp, createLogger } from "../../src/app.ts";
 import { type RunningBot, startTelegram } from "../../src/channels/telegram/run.ts";
+import type { SenderOptions } from "../../src/channels/telegram/sender.ts";
 import { parseConfig } from "../../src/config.ts";
 import { RateLimiter } from "../../src/delivery/rate-limiter.ts";
 import { messageError } from "../support/telegram-rules.ts";
@@ -79,6 +80,7 @@ export async function startStack(
   framework: "grammy" | "telegraf",
   mode: "polling" | "webhook" = "polling",
   extraEnv: Record<string, string> = {},
+  senderOptions: SenderOptions = {},
 ) {
   const server = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 600 });
   await server.start();
@@ -104,6 +106,7 @@ export async function startStack(
   const bot: RunningBot = await startTelegram(app, {
     baseDelayMs: 50,
     limiter: new RateLimiter({ timeScale: 100 }),
+    ...senderOptions,
   });
   const processed = () =>
     (

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPORT_BY_BUTTONS, SECRET, type Stack, startStack } from "./telegram-harness.ts";
+import { REPORT_BY_BUTTONS, SECRET, type Stack, startStack, waitFor } from "./telegram-harness.ts";
 
 /** Posts updates to the bot's webhook as Telegram does; the bot's answers go to the emulator. */
 class WebhookUser {
@@ -14,7 +14,22 @@ class WebhookUser {
     this.from = { id, is_bot: false, first_name: "Lan", language_code: "vi" };
   }
 
-  post(update: object, secret: string | null = SECRET): Promise<Response> {
+  /**
+   * Posts an update; once answered (the update is committed, sends come after), waits until this chat's
+   * messages are out, as a person would wait to read the answer.
+   */
+  async post(update: object, secret: string | null = SECRET): Promise<Response> {
+    const response = await this.send(update, secret);
+    if (response.status === 200) {
+      await waitFor(
+        () => this.stack.app.store.pendingForChat("telegram", String(this.id)).length === 0,
+        `the answers to chat ${this.id}`,
+      );
+    }
+    return response;
+  }
+
+  private send(update: object, secret: string | null): Promise<Response> {
     return fetch(`http://127.0.0.1:${this.stack.httpPort}/telegram/hook`, {
       method: "POST",
       headers: {

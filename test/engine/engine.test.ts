@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createLogger } from "../../src/app.ts";
-import { Scheduler } from "../../src/delivery/scheduler.ts";
+import { createLogger, registerJobs } from "../../src/app.ts";
 import { DUTY_CHANNEL, type RoutedTicket } from "../../src/engine/types.ts";
+import { Scheduler } from "../../src/outbox/scheduler.ts";
 import { REPORT_WALK } from "../fixtures/report-walk.ts";
 import { createHarness, type Harness } from "./harness.ts";
 
@@ -267,12 +267,11 @@ describe("engine: drafts are reminded, then expire (persisted scheduler, control
     const start = h.now();
     const clockAt = (ms: number) => new Date(start.getTime() + ms);
     let clock = start;
-    const scheduler = new Scheduler(
+    const scheduler = registerJobs(
+      new Scheduler({ store: h.store, logger: createLogger("silent"), clock: () => clock }),
       h.engine,
-      h.store,
-      createLogger("silent"),
-      () => {},
-      () => clock,
+      undefined,
+      undefined,
     );
     clock = clockAt(59_000);
     expect(scheduler.runDue()).toBe(0);
@@ -293,12 +292,11 @@ describe("engine: drafts are reminded, then expire (persisted scheduler, control
     h.setClock(new Date(start.getTime() + 50_000));
     h.text("Website sở");
     let clock = new Date(start.getTime() + 70_000);
-    const scheduler = new Scheduler(
+    const scheduler = registerJobs(
+      new Scheduler({ store: h.store, logger: createLogger("silent"), clock: () => clock }),
       h.engine,
-      h.store,
-      createLogger("silent"),
-      () => {},
-      () => clock,
+      undefined,
+      undefined,
     );
     expect(scheduler.runDue()).toBe(0);
     clock = new Date(start.getTime() + 111_000);
@@ -390,12 +388,11 @@ describe("engine: dedupe keys are kept long enough, not forever", () => {
     h.command("start", "", { dedupeKey: "old" });
     const start = h.now().getTime();
     let clock = new Date(start + 2 * 86_400_000);
-    const scheduler = new Scheduler(
+    const scheduler = registerJobs(
+      new Scheduler({ store: h.store, logger: createLogger("silent"), clock: () => clock }),
       h.engine,
-      h.store,
-      createLogger("silent"),
-      () => {},
-      () => clock,
+      undefined,
+      undefined,
     );
     h.setClock(clock);
     h.text("Cổng thông tin", { dedupeKey: "recent" });

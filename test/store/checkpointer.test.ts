@@ -28,7 +28,7 @@ describe("background WAL checkpoints", () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(statSync(path).size).toBeGreaterThan(before + 1_000_000);
-    checkpointer.stop();
+    await checkpointer.stop();
     db.close();
   });
 });

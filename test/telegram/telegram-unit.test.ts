@@ -147,7 +147,7 @@ describe("normalizing Telegram updates", () => {
     });
   });
 
-  it("in a group, sees only commands; everything else is ignored", () => {
+  it("in a group, marks the event as a group's (the router decides what is ours there)", () => {
     const group = (text: string) =>
       normalizeUpdate(
         {
@@ -162,13 +162,20 @@ describe("normalizing Telegram updates", () => {
         } as Update,
         NOW,
       );
-    expect(group("/baocao@IncidentBot")).toEqual({
-      kind: "group_command",
-      chatId: -100,
-      command: "baocao",
-      languageCode: "vi",
+    expect(group("/baocao@IncidentBot")).toMatchObject({
+      kind: "event",
+      event: {
+        chatId: "-100",
+        chatType: "group",
+        languageCode: "vi",
+        payload: { kind: "command", command: "baocao", args: "" },
+      },
     });
-    expect(group("máy chủ bị tấn công")).toEqual({ kind: "ignore" });
+    expect(group("máy chủ bị tấn công")).toMatchObject({
+      kind: "event",
+      event: { chatType: "group", payload: { kind: "text" } },
+    });
+    expect(group("máy chủ bị tấn công")).not.toHaveProperty("event.replyTo");
   });
 });
 
@@ -567,6 +574,6 @@ describe("grammY middleware (capturing transformer, bot.handleUpdate)", () => {
     const edit = calls.find((c) => c.method === "editMessageText");
     expect(edit?.payload).toMatchObject({ message_id: 2, reply_markup: { inline_keyboard: [] } });
     expect(String(edit?.payload.text)).toContain("✔️ <b>Bỏ qua</b>");
-    app.close();
+    await app.close();
   });
 });

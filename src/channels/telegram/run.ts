@@ -1,19 +1,11 @@
 import type { FastifyInstance } from "fastify";
-import {
-  armStaleContactsReminder,
-  fireStaleContactsReminder,
-  STALE_CONTACTS_JOB,
-} from "../../admin/stale-reminder.ts";
 import type { App } from "../../app.ts";
-import { createEmailTransport, EmailSender } from "../../delivery/email.ts";
-import { Scheduler } from "../../delivery/scheduler.ts";
-import { DUTY_JOB_KINDS } from "../../duty/desk.ts";
 import { errorText } from "../../redact.ts";
 import { startHttpServer } from "../../server/http.ts";
 import { registerCommands } from "./commands.ts";
-import { adminDeadLetterNotifier, createTelegramDeps } from "./deps.ts";
+import { createTelegramDeps } from "./deps.ts";
 import { createGrammyBot, grammyPort, incidentComposer, startGrammyPolling } from "./grammy.ts";
-import { dispatchRoutedTickets, type TelegramHandlerDeps } from "./handler.ts";
+import type { TelegramHandlerDeps } from "./handler.ts";
 import { untilReachable } from "./reach.ts";
 import type { SenderOptions } from "./sender.ts";
 import { createTelegrafBot, incidentMiddleware, telegrafPort } from "./telegraf.ts";
@@ -25,7 +17,7 @@ const ALLOWED_UPDATES = ["message", "callback_query"] as const;
 export interface RunningBot {
   server: FastifyInstance;
   deps: TelegramHandlerDeps;
-  /** Stops taking updates, finishes the ones in hand and pending sends, then closes the database. */
+  /** Stops taking updates, finishes the ones in hand and pending sends, then closes the app (database). */
   stop(): Promise<void>;
 }
 
@@ -38,6 +30,8 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
     app.store.ping();
   };
   const webhookPath = telegram.webhookUrl ? new URL(telegram.webhookUrl).pathname : "/telegram";
+  // A webhook is answered once the update is committed; polling waits for the chat's own answer to go out.
+  const waitForSends = telegram.mode !== "webhook";
   let deps: TelegramHandlerDeps;
   let stopUpdates: () => Promise<void>;
   let onUpdate: ((update: unknown) => Promise<void>) | undefined;
@@ -47,7 +41,7 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
     const bot = createGrammyBot(app, token);
     // bot.init() retries getMe forever in silence; our own loop logs each failure and what to check.
     bot.botInfo = await untilReachable(() => bot.api.getMe(), app.logger);
-    deps = createTelegramDeps(app, grammyPort(bot.api), bot.botInfo.username, senderOptions);
+    deps = createTelegramDeps(app, grammyPort(bot.api), bot.botInfo.username, senderOptions, waitForSends);
     if (telegram.mode === "polling") {
       await bot.api.deleteWebhook().catch(() => undefined);
       const runner = startGrammyPolling(bot, deps);
@@ -67,7 +61,13 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
   } else {
     const bot = createTelegrafBot(app, token);
     bot.botInfo = await untilReachable(() => bot.telegram.getMe(), app.logger);
-    deps = createTelegramDeps(app, telegrafPort(bot.telegram), bot.botInfo.username, senderOptions);
+    deps = createTelegramDeps(
+      app,
+      telegrafPort(bot.telegram),
+      bot.botInfo.username,
+      senderOptions,
+      waitForSends,
+    );
     bot.use(incidentMiddleware(deps));
     if (telegram.mode === "polling") {
       // launch() resolves only when polling ends; a failure there is logged, not thrown into the void.
@@ -103,53 +103,8 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
   });
   if (setWebhook) await setWebhook();
   await registerCommands(deps.port, app.translator, app.config.defaultLocale, app.logger);
-  // Messages committed before a crash or restart go out first; then retries run every second.
-  await deps.sender.flushAll();
-  deps.sender.start();
-  const email = app.config.smtp
-    ? new EmailSender(app.store, createEmailTransport(app.config.smtp.url), app.logger, {
-        from: app.config.smtp.from,
-        maxAttempts: app.config.deliveryMaxAttempts,
-        onDeadLetter: adminDeadLetterNotifier(app),
-      })
-    : undefined;
-  // A slow mail server must not hold up the bot's start: the first pass runs in the background.
-  email
-    ?.flushAll()
-    .catch((error: unknown) =>
-      app.logger.error(
-        { err: error instanceof Error ? error.message : String(error) },
-        "e-mail flush failed",
-      ),
-    );
-  email?.start(5000);
-  // Routed tickets waiting for a duty chat (none bound yet, or posted before a restart) go out every second.
-  const dutyLoop = setInterval(() => {
-    dispatchRoutedTickets(deps, new Date()).catch((error: unknown) =>
-      app.logger.error(
-        { err: error instanceof Error ? error.message : String(error) },
-        "duty dispatch failed",
-      ),
-    );
-  }, 1000);
-  dutyLoop.unref();
-  const scheduler = new Scheduler(app.engine, app.store, app.logger, () => {
-    dispatchRoutedTickets(deps, new Date())
-      .then(() => deps.sender.flushAll())
-      .catch(() => undefined);
-  });
-  for (const kind of DUTY_JOB_KINDS) scheduler.on(kind, (job, now) => deps.desk.fireJob(job, now));
-  scheduler.on(
-    STALE_CONTACTS_JOB,
-    fireStaleContactsReminder({
-      service: app.engine.admin.service,
-      translator: app.translator,
-      defaultLocale: app.config.defaultLocale,
-    }),
-  );
-  // Registered above first: a job of a kind nobody handles would fall through to the engine.
-  armStaleContactsReminder(app.engine.admin.service, new Date());
-  scheduler.start();
+  // Messages committed before a crash or restart go out first; then the delivery loops and timers run.
+  await app.start();
   app.logger.info(
     { framework: telegram.framework, mode: telegram.mode, bot: deps.botUsername },
     "telegram channel started",
@@ -163,12 +118,7 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
       stopped ??= (async () => {
         await stopUpdates();
         await server.close();
-        clearInterval(dutyLoop);
-        scheduler.stop();
-        deps.sender.stop();
-        email?.stop();
-        await Promise.all([deps.sender.drain(), email?.drain()]);
-        app.close();
+        await app.close();
       })();
       return stopped;
     },

@@ -2,6 +2,8 @@ import type { Logger } from "../../app.ts";
 import { LimiterAbortedError, RateLimiter } from "../../delivery/rate-limiter.ts";
 import { clipHtml } from "../../domain/text-cut.ts";
 import type { ChatMessage, CopyMessage, EditMessage } from "../../engine/types.ts";
+import { type ChannelSender, type LaneOptions, OutboxLane } from "../../outbox/lane.ts";
+import type { SendFailure } from "../../outbox/retry.ts";
 import type { OutboxRow, Store } from "../../store/store.ts";
 import { TELEGRAM_CHANNEL } from "./normalize.ts";
 import {
@@ -14,19 +16,14 @@ import {
 } from "./port.ts";
 import { inlineKeyboard, MAX_MESSAGE_CHARS, splitMessage } from "./render.ts";
 
-export interface SenderOptions {
-  /** Attempts before a message is dead-lettered. */
-  maxAttempts?: number;
-  /** First retry delay; doubles each attempt, with jitter. */
-  baseDelayMs?: number;
-  clock?: () => Date;
+export interface SenderOptions extends LaneOptions {
   /**
    * Telegram's send limits; every send, edit and copy waits for it. Defaults to one with Telegram's limits;
    * its timeScale also scales the waits Telegram asks for (429 retry_after).
    */
   limiter?: RateLimiter;
-  /** Called once per message given up on, after it is marked dead (e.g. to tell the admins). */
-  onDeadLetter?: (row: OutboxRow, error: string) => void;
+  /** The bot's @username, for the button that opens a private chat with it. */
+  botUsername?: string;
 }
 
 type TelegramPayload = ChatMessage | EditMessage | CopyMessage;
@@ -34,154 +31,61 @@ type TelegramPayload = ChatMessage | EditMessage | CopyMessage;
 /** Telegram answers that no retry can change: a bad request, a bot blocked or removed, an unknown method. */
 const PERMANENT_CODES = new Set([400, 403, 404]);
 
-interface ChatPass {
-  done: Promise<void>;
-  /** Asked to flush again while a pass ran: rows enqueued meanwhile are not in its snapshot. */
-  again: boolean;
+/**
+ * Telegram's rows of the outbox, delivered by the one outbox lane (order per chat, retries, dead letters) over
+ * Telegram's sender; kept as a class so a host bot or a test can run Telegram delivery on its own.
+ */
+export class TelegramSender extends OutboxLane {
+  readonly limiter: RateLimiter;
+
+  constructor(store: Store, port: TelegramPort, logger: Logger, options: SenderOptions = {}) {
+    const limiter = options.limiter ?? new RateLimiter();
+    super(store, new TelegramChannelSender(port, limiter, logger, options.botUsername), logger, options);
+    this.limiter = limiter;
+  }
 }
 
-/**
- * Delivers the Telegram rows of the outbox after the engine's commit: in order per chat, at least once, within
- * Telegram's rate limits, a failed send left pending with exponential backoff (or Telegram's retry_after),
- * dead-lettered at the end.
- */
-export class TelegramSender {
-  readonly limiter: RateLimiter;
-  private readonly passes = new Map<string, ChatPass>();
-  private readonly maxAttempts: number;
-  private readonly baseDelayMs: number;
-  private readonly clock: () => Date;
-  private readonly onDeadLetter: ((row: OutboxRow, error: string) => void) | undefined;
-  private timer: NodeJS.Timeout | undefined;
+/** Sends one outbox row through the Bot API, within Telegram's limits, and says what a failure means. */
+export class TelegramChannelSender implements ChannelSender {
+  readonly channel = TELEGRAM_CHANNEL;
 
   constructor(
-    private readonly store: Store,
     private readonly port: TelegramPort,
+    readonly limiter: RateLimiter,
     private readonly logger: Logger,
-    options: SenderOptions = {},
-  ) {
-    this.maxAttempts = options.maxAttempts ?? 8;
-    this.baseDelayMs = options.baseDelayMs ?? 1000;
-    this.clock = options.clock ?? (() => new Date());
-    this.limiter = options.limiter ?? new RateLimiter();
-    this.onDeadLetter = options.onDeadLetter;
+    private readonly botUsername?: string,
+  ) {}
+
+  async send(row: OutboxRow, backlog: number): Promise<unknown> {
+    const payload = row.payload as TelegramPayload;
+    return payload.kind === "edit"
+      ? await this.edit(row.chatId, payload, backlog)
+      : payload.kind === "copy"
+        ? await this.copy(row.chatId, payload, backlog)
+        : payload.kind === "chat"
+          ? await this.sendChat(row.chatId, payload, backlog)
+          : unknownPayload(payload);
   }
 
-  /**
-   * Sends what is due for one chat. One pass per chat at a time, so nothing is sent twice; a call during a
-   * pass makes it look again before it ends, and resolves with it.
-   */
-  flushChat(chatId: string): Promise<void> {
-    const running = this.passes.get(chatId);
-    if (running) {
-      running.again = true;
-      return running.done;
-    }
-    const pass: ChatPass = { done: Promise.resolve(), again: true };
-    pass.done = (async () => {
-      try {
-        while (pass.again) {
-          pass.again = false;
-          await this.sendDue(chatId);
-        }
-      } finally {
-        this.passes.delete(chatId);
-      }
-    })();
-    this.passes.set(chatId, pass);
-    return pass.done;
+  classify(error: unknown): SendFailure {
+    if (error instanceof LimiterAbortedError) return { kind: "notSent" };
+    const code = errorCode(error);
+    if (code !== undefined && PERMANENT_CODES.has(code)) return { kind: "permanent" };
+    const retryAfter = retryAfterSeconds(error);
+    return retryAfter !== undefined
+      ? { kind: "retryAfter", ms: (retryAfter * 1000) / this.limiter.timeScale }
+      : { kind: "transient" };
   }
 
-  /** Sends everything due, all chats at once; the limiter decides who goes when. */
-  async flushAll(): Promise<void> {
-    const rows = this.store.duePending(TELEGRAM_CHANNEL, this.clock().toISOString(), 5000);
-    const chats = [...new Set(rows.map((r) => r.chatId))];
-    await Promise.all(chats.map((chatId) => this.flushChat(chatId)));
+  describe(error: unknown): string {
+    return errorDescription(error);
   }
 
-  /** Retries pending messages every interval until stopped. */
-  start(intervalMs = 1000): void {
-    this.timer = setInterval(() => {
-      this.flushAll().catch((error: unknown) =>
-        this.logger.error({ err: errorDescription(error) }, "outbox flush failed"),
-      );
-    }, intervalMs);
-    this.timer.unref();
-  }
-
-  /**
-   * Stops the retry loop; sends still waiting for a rate-limit window give up and stay pending for the next
-   * start (a group's window can be a minute away), sends already in flight finish.
-   */
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+  abortWaiting(): void {
     this.limiter.abortWaiting();
   }
 
-  /** Waits for every pass in flight (graceful shutdown). */
-  async drain(): Promise<void> {
-    await Promise.allSettled([...this.passes.values()].map((p) => p.done));
-  }
-
-  private async sendDue(chatId: string): Promise<void> {
-    const now = this.clock().toISOString();
-    const rows = this.store.pendingForChat(TELEGRAM_CHANNEL, chatId);
-    for (const [i, row] of rows.entries()) {
-      // Order matters in a conversation: while an earlier message waits for its retry, later ones wait too.
-      if (row.nextAttemptAt > now) return;
-      if (!(await this.deliver(row, rows.length - i - 1))) return;
-    }
-  }
-
-  /** One attempt at one row; false when the chat must stop here (the row waits for a retry). */
-  private async deliver(row: OutboxRow, backlog: number): Promise<boolean> {
-    const payload = row.payload as TelegramPayload;
-    try {
-      const result =
-        payload.kind === "edit"
-          ? await this.edit(row.chatId, payload, backlog)
-          : payload.kind === "copy"
-            ? await this.copy(row.chatId, payload, backlog)
-            : payload.kind === "chat"
-              ? await this.send(row.chatId, payload, backlog)
-              : unknownPayload(payload);
-      this.store.markSent(row.id, this.clock().toISOString(), result);
-      return true;
-    } catch (error) {
-      if (error instanceof LimiterAbortedError) return false; // never sent: no attempt spent
-      const description = errorDescription(error).slice(0, 500);
-      const attempts = row.attempts + 1;
-      const code = errorCode(error);
-      if (attempts >= this.maxAttempts || (code !== undefined && PERMANENT_CODES.has(code))) {
-        this.store.markDead(row.id, description);
-        this.logger.error({ outboxId: row.id, attempts, code }, "message dead-lettered");
-        this.reportDeadLetter(row, description);
-        return true;
-      }
-      const retryAfter = retryAfterSeconds(error);
-      const backoff = this.baseDelayMs * 2 ** (attempts - 1);
-      const delay =
-        retryAfter !== undefined
-          ? (retryAfter * 1000) / this.limiter.timeScale
-          : backoff / 2 + Math.random() * backoff;
-      this.store.markRetry(row.id, new Date(this.clock().getTime() + delay).toISOString(), description);
-      this.logger.warn({ outboxId: row.id, attempts, delayMs: Math.round(delay) }, "send failed, will retry");
-      return false;
-    }
-  }
-
-  private reportDeadLetter(row: OutboxRow, description: string): void {
-    if (!this.onDeadLetter) return;
-    try {
-      this.onDeadLetter(row, description);
-    } catch (error) {
-      // The row is dead either way; a failing report must not stop the chat's other messages.
-      this.logger.error({ outboxId: row.id, err: errorDescription(error) }, "dead-letter report failed");
-    }
-  }
-
-  private async send(
+  private async sendChat(
     chatId: string,
     message: ChatMessage,
     backlog: number,
@@ -198,6 +102,9 @@ export class TelegramSender {
         options.reply_markup = inlineKeyboard(message.token, message.choices);
       } else if (last && message.forceReply && !message.choices?.length) {
         options.reply_markup = { force_reply: true, selective: true };
+      } else if (last && message.openPrivate && this.botUsername) {
+        const url = `https://t.me/${this.botUsername}?start=${encodeURIComponent(message.openPrivate.start)}`;
+        options.reply_markup = { inline_keyboard: [[{ text: message.openPrivate.label, url }]] };
       }
       const sent = await this.limiter.run(chatId, () => this.port.sendMessage(chatId, part, options), {
         backlog: backlog + parts.length - i - 1,

@@ -1,6 +1,5 @@
 import { createInterface } from "node:readline";
 import type { App } from "../../app.ts";
-import { Scheduler } from "../../delivery/scheduler.ts";
 import { TerminalChannel } from "./terminal-channel.ts";
 
 /** Runs the interactive terminal chat until end of input (Ctrl+D). */
@@ -10,22 +9,16 @@ export async function runTerminalChat(
   output = process.stdout,
 ): Promise<void> {
   const locale = app.config.defaultLocale;
-  const channel = new TerminalChannel(app.engine, app.store, app.translator, locale);
-  const print = (lines: string[]) => {
-    for (const line of lines) output.write(`\n${line}\n`);
-    output.write("\n> ");
-  };
+  const channel = new TerminalChannel(app, (text) => output.write(`\n${text}\n`), locale);
   output.write(`${app.translator.t(locale, "common:terminal.banner")}\n`);
-  // Messages committed but not shown before a crash come first; then resume or start the report.
-  const leftover = channel.drain();
+  // Messages committed but not shown before a crash come first (the dispatcher's first pass); then timers run.
+  await app.start();
   const hasDraft = app.store.conversation("terminal", "local") !== undefined;
-  print([...leftover, ...channel.handleLine(hasDraft ? "/report" : "/start")]);
-  const scheduler = new Scheduler(app.engine, app.store, app.logger, () => print(channel.drain()));
-  scheduler.start();
+  await channel.handleLine(hasDraft ? "/report" : "/start");
+  output.write("\n> ");
   const rl = createInterface({ input, terminal: false });
-  try {
-    for await (const line of rl) print(channel.handleLine(line));
-  } finally {
-    scheduler.stop();
+  for await (const line of rl) {
+    await channel.handleLine(line);
+    output.write("\n> ");
   }
 }

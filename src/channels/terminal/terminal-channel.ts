@@ -1,34 +1,62 @@
+import type { App } from "../../app.ts";
 import type { Contact } from "../../domain/contacts.ts";
-import type { Engine } from "../../engine/engine.ts";
 import { contactName } from "../../engine/render.ts";
-import { type ChatMessage, DUTY_CHANNEL, type RoutedTicket } from "../../engine/types.ts";
-import type { Locale, Translator } from "../../i18n.ts";
-import type { Store } from "../../store/store.ts";
+import type { ChatMessage } from "../../engine/types.ts";
+import type { Locale } from "../../i18n.ts";
+import type { InboundEvent } from "../../inbound/event.ts";
+import type { ChannelSender } from "../../outbox/lane.ts";
+import { OutboxLane } from "../../outbox/lane.ts";
+import type { SendFailure } from "../../outbox/retry.ts";
+import type { OutboxRow } from "../../store/store.ts";
 import { formatChatMessage, htmlToText } from "./format.ts";
 
 export const TERMINAL_CHANNEL = "terminal";
 
+/** Delivers the terminal's outbox rows by printing them (choices numbered: type the number to choose). */
+export class TerminalSender implements ChannelSender {
+  readonly channel = TERMINAL_CHANNEL;
+
+  constructor(private readonly print: (text: string) => void) {}
+
+  async send(row: OutboxRow): Promise<unknown> {
+    const payload = row.payload as Partial<ChatMessage>;
+    if (typeof payload.text === "string") this.print(formatChatMessage(payload as ChatMessage));
+    return null;
+  }
+
+  classify(): SendFailure {
+    return { kind: "permanent" };
+  }
+
+  describe(error: unknown): string {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
 /**
- * The engine driven from a terminal: one local user, choices typed by number. It is the same engine and flows
- * as the bots, on the same database, so a newcomer can file a report with no token.
+ * The product driven from a terminal: one local user, choices typed by number. It goes through the same router,
+ * engine, flows and dispatcher as the bots, on the same database, so a newcomer can file a report with no token.
  */
 export class TerminalChannel {
   private seq = 0;
   private readonly session = Date.now().toString(36);
 
   constructor(
-    private readonly engine: Engine,
-    private readonly store: Store,
-    private readonly t: Translator,
-    private readonly locale: Locale,
+    private readonly app: App,
+    private readonly print: (text: string) => void,
+    private readonly locale: Locale = app.config.defaultLocale,
     private readonly userId = "local",
-  ) {}
+  ) {
+    app.dispatcher.register(
+      new OutboxLane(app.store, new TerminalSender(print), app.logger, app.laneOptions),
+    );
+  }
 
-  /** Handles one typed line and returns what the terminal prints in answer. */
-  handleLine(line: string, now = new Date()): string[] {
+  /** Handles one typed line; what it answers is printed once sent. */
+  async handleLine(line: string, now = new Date()): Promise<void> {
     const trimmed = line.trim();
     const command = /^\/(\w+)(?:@\w+)?\s*(.*)$/s.exec(trimmed);
-    const result = this.engine.handle({
+    const event: InboundEvent = {
       channel: TERMINAL_CHANNEL,
       chatId: this.userId,
       userId: this.userId,
@@ -39,43 +67,38 @@ export class TerminalChannel {
       payload: command
         ? { kind: "command", command: command[1] ?? "", args: command[2] ?? "" }
         : { kind: "text", text: line },
+    };
+    const routed = this.app.router.handle(event);
+    await this.app.dispatcher.dispatch({ channel: TERMINAL_CHANNEL, chatId: this.userId }, routed, {
+      wait: true,
     });
-    const out = this.drain(now);
-    // Routed tickets stay pending for the bot's dispatcher; the terminal only says where they would go.
-    const contacts = this.store.contacts();
-    for (const id of result.outbox) {
-      const row = this.store.outboxRow(id);
-      if (row?.channel !== DUTY_CHANNEL) continue;
-      const routed = row.payload as RoutedTicket;
-      out.push(
+    // Routed tickets stay pending for a bot's duty chats; the terminal only says where they would go.
+    if (routed.ticketId === undefined) return;
+    const incident = this.app.store.incidentByTicket(routed.ticketId);
+    const contacts = this.app.store.contacts();
+    for (const destination of incident?.routing.destinations ?? []) {
+      this.print(
         this.describeDelivery(
-          routed,
-          contacts.find((c) => c.id === routed.contactId),
+          routed.ticketId,
+          destination,
+          contacts.find((c) => c.id === destination.contactId),
         ),
       );
     }
-    return out;
   }
 
-  /** Prints (and marks sent) every pending message for this terminal user, including any left by a crash. */
-  drain(now = new Date()): string[] {
-    const out: string[] = [];
-    const at = now.toISOString();
-    for (const row of this.store.duePending(TERMINAL_CHANNEL, at, 1000)) {
-      if (row.chatId !== this.userId) continue;
-      out.push(formatChatMessage(row.payload as ChatMessage));
-      this.store.markSent(row.id, at);
-    }
-    return out;
-  }
-
-  private describeDelivery(routed: RoutedTicket, contact: Contact | undefined): string {
+  private describeDelivery(
+    ticketId: string,
+    routed: { contactId: string; kinds: readonly string[]; rules: readonly string[] },
+    contact: Contact | undefined,
+  ): string {
+    const t = this.app.translator;
     const name = contact ? contactName(contact, this.locale) : routed.contactId;
-    const kinds = routed.kinds.map((k) => this.t.t(this.locale, `routing:kind.${k}`)).join(", ");
+    const kinds = routed.kinds.map((k) => t.t(this.locale, `routing:kind.${k}`)).join(", ");
     const emails = contact?.emails.join(", ") || "—";
     return htmlToText(
-      this.t.t(this.locale, "common:terminal.wouldDeliver", {
-        ticketId: routed.ticketId,
+      t.t(this.locale, "common:terminal.wouldDeliver", {
+        ticketId,
         name,
         kinds,
         emails,
