@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, watch } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,4 +26,12 @@ describe("closing the app", () => {
       rmSync(dir, { recursive: true });
     }
   });
+
+  it("close() settles in a process with nothing else to do (a script's last await does not hang or exit 13)", () => {
+    const run = spawnSync(process.execPath, ["--import", "tsx", "test/support/close-app.mts"], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect({ status: run.status, out: run.stdout.trim() }).toEqual({ status: 0, out: "closed" });
+  }, 90_000);
 });

@@ -48,6 +48,8 @@ export class BackgroundCheckpointer {
    * nothing touches the database files after this (a caller may then delete them).
    */
   stop(): Promise<void> {
+    // Unref'd while it runs (it must not keep the process alive), but awaited here: the process must wait too.
+    this.worker.ref();
     this.worker.postMessage("stop");
     return this.exited;
   }
