@@ -48,8 +48,17 @@ export type Mau03Value =
   | { kind: "number"; value: number }
   /** An instant (ISO UTC) and which part of it the field shows. */
   | { kind: "instant"; at: string; show: "date" | "time" | "dateTime" }
-  /** Every option of a choice field with its box ticked or not; `notes` lists what goes with them (file names). */
-  | { kind: "choices"; multiple: boolean; options: readonly Mau03Option[]; notes: readonly string[] }
+  /**
+   * Every option of a choice field, ticked or not; `boxes` when the form prints them as checkboxes (else only
+   * the chosen one is written); `notes` lists what goes with them (the attached files' names).
+   */
+  | {
+      kind: "choices";
+      multiple: boolean;
+      boxes: boolean;
+      options: readonly Mau03Option[];
+      notes: readonly string[];
+    }
   /** Left blank for the hand signature and the seal. */
   | { kind: "signature" };
 
@@ -82,9 +91,14 @@ interface FieldDef {
   required: boolean;
   /** For a date-time answer: the part this field shows (E1 the date, E2 the time). */
   show?: "date" | "time";
+  /** The form prints this field's options as checkboxes ☐/☒. */
+  boxes?: boolean;
 }
 
-/** The form's layout (reference §1.4): sections A–L and their fields, (*) marking the required ones. */
+/**
+ * The form's layout (reference §1.4): sections A–L and their fields, the required ones (*), and the fields
+ * printed as checkbox lists (F, G, H, I2, I3, I7, I8); other choices (C4, the incident type) print as text.
+ */
 export const MAU03_LAYOUT: ReadonlyArray<{ code: string; fields: readonly FieldDef[] }> = [
   { code: "A", fields: req(["A1", "A2", "A3", "A4"]) },
   { code: "B", fields: [...req(["B1"]), opt("B2"), ...req(["B3", "B4"])] },
@@ -97,15 +111,23 @@ export const MAU03_LAYOUT: ReadonlyArray<{ code: string; fields: readonly FieldD
       { code: "E2", required: true, show: "time" },
     ],
   },
-  { code: "F", fields: req(["F"]) },
-  { code: "G", fields: req(["G"]) },
-  { code: "H", fields: req(["H"]) },
-  { code: "I", fields: ["I1", "I2", "I3", "I4", "I5", "I6", "I7", "I8"].map(opt) },
+  { code: "F", fields: boxes(req(["F"])) },
+  { code: "G", fields: boxes(req(["G"])) },
+  { code: "H", fields: boxes(req(["H"])) },
+  {
+    code: "I",
+    fields: ["I1", "I2", "I3", "I4", "I5", "I6", "I7", "I8"]
+      .map(opt)
+      .map((f) => (["I2", "I3", "I7", "I8"].includes(f.code) ? { ...f, boxes: true } : f)),
+  },
   { code: "J", fields: [opt("J")] },
   { code: "K", fields: req(["K"]) },
   { code: "L", fields: [opt("L")] },
 ];
 
+function boxes(defs: FieldDef[]): FieldDef[] {
+  return defs.map((d) => ({ ...d, boxes: true }));
+}
 function req(codes: string[]): FieldDef[] {
   return codes.map((code) => ({ code, required: true }));
 }
@@ -166,6 +188,7 @@ function answerValue(c: Candidate, def: FieldDef, facts: Mau03Facts): Mau03Value
       return {
         kind: "choices",
         multiple: q.input.kind === "multi",
+        boxes: def.boxes === true,
         options: optionsOf(q).map((id) => ({
           id,
           labelKey: optionKey(source, q, id),
@@ -180,6 +203,7 @@ function answerValue(c: Candidate, def: FieldDef, facts: Mau03Facts): Mau03Value
       return {
         kind: "choices",
         multiple: true,
+        boxes: def.boxes === true,
         options: ATTACHMENT_KINDS.map((id) => ({
           id,
           labelKey: `mau03:attachment.${id}`,

@@ -170,3 +170,15 @@ describe("Mẫu 03 model", () => {
     }
   });
 });
+
+describe("Mẫu 03 checkboxes", () => {
+  it("F, G, H, I2, I3, I7 and I8 print as checkbox lists; C4, the type and J as the chosen text", () => {
+    const f = form();
+    const boxed = mau03Fields(f)
+      .filter((x) => x.value.kind === "choices" && x.value.boxes)
+      .map((x) => x.code);
+    expect(boxed).toEqual(["F", "G", "H", "I2", "I3", "I7", "I8"]);
+    const c4 = only(f, "C4").value;
+    expect(c4.kind === "choices" && !c4.boxes && checked(only(f, "C4"))).toEqual(["3"]);
+  });
+});

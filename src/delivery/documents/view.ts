@@ -17,10 +17,12 @@ export interface FieldView {
   label: string;
   /** The value as one text: the ticked options' labels for a choice field, the "empty" wording when blank. */
   text: string;
-  /** A choice field's boxes, every option in order. */
+  /** A checkbox field's boxes, every option in order (other choice fields give only their text). */
   choices?: ChoiceView[];
   /** What goes with the boxes (the attached files' names). */
   notes: string[];
+  /** Nothing answered: `text` is the "empty" wording. */
+  empty: boolean;
   /** The signature-and-seal field: drawn as a space to sign, not as a value. */
   signature: boolean;
 }
@@ -111,11 +113,14 @@ function fieldView(rc: RenderContext, field: Mau03Field, empty: string): FieldVi
     code: field.code,
     label: label(rc, field),
     text: valueText(rc, v, empty),
-    ...(v.kind === "choices"
+    ...(v.kind === "choices" && v.boxes
       ? { choices: v.options.map((o) => ({ label: plain(rc, o.labelKey), checked: o.checked })) }
       : {}),
-    notes: v.kind === "choices" ? [...v.notes] : [],
+    notes: v.kind === "choices" && v.boxes ? [...v.notes] : [],
     signature: v.kind === "signature",
+    empty:
+      v.kind === "empty" ||
+      (v.kind === "choices" && v.notes.length === 0 && v.options.every((o) => !o.checked)),
   };
 }
 
