@@ -136,7 +136,8 @@ const doc = new Document({
     {
       properties: {
         page: {
-          size: { width: convertMillimetersToTwip(210), height: convertMillimetersToTwip(297) },
+          // A4 as Word writes it (twentieths of a point).
+          size: { width: 11906, height: 16838 },
           margin: {
             top: convertMillimetersToTwip(20),
             bottom: convertMillimetersToTwip(20),

@@ -111,6 +111,8 @@ export function renderDocx(
       linebreaks: true,
       // A tag the data lacks (an admin's typo, a field of a newer form) prints nothing, not "undefined".
       nullGetter: () => "",
+      // The fault goes to the caller as a TemplateError, not to the console.
+      errorLogging: false,
     });
     doc.render(docxData(view));
     return doc.toBuffer({ compression: "DEFLATE" });
