@@ -15,6 +15,8 @@ import { createApp } from "./app.ts";
 import { startTelegram } from "./channels/telegram/run.ts";
 import { runTerminalChat } from "./channels/terminal/run-chat.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { TemplateError } from "./delivery/documents/docx.ts";
+import { formatFor, renderInitialReport, writePrivateFile } from "./delivery/documents/export.ts";
 import { createTranslator, type Translator } from "./i18n.ts";
 import { AdminStore } from "./store/admin-store.ts";
 import { BackupError, backupDatabase } from "./store/backup.ts";
@@ -257,6 +259,40 @@ export function buildCli(): Command {
         out.end();
         await once(out, "finish");
         process.stdout.write(`Wrote ${rows} audit entries to ${file}.\n`);
+      } finally {
+        db.close();
+      }
+    });
+
+  program
+    .command("report")
+    .description("reports as documents")
+    .command("export <ticketId>")
+    .description(
+      "write a ticket's initial report (Mẫu 03) as a Word or PDF file to sign, readable by you only",
+    )
+    .option("--format <format>", "docx or pdf (default: from the file name)")
+    .requiredOption("--out <file>", "the file to write")
+    .action(async (ticketId: string, options: { format?: string; out: string }) => {
+      const format = formatFor(options.format, options.out);
+      if (!format)
+        throw new UsageError(`Expected --format docx or pdf (got "${options.format ?? options.out}")`);
+      const config = loadConfig();
+      const db = openDatabase(config.databasePath);
+      try {
+        const incident = new Store(db).incidentByTicket(ticketId.trim().toUpperCase());
+        if (!incident) throw new UsageError(`No ticket ${ticketId} in ${config.databasePath}`);
+        const rc = { t: cliTranslator(config), locale: config.defaultLocale, timeZone: config.timeZone };
+        const bytes = await renderInitialReport(incident, format, rc, {
+          templateDir: config.templateDir,
+        }).catch((error: unknown) => {
+          // An admin's template that cannot be filled is an operator error: say which file and why.
+          throw error instanceof TemplateError ? new UsageError(error.message) : error;
+        });
+        writePrivateFile(options.out, bytes);
+        process.stdout.write(
+          `Wrote the initial report of ${incident.ticketId} to ${options.out} (${format}).\n`,
+        );
       } finally {
         db.close();
       }

@@ -1,0 +1,47 @@
+import { closeSync, fchmodSync, openSync, writeSync } from "node:fs";
+import { extname } from "node:path";
+import type { RenderContext } from "../../engine/render.ts";
+import type { IncidentRow } from "../../store/store.ts";
+import { renderDocx } from "./docx.ts";
+import { incidentForm } from "./form.ts";
+import { renderPdf } from "./pdf.ts";
+import { formView } from "./view.ts";
+
+export const DOCUMENT_FORMATS = ["docx", "pdf"] as const;
+export type DocumentFormat = (typeof DOCUMENT_FORMATS)[number];
+
+export const isDocumentFormat = (v: unknown): v is DocumentFormat =>
+  typeof v === "string" && (DOCUMENT_FORMATS as readonly string[]).includes(v);
+
+/** The format asked for, or the one the output file's extension names. */
+export function formatFor(asked: string | undefined, out: string): DocumentFormat | undefined {
+  const format = asked ?? extname(out).slice(1).toLowerCase();
+  return isDocumentFormat(format) ? format : undefined;
+}
+
+/** The initial report (Mẫu 03) of a stored incident as a Word or PDF document. */
+export function renderInitialReport(
+  incident: IncidentRow,
+  format: DocumentFormat,
+  rc: RenderContext,
+  options: { templateDir?: string | undefined } = {},
+): Promise<Buffer> {
+  const view = formView(incidentForm(incident), rc, { merge: true });
+  return format === "docx"
+    ? Promise.resolve(renderDocx(view, { templateDir: options.templateDir }))
+    : renderPdf(view, { created: new Date(incident.createdAt) });
+}
+
+/**
+ * Writes a document readable by its owner only (0600): it holds the reporter's personal data and the
+ * system's details. An existing file is narrowed to 0600 before the new content goes in.
+ */
+export function writePrivateFile(path: string, bytes: Buffer): void {
+  const fd = openSync(path, "w", 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+    writeSync(fd, bytes);
+  } finally {
+    closeSync(fd);
+  }
+}
