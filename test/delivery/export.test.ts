@@ -68,7 +68,7 @@ const mode = (file: string) => statSync(file).mode & 0o777;
 const docxText = (file: string) =>
   (new PizZip(readFileSync(file)).file("word/document.xml")?.asText() ?? "").replace(/<[^>]+>/g, "");
 
-describe("incident-bot report export", () => {
+describe("incident-bot report export", { timeout: 60_000 }, () => {
   it("writes the PDF, readable by its owner only", () => {
     const out = join(dir, "report.pdf");
     const run = cli(["report", "export", ticketId, "--format", "pdf", "--out", out]);
