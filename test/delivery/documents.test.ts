@@ -14,46 +14,7 @@ import { mau03Fields } from "../../src/domain/mau03.ts";
 import type { RenderContext } from "../../src/engine/render.ts";
 import { createTranslator } from "../../src/i18n.ts";
 import type { IncidentRow } from "../../src/store/store.ts";
-import { createHarness } from "../engine/harness.ts";
-import { REPORT_WALK } from "../fixtures/report-walk.ts";
-
-const FILE = "<file>";
-
-/** The standard walk with the technical section answered and a log file attached, so every field is filled. */
-const FULL_WALK = [
-  ...REPORT_WALK.slice(0, 19),
-  "VNPT Lai Châu; Trung tâm Giám sát an toàn không gian mạng tỉnh", // providers (C5, C6)
-  "Windows Server 2019", // os (I1)
-  "1,3", // services (I2): web, database
-  "1,6", // controls (I3): firewall, backup
-  "203.113.130.10", // ips (I4)
-  "laichau.gov.vn, dichvucong.laichau.gov.vn", // domains (I5)
-  "Cung cấp thông tin và dịch vụ công trực tuyến", // purpose (I6)
-  FILE, // an attachment (I7)
-  "xong",
-  REPORT_WALK[20] ?? "", // notified
-  "Đề nghị hỗ trợ phân tích mẫu mã độc và rà soát máy chủ", // support (J)
-  ...REPORT_WALK.slice(22),
-];
-
-function fileTicket(walk: readonly string[] = FULL_WALK): IncidentRow {
-  const h = createHarness();
-  h.command("start");
-  let ticketId = "";
-  for (const line of walk) {
-    const result =
-      line === FILE
-        ? h.send({
-            kind: "file",
-            file: { fileId: "f1", uniqueId: "u1", name: "access.log", kind: "document", size: 2048 },
-          })
-        : h.text(line);
-    ticketId = result.ticketId ?? ticketId;
-  }
-  const incident = h.store.incidentByTicket(ticketId);
-  if (!incident) throw new Error("the walk did not file a ticket");
-  return incident;
-}
+import { FULL_WALK, fileFullTicket as fileTicket } from "../fixtures/report-walk-full.ts";
 
 const rc = (locale: "vi" | "en" = "vi"): RenderContext => ({
   t: createTranslator("vi"),

@@ -94,6 +94,7 @@ function buildModel(
   const reasons = (
     Array.isArray(incident.severityReasons) ? incident.severityReasons : []
   ) as LeveledReason[];
+  const files = Array.isArray(incident.answers.files) ? incident.answers.files.length : 0;
   const kinds = routed.kinds.map((k) => choice("routing:kind", k)).join(", ");
   const ruleTexts = routed.rules
     .filter((r) => rc.t.exists(`routing:rule.${r}`, rc.locale))
@@ -137,7 +138,11 @@ function buildModel(
       ],
     },
     form,
-    notes: [t("email:note.notification"), t("email:note.contact", { ticketId: incident.ticketId })],
+    notes: [
+      ...(files > 0 ? [t("email:files", { count: files })] : []),
+      t("email:note.notification"),
+      t("email:note.contact", { ticketId: incident.ticketId }),
+    ],
     closing: t("email:closing"),
     signature: t("common:appName"),
   };
