@@ -55,11 +55,14 @@ const para = (
     align?: (typeof AlignmentType)[keyof typeof AlignmentType];
     before?: number;
     after?: number;
+    /** Kept on the page of what follows (a section's title with its first row). */
+    keepNext?: boolean;
   } = {},
 ) =>
   new Paragraph({
     children: typeof children === "string" ? [run(children)] : children,
     alignment: options.align ?? AlignmentType.LEFT,
+    keepNext: options.keepNext ?? false,
     spacing: { before: options.before ?? 0, after: options.after ?? 0 },
   });
 const cell = (children: Paragraph[], width: number) =>
@@ -173,18 +176,20 @@ const doc = new Document({
         }),
         para("{/confidential}"),
         para("{#sections}"),
-        para([run("{title}", { bold: true })], { before: 200, after: 80 }),
+        para([run("{title}", { bold: true })], { before: 200, after: 80, keepNext: true }),
         fieldsTable,
         para("{/sections}"),
+        // Keeps the last section's table apart from the signature table (Word and LibreOffice join touching tables).
+        para(""),
         new Table({
           width: { size: TEXT_WIDTH, type: WidthType.DXA },
-          columnWidths: [Math.round(TEXT_WIDTH * 0.4), Math.round(TEXT_WIDTH * 0.6)],
+          columnWidths: [Math.round(TEXT_WIDTH * 0.35), Math.round(TEXT_WIDTH * 0.65)],
           borders: NO_BORDERS,
           rows: [
             new TableRow({
               cantSplit: true,
               children: [
-                cell([para("")], Math.round(TEXT_WIDTH * 0.4)),
+                cell([para("")], Math.round(TEXT_WIDTH * 0.35)),
                 cell(
                   [
                     para([run("{dateLine}", { italics: true })], {
@@ -197,7 +202,7 @@ const doc = new Document({
                       after: 1600,
                     }),
                   ],
-                  Math.round(TEXT_WIDTH * 0.6),
+                  Math.round(TEXT_WIDTH * 0.65),
                 ),
               ],
             }),
