@@ -273,7 +273,7 @@ export function buildCli(): Command {
     )
     .option("--format <format>", "docx or pdf (default: from the file name)")
     .requiredOption("--out <file>", "the file to write")
-    .action(async (ticketId: string, options: { format?: string; out: string }) => {
+    .action((ticketId: string, options: { format?: string; out: string }) => {
       const format = formatFor(options.format, options.out);
       if (!format)
         throw new UsageError(`Expected --format docx or pdf (got "${options.format ?? options.out}")`);
@@ -283,12 +283,13 @@ export function buildCli(): Command {
         const incident = new Store(db).incidentByTicket(ticketId.trim().toUpperCase());
         if (!incident) throw new UsageError(`No ticket ${ticketId} in ${config.databasePath}`);
         const rc = { t: cliTranslator(config), locale: config.defaultLocale, timeZone: config.timeZone };
-        const bytes = await renderInitialReport(incident, format, rc, {
-          templateDir: config.templateDir,
-        }).catch((error: unknown) => {
+        let bytes: Buffer;
+        try {
+          bytes = renderInitialReport(incident, format, rc, { templateDir: config.templateDir });
+        } catch (error) {
           // An admin's template that cannot be filled is an operator error: say which file and why.
           throw error instanceof TemplateError ? new UsageError(error.message) : error;
-        });
+        }
         writePrivateFile(options.out, bytes);
         process.stdout.write(
           `Wrote the initial report of ${incident.ticketId} to ${options.out} (${format}).\n`,

@@ -223,7 +223,7 @@ describe("Mẫu 03 as a PDF", () => {
   const view = viewOf(incident);
 
   it("its extracted text holds every answered field, Vietnamese diacritics intact", async () => {
-    const text = squash(pdfText(await renderPdf(view)));
+    const text = squash(pdfText(renderPdf(view)));
     for (const line of [
       "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
       "Độc lập - Tự do - Hạnh phúc",
@@ -242,12 +242,12 @@ describe("Mẫu 03 as a PDF", () => {
   });
 
   it("embeds its font (Tinos), so it reads the same on any machine", async () => {
-    const fonts = execFileSync("pdffonts", ["-"], { input: await renderPdf(view) }).toString("utf8");
+    const fonts = execFileSync("pdffonts", ["-"], { input: renderPdf(view) }).toString("utf8");
     expect(fonts).toMatch(/Tinos\s.*\byes\s+yes\s+yes\b/);
   });
 
   it("its first page, rendered, is not blank (and a blank page would be caught)", async () => {
-    const page = darkPixels(await renderPdf(view));
+    const page = darkPixels(renderPdf(view));
     expect(page.dark / page.total).toBeGreaterThan(0.01);
     expect(darkPixels(await blankPdf()).dark).toBe(0);
   });
@@ -255,7 +255,7 @@ describe("Mẫu 03 as a PDF", () => {
   it("a long description flows onto further pages instead of being cut", async () => {
     const long = `${"Máy chủ bị mã hóa dữ liệu, ghi nhận nhiều kết nối lạ từ nước ngoài. ".repeat(55)}HẾT MÔ TẢ`;
     const walk = FULL_WALK.map((line, i) => (i === 3 ? long : line));
-    const pdf = await renderPdf(viewOf(fileTicket(walk)));
+    const pdf = renderPdf(viewOf(fileTicket(walk)));
     const text = squash(pdfText(pdf));
     expect(text).toContain("HẾT MÔ TẢ");
     expect(text).toContain("CÁ NHÂN/NGƯỜI ĐẠI DIỆN THEO PHÁP LUẬT");

@@ -1,5 +1,10 @@
+import { execFileSync } from "node:child_process";
+import type { AddressInfo } from "node:net";
+import PizZip from "pizzip";
+import { SMTPServer } from "smtp-server";
 import { describe, expect, it } from "vitest";
-import { renderTicketEmail } from "../../src/delivery/email.ts";
+import { ticketEmailAttachments } from "../../src/delivery/email/compose.ts";
+import { createEmailTransport, renderTicketEmail } from "../../src/delivery/email.ts";
 import type { RenderContext } from "../../src/engine/render.ts";
 import type { RoutedTicket } from "../../src/engine/types.ts";
 import { createTranslator } from "../../src/i18n.ts";
@@ -9,6 +14,10 @@ const rc: RenderContext = { t: createTranslator("vi"), locale: "vi", timeZone: "
 
 /** The "[TBSC]" e-mail of a fully answered report, to VNCERT/CC. */
 function mail() {
+  return filed().mail;
+}
+
+function filed() {
   const { h, incident } = fileWalk();
   const routed = h.store
     .duePending("duty", "9999")
@@ -16,7 +25,7 @@ function mail() {
     .find((r) => r.contactId === "vncert");
   const contact = h.store.contact("vncert");
   if (!routed || !contact) throw new Error("not routed to VNCERT/CC");
-  return renderTicketEmail(incident, routed, contact, rc);
+  return { incident, mail: renderTicketEmail(incident, routed, contact, rc) };
 }
 
 describe("ticket e-mail: the Mẫu 03 part comes from the one form model", () => {
@@ -39,5 +48,75 @@ describe("ticket e-mail: the Mẫu 03 part comes from the one form model", () =>
     // The signature block belongs to the signed document; an e-mail is only a notification.
     expect(text).not.toContain("CÁ NHÂN/NGƯỜI ĐẠI DIỆN THEO PHÁP LUẬT");
     expect(html).toContain("Nhật ký hệ thống (log); access.log");
+  });
+});
+
+/** A real SMTP server on the loopback that keeps every message it accepts. */
+async function mailbox() {
+  const delivered: string[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS", "AUTH"],
+    logger: false,
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () => {
+        delivered.push(Buffer.concat(chunks).toString("latin1"));
+        callback(null);
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.server.address() as AddressInfo).port,
+    delivered,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The base64 body of the MIME part that carries this file name. */
+function attachment(raw: string, filename: string): Buffer {
+  const parts = raw.split(/\r\n--[^\r\n]+\r\n/);
+  const part = parts.find((p) => p.includes(`filename=${filename}`) || p.includes(`filename="${filename}"`));
+  if (!part) throw new Error(`no attachment ${filename}`);
+  const body = part.slice(part.indexOf("\r\n\r\n") + 4).split(/\r\n--/)[0] ?? "";
+  return Buffer.from(body.replace(/\s+/g, ""), "base64");
+}
+
+describe("ticket e-mail: the initial report attached as documents", () => {
+  it("the DOCX and the PDF of the report arrive through SMTP, opened back with the ticket and the answers", async () => {
+    const { incident, mail: rendered } = filed();
+    const files = ticketEmailAttachments(incident, rc);
+    expect(files.map((f) => f.filename)).toEqual([
+      `${incident.ticketId}-mau03.docx`,
+      `${incident.ticketId}-mau03.pdf`,
+    ]);
+    const box = await mailbox();
+    try {
+      await createEmailTransport(`smtp://127.0.0.1:${box.port}`).sendMail({
+        from: "baocao@laichau.gov.vn",
+        to: "ir@vncert.vn",
+        ...rendered,
+        attachments: files.map((f) => ({ ...f, encoding: "base64" })),
+      });
+    } finally {
+      await box.close();
+    }
+    expect(box.delivered).toHaveLength(1);
+    const raw = box.delivered[0] ?? "";
+    const docx = attachment(raw, `${incident.ticketId}-mau03.docx`);
+    const xml = new PizZip(docx).file("word/document.xml")?.asText() ?? "";
+    expect(xml).toContain(incident.ticketId);
+    expect(xml).toContain("Nguyễn Văn An");
+    const pdf = attachment(raw, `${incident.ticketId}-mau03.pdf`);
+    const text = execFileSync("pdftotext", ["-enc", "UTF-8", "-", "-"], { input: pdf }).toString("utf8");
+    expect(text).toContain(incident.ticketId);
+    expect(text).toContain("Windows Server 2019");
+  });
+
+  it("the same report gives the same files (a retry sends what the first attempt sent)", () => {
+    const { incident } = filed();
+    expect(ticketEmailAttachments(incident, rc)).toEqual(ticketEmailAttachments(incident, rc));
   });
 });

@@ -99,10 +99,10 @@ interface DocxtemplaterErrorLike {
   message?: string;
 }
 
-/** Fills a Word template with the form; returns the .docx bytes. */
+/** Fills a Word template with the form; returns the .docx bytes (dated `created` when given). */
 export function renderDocx(
   view: FormView,
-  options: { templateDir?: string | undefined; name?: string } = {},
+  options: { templateDir?: string | undefined; name?: string; created?: Date } = {},
 ): Buffer {
   const file = templateFile(options.name ?? MAU03_TEMPLATE, options.templateDir);
   try {
@@ -115,7 +115,10 @@ export function renderDocx(
       errorLogging: false,
     });
     doc.render(docxData(view));
-    return doc.toBuffer({ compression: "DEFLATE" });
+    const zip = doc.getZip();
+    // Entries dated by the report, not the clock: the same report makes the same file.
+    if (options.created) for (const entry of Object.values(zip.files)) entry.date = options.created;
+    return zip.generate({ type: "nodebuffer", compression: "DEFLATE" });
   } catch (error) {
     const e = error as DocxtemplaterErrorLike;
     const details = e.properties?.errors?.map((x) => x.properties?.explanation ?? "") ?? [

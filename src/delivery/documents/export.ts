@@ -25,11 +25,12 @@ export function renderInitialReport(
   format: DocumentFormat,
   rc: RenderContext,
   options: { templateDir?: string | undefined } = {},
-): Promise<Buffer> {
+): Buffer {
   const view = formView(incidentForm(incident), rc, { merge: true });
+  const created = new Date(incident.createdAt);
   return format === "docx"
-    ? Promise.resolve(renderDocx(view, { templateDir: options.templateDir }))
-    : renderPdf(view, { created: new Date(incident.createdAt) });
+    ? renderDocx(view, { templateDir: options.templateDir, created })
+    : renderPdf(view, { created });
 }
 
 /**

@@ -136,8 +136,12 @@ function signature(doc: Doc, view: FormView): void {
   doc.font("italic").text(view.signatureHint, x, doc.y, opts);
 }
 
-/** Draws the form into a PDF; resolves to its bytes. */
-export function renderPdf(view: FormView, options: { created?: Date } = {}): Promise<Buffer> {
+/**
+ * Draws the form into a PDF and returns its bytes. Synchronous: pdfkit writes every chunk while it draws
+ * (fonts are subset and pages deflated in place, no images are loaded), so the stream holds the whole file
+ * once `end()` returns; this lets the e-mail attach it while it is queued, inside the submission's transaction.
+ */
+export function renderPdf(view: FormView, options: { created?: Date } = {}): Buffer {
   const doc = new PDFDocument({
     size: "A4",
     margins: MARGINS,
@@ -148,12 +152,6 @@ export function renderPdf(view: FormView, options: { created?: Date } = {}): Pro
       ...(options.created ? { CreationDate: options.created, ModDate: options.created } : {}),
     },
     lang: view.lang,
-  });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on("data", (chunk: Buffer) => chunks.push(chunk));
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
   });
   fonts(doc);
   heading(doc, view);
@@ -169,5 +167,12 @@ export function renderPdf(view: FormView, options: { created?: Date } = {}): Pro
   }
   signature(doc, view);
   doc.end();
-  return done;
+  const chunks: Buffer[] = [];
+  for (let chunk = doc.read() as Buffer | null; chunk !== null; chunk = doc.read() as Buffer | null) {
+    chunks.push(chunk);
+  }
+  const bytes = Buffer.concat(chunks);
+  // A pdfkit that one day writes later would hand back a cut file: refuse rather than send it.
+  if (!bytes.subarray(-8).toString("latin1").includes("%%EOF")) throw new Error("the PDF was not complete");
+  return bytes;
 }
