@@ -5,10 +5,16 @@ import type { Contact } from "../domain/contacts.ts";
 import type { RenderContext } from "../engine/render.ts";
 import type { RoutedTicket } from "../engine/types.ts";
 import type { IncidentRow, OutboxRow, Store } from "../store/store.ts";
-import { renderTicketEmail } from "./email/compose.ts";
+import { type EmailAttachment, renderTicketEmail, ticketEmailAttachments } from "./email/compose.ts";
 
 // The message itself (subject and Mẫu 03 body) is composed in email/compose.ts, from the one Mẫu 03 model.
-export { type RenderedEmail, renderTicketEmail, TBSC_PREFIX } from "./email/compose.ts";
+export {
+  type EmailAttachment,
+  type RenderedEmail,
+  renderTicketEmail,
+  TBSC_PREFIX,
+  ticketEmailAttachments,
+} from "./email/compose.ts";
 
 /** Outbox channel of ticket e-mails; the row's chat id is the contact id. */
 export const EMAIL_CHANNEL = "email";
@@ -23,6 +29,8 @@ export interface EmailPayload {
   ticketId: string;
   /** The Message-ID header, angle brackets included; the same on every attempt. */
   messageId: string;
+  /** Files to attach (the initial report as DOCX and PDF), rendered at enqueue time like the rest. */
+  attachments?: EmailAttachment[];
 }
 
 const DEFAULT_MESSAGE_ID_DOMAIN = "incident-bot.invalid";
@@ -62,7 +70,11 @@ export function enqueueTicketEmail(
   contact: Contact,
   rc: RenderContext,
   at: string,
-  options: { messageIdDomain?: string | undefined } = {},
+  options: {
+    messageIdDomain?: string | undefined;
+    /** Attach the initial report as DOCX and PDF (from this template folder, if any). */
+    documents?: { templateDir?: string | undefined };
+  } = {},
 ): boolean {
   if (contact.emails.length === 0) return false;
   const key = ticketEmailKey(incident.ticketId, contact.id);
@@ -73,6 +85,7 @@ export function enqueueTicketEmail(
     ...rendered,
     ticketId: incident.ticketId,
     messageId: messageIdFor(key, incident, options.messageIdDomain ?? DEFAULT_MESSAGE_ID_DOMAIN),
+    ...(options.documents ? { attachments: ticketEmailAttachments(incident, rc, options.documents) } : {}),
   };
   return store.enqueue(key, EMAIL_CHANNEL, contact.id, payload, at) !== undefined;
 }

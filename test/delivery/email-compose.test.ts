@@ -4,7 +4,13 @@ import PizZip from "pizzip";
 import { SMTPServer } from "smtp-server";
 import { describe, expect, it } from "vitest";
 import { ticketEmailAttachments } from "../../src/delivery/email/compose.ts";
-import { createEmailTransport, renderTicketEmail } from "../../src/delivery/email.ts";
+import {
+  createEmailTransport,
+  EMAIL_CHANNEL,
+  type EmailPayload,
+  enqueueTicketEmail,
+  renderTicketEmail,
+} from "../../src/delivery/email.ts";
 import type { RenderContext } from "../../src/engine/render.ts";
 import type { RoutedTicket } from "../../src/engine/types.ts";
 import { createTranslator } from "../../src/i18n.ts";
@@ -118,5 +124,41 @@ describe("ticket e-mail: the initial report attached as documents", () => {
   it("the same report gives the same files (a retry sends what the first attempt sent)", () => {
     const { incident } = filed();
     expect(ticketEmailAttachments(incident, rc)).toEqual(ticketEmailAttachments(incident, rc));
+  });
+});
+
+describe("ticket e-mail: queued with its documents", () => {
+  const queue = (documents?: { templateDir?: string }) => {
+    const { h, incident } = fileWalk();
+    const routed = h.store
+      .duePending("duty", "9999")
+      .map((row) => row.payload as RoutedTicket)
+      .find((r) => r.contactId === "vncert");
+    const contact = h.store.contact("vncert");
+    if (!routed || !contact) throw new Error("not routed to VNCERT/CC");
+    enqueueTicketEmail(
+      h.store,
+      incident,
+      routed,
+      contact,
+      rc,
+      h.now().toISOString(),
+      documents ? { documents } : {},
+    );
+    return { incident, payload: h.store.duePending(EMAIL_CHANNEL, "9999")[0]?.payload as EmailPayload };
+  };
+
+  it("carries the DOCX and PDF in the outbox row when asked, and nothing extra otherwise", () => {
+    const { incident, payload } = queue({});
+    expect(payload.attachments?.map((a) => a.filename)).toEqual([
+      `${incident.ticketId}-mau03.docx`,
+      `${incident.ticketId}-mau03.pdf`,
+    ]);
+    expect(
+      Buffer.from(payload.attachments?.[1]?.content ?? "", "base64")
+        .subarray(0, 5)
+        .toString(),
+    ).toBe("%PDF-");
+    expect(queue().payload.attachments).toBeUndefined();
   });
 });
