@@ -1,5 +1,5 @@
 import { incidentTypeLabelKey, isIncidentType } from "./incident-types.ts";
-import { extractDomains } from "./validators.ts";
+import { extractDomains } from "./validators/index.ts";
 
 /**
  * The initial incident report (Mẫu 03, Circular 20/2017) as data: its sections and fields, filled from the

@@ -1,6 +1,7 @@
-import { closeSync, fchmodSync, openSync, writeSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { extname } from "node:path";
 import type { RenderContext } from "../../engine/render.ts";
+import { ensurePrivateFile } from "../../store/private-files.ts";
 import type { IncidentRow } from "../../store/store.ts";
 import { renderDocx } from "./docx.ts";
 import { incidentForm } from "./form.ts";
@@ -34,15 +35,10 @@ export function renderInitialReport(
 }
 
 /**
- * Writes a document readable by its owner only (0600): it holds the reporter's personal data and the
- * system's details. An existing file is narrowed to 0600 before the new content goes in.
+ * Writes a document readable by its owner only: it holds the reporter's personal data and the system's
+ * details. The file (an existing one too) is made 0600 before the content goes in.
  */
 export function writePrivateFile(path: string, bytes: Buffer): void {
-  const fd = openSync(path, "w", 0o600);
-  try {
-    fchmodSync(fd, 0o600);
-    writeSync(fd, bytes);
-  } finally {
-    closeSync(fd);
-  }
+  ensurePrivateFile(path);
+  writeFileSync(path, bytes);
 }
