@@ -159,7 +159,8 @@ export function renderPdf(view: FormView, options: { created?: Date } = {}): Buf
   for (const section of view.sections) {
     const fields = section.fields.filter((f) => !f.signature);
     if (fields.length === 0) continue;
-    room(doc, 3 * doc.currentLineHeight(true));
+    // A section title never ends a page: it keeps its first field (two lines) with it.
+    room(doc, 5 * doc.currentLineHeight(true));
     doc.moveDown(0.4);
     doc.font("bold").fontSize(SIZE).text(section.title, MARGINS.left, doc.y);
     doc.moveDown(0.2);
