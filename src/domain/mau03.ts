@@ -31,6 +31,8 @@ export interface Mau03Facts {
   /** Field K: when the report was made (ISO UTC). */
   reportedAt: string;
   severity: number;
+  /** Where the report is made (the reporter's province), for the "…, ngày … tháng … năm …" line. */
+  place?: string | undefined;
   /** Files the reporter attached (field I7), as stored on the incident. */
   files?: readonly { name?: string | undefined; kind: string; mimeType?: string | undefined }[];
 }
@@ -81,6 +83,7 @@ export interface Mau03Form {
   ticketId: string;
   severity: number;
   reportedAt: string;
+  place: string | undefined;
   /** I8 answered "yes": every renderer says so on the document. */
   confidential: boolean;
   sections: readonly Mau03Section[];
@@ -300,6 +303,7 @@ export function buildMau03(sources: readonly Mau03Source[], facts: Mau03Facts): 
     ticketId: facts.ticketId,
     severity: facts.severity,
     reportedAt: facts.reportedAt,
+    place: facts.place?.trim() || undefined,
     confidential,
     sections,
   };

@@ -91,6 +91,7 @@ describe("Mẫu 03 as a Word document", () => {
       `Mã phiếu: ${incident.ticketId}`,
       "Thời gian báo cáo: 21/11/2026 10:00",
       "CÁ NHÂN/NGƯỜI ĐẠI DIỆN THEO PHÁP LUẬT",
+      "Lai Châu, ngày 21 tháng 11 năm 2026", // place and date above the signature
       "(Ký tên, đóng dấu)",
       ...view.sections.filter((s) => s.code !== "L").map((s) => s.title),
       ...expectedLines(view, (checked) => (checked ? "☒" : "☐")),
@@ -231,6 +232,7 @@ describe("Mẫu 03 as a PDF", () => {
       `Mã phiếu: ${incident.ticketId}`,
       "Thời gian báo cáo: 21/11/2026 10:00",
       "CÁ NHÂN/NGƯỜI ĐẠI DIỆN THEO PHÁP LUẬT",
+      "Lai Châu, ngày 21 tháng 11 năm 2026", // place and date above the signature
       ...view.sections.filter((s) => s.code !== "L").map((s) => s.title),
       // A ticked box holds an X; an empty one extracts as nothing.
       ...expectedLines(view, (checked) => (checked ? "X" : "")).map(squash),

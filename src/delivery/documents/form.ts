@@ -19,13 +19,20 @@ export function incidentForm(incident: IncidentRow): Mau03Form {
         (f): f is { name?: string; kind: string; mimeType?: string } => typeof record(f).kind === "string",
       )
     : [];
+  const reporter = record(answers.reporter);
   const reportedAt =
     typeof answers.reportedAt === "string" && answers.reportedAt ? answers.reportedAt : incident.createdAt;
   return buildMau03(
     [
       { namespace: "report", questions: REPORT_QUESTIONS, answers },
-      { namespace: "profile", questions: PROFILE_QUESTIONS, answers: record(answers.reporter) },
+      { namespace: "profile", questions: PROFILE_QUESTIONS, answers: reporter },
     ],
-    { ticketId: incident.ticketId, reportedAt, severity: incident.severity, files },
+    {
+      ticketId: incident.ticketId,
+      reportedAt,
+      severity: incident.severity,
+      files,
+      place: typeof reporter.province === "string" ? reporter.province : undefined,
+    },
   );
 }

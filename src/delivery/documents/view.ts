@@ -172,7 +172,9 @@ export function formView(form: Mau03Form, rc: RenderContext, options: { merge?: 
     ticketId: form.ticketId,
     reportedAtLabel: plain(rc, "mau03:reportedAt"),
     reportedAt: at,
-    dateLine: plain(rc, "mau03:dateLine", { day, month, year }),
+    dateLine: form.place
+      ? plain(rc, "mau03:dateLinePlace", { place: form.place, day, month, year })
+      : plain(rc, "mau03:dateLine", { day, month, year }),
     organisation: a1 ? valueText(rc, a1.value, "") : "",
     confidential: form.confidential ? plain(rc, "mau03:confidential") : undefined,
     sections: form.sections.map((s) => {
