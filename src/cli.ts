@@ -15,8 +15,7 @@ import { createApp } from "./app.ts";
 import { startTelegram } from "./channels/telegram/run.ts";
 import { runTerminalChat } from "./channels/terminal/run-chat.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
-import { TemplateError } from "./delivery/documents/docx.ts";
-import { formatFor, renderInitialReport, writePrivateFile } from "./delivery/documents/export.ts";
+import { ExportError, exportInitialReport } from "./delivery/documents/export.ts";
 import { createTranslator, type Translator } from "./i18n.ts";
 import { AdminStore } from "./store/admin-store.ts";
 import { BackupError, backupDatabase } from "./store/backup.ts";
@@ -274,26 +273,16 @@ export function buildCli(): Command {
     .option("--format <format>", "docx or pdf (default: from the file name)")
     .requiredOption("--out <file>", "the file to write")
     .action((ticketId: string, options: { format?: string; out: string }) => {
-      const format = formatFor(options.format, options.out);
-      if (!format)
-        throw new UsageError(`Expected --format docx or pdf (got "${options.format ?? options.out}")`);
       const config = loadConfig();
       const db = openDatabase(config.databasePath);
       try {
-        const incident = new Store(db).incidentByTicket(ticketId.trim().toUpperCase());
-        if (!incident) throw new UsageError(`No ticket ${ticketId} in ${config.databasePath}`);
         const rc = { t: cliTranslator(config), locale: config.defaultLocale, timeZone: config.timeZone };
-        let bytes: Buffer;
-        try {
-          bytes = renderInitialReport(incident, format, rc, { templateDir: config.templateDir });
-        } catch (error) {
-          // An admin's template that cannot be filled is an operator error: say which file and why.
-          throw error instanceof TemplateError ? new UsageError(error.message) : error;
-        }
-        writePrivateFile(options.out, bytes);
+        const done = exportInitialReport(new Store(db), ticketId, options, rc, config.templateDir);
         process.stdout.write(
-          `Wrote the initial report of ${incident.ticketId} to ${options.out} (${format}).\n`,
+          `Wrote the initial report of ${done.ticketId} to ${options.out} (${done.format}).\n`,
         );
+      } catch (error) {
+        throw error instanceof ExportError ? new UsageError(error.message) : error;
       } finally {
         db.close();
       }

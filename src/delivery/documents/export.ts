@@ -2,8 +2,8 @@ import { writeFileSync } from "node:fs";
 import { extname } from "node:path";
 import type { RenderContext } from "../../engine/render.ts";
 import { ensurePrivateFile } from "../../store/private-files.ts";
-import type { IncidentRow } from "../../store/store.ts";
-import { renderDocx } from "./docx.ts";
+import type { IncidentRow, Store } from "../../store/store.ts";
+import { renderDocx, TemplateError } from "./docx.ts";
 import { incidentForm } from "./form.ts";
 import { renderPdf } from "./pdf.ts";
 import { formView } from "./view.ts";
@@ -41,4 +41,36 @@ export function renderInitialReport(
 export function writePrivateFile(path: string, bytes: Buffer): void {
   ensurePrivateFile(path);
   writeFileSync(path, bytes);
+}
+
+/** What an operator asked for that cannot be done: the message says what to change. */
+export class ExportError extends Error {
+  override name = "ExportError";
+}
+
+/**
+ * `incident-bot report export`: the initial report of one ticket, written 0600 to `out` in the format asked
+ * for (or named by the file's extension). An unknown ticket or format, or an admin's template that cannot be
+ * filled, is an ExportError naming what to fix.
+ */
+export function exportInitialReport(
+  store: Pick<Store, "incidentByTicket">,
+  ticketId: string,
+  options: { format?: string | undefined; out: string },
+  rc: RenderContext,
+  templateDir: string | undefined,
+): { ticketId: string; format: DocumentFormat } {
+  const format = formatFor(options.format, options.out);
+  if (!format)
+    throw new ExportError(`Expected --format docx or pdf (got "${options.format ?? options.out}")`);
+  const incident = store.incidentByTicket(ticketId.trim().toUpperCase());
+  if (!incident) throw new ExportError(`No ticket ${ticketId}`);
+  let bytes: Buffer;
+  try {
+    bytes = renderInitialReport(incident, format, rc, { templateDir });
+  } catch (error) {
+    throw error instanceof TemplateError ? new ExportError(error.message) : error;
+  }
+  writePrivateFile(options.out, bytes);
+  return { ticketId: incident.ticketId, format };
 }
