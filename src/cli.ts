@@ -15,7 +15,6 @@ import { createApp } from "./app.ts";
 import { startTelegram } from "./channels/telegram/run.ts";
 import { runTerminalChat } from "./channels/terminal/run-chat.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
-import { ExportError, exportInitialReport } from "./delivery/documents/export.ts";
 import { createTranslator, type Translator } from "./i18n.ts";
 import { AdminStore } from "./store/admin-store.ts";
 import { BackupError, backupDatabase } from "./store/backup.ts";
@@ -272,7 +271,9 @@ export function buildCli(): Command {
     )
     .option("--format <format>", "docx or pdf (default: from the file name)")
     .requiredOption("--out <file>", "the file to write")
-    .action((ticketId: string, options: { format?: string; out: string }) => {
+    .action(async (ticketId: string, options: { format?: string; out: string }) => {
+      // Loaded on use: the PDF and Word libraries would slow the start of every other command.
+      const { ExportError, exportInitialReport } = await import("./delivery/documents/export.ts");
       const config = loadConfig();
       const db = openDatabase(config.databasePath);
       try {

@@ -5,7 +5,7 @@ import type { Contact } from "../domain/contacts.ts";
 import type { RenderContext } from "../engine/render.ts";
 import type { RoutedTicket } from "../engine/types.ts";
 import type { IncidentRow, OutboxRow, Store } from "../store/store.ts";
-import { type EmailAttachment, renderTicketEmail, ticketEmailAttachments } from "./email/compose.ts";
+import { type EmailAttachment, renderTicketEmail } from "./email/compose.ts";
 
 // The message itself (subject and Mẫu 03 body) is composed in email/compose.ts, from the one Mẫu 03 model.
 export {
@@ -13,7 +13,6 @@ export {
   type RenderedEmail,
   renderTicketEmail,
   TBSC_PREFIX,
-  ticketEmailAttachments,
 } from "./email/compose.ts";
 
 /** Outbox channel of ticket e-mails; the row's chat id is the contact id. */
@@ -72,8 +71,8 @@ export function enqueueTicketEmail(
   at: string,
   options: {
     messageIdDomain?: string | undefined;
-    /** Attach the initial report as DOCX and PDF (from this template folder, if any). */
-    documents?: { templateDir?: string | undefined };
+    /** Files to attach, e.g. the initial report as DOCX and PDF (documents/attachments.ts). */
+    attachments?: EmailAttachment[] | undefined;
   } = {},
 ): boolean {
   if (contact.emails.length === 0) return false;
@@ -85,7 +84,7 @@ export function enqueueTicketEmail(
     ...rendered,
     ticketId: incident.ticketId,
     messageId: messageIdFor(key, incident, options.messageIdDomain ?? DEFAULT_MESSAGE_ID_DOMAIN),
-    ...(options.documents ? { attachments: ticketEmailAttachments(incident, rc, options.documents) } : {}),
+    ...(options.attachments?.length ? { attachments: options.attachments } : {}),
   };
   return store.enqueue(key, EMAIL_CHANNEL, contact.id, payload, at) !== undefined;
 }

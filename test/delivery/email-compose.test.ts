@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import PizZip from "pizzip";
 import { SMTPServer } from "smtp-server";
 import { describe, expect, it } from "vitest";
-import { ticketEmailAttachments } from "../../src/delivery/email/compose.ts";
+import { ticketEmailAttachments } from "../../src/delivery/documents/attachments.ts";
 import {
   createEmailTransport,
   EMAIL_CHANNEL,
@@ -128,7 +128,7 @@ describe("ticket e-mail: the initial report attached as documents", () => {
 });
 
 describe("ticket e-mail: queued with its documents", () => {
-  const queue = (documents?: { templateDir?: string }) => {
+  const queue = (withDocuments: boolean) => {
     const { h, incident } = fileWalk();
     const routed = h.store
       .duePending("duty", "9999")
@@ -136,20 +136,14 @@ describe("ticket e-mail: queued with its documents", () => {
       .find((r) => r.contactId === "vncert");
     const contact = h.store.contact("vncert");
     if (!routed || !contact) throw new Error("not routed to VNCERT/CC");
-    enqueueTicketEmail(
-      h.store,
-      incident,
-      routed,
-      contact,
-      rc,
-      h.now().toISOString(),
-      documents ? { documents } : {},
-    );
+    enqueueTicketEmail(h.store, incident, routed, contact, rc, h.now().toISOString(), {
+      attachments: withDocuments ? ticketEmailAttachments(incident, rc) : undefined,
+    });
     return { incident, payload: h.store.duePending(EMAIL_CHANNEL, "9999")[0]?.payload as EmailPayload };
   };
 
   it("carries the DOCX and PDF in the outbox row when asked, and nothing extra otherwise", () => {
-    const { incident, payload } = queue({});
+    const { incident, payload } = queue(true);
     expect(payload.attachments?.map((a) => a.filename)).toEqual([
       `${incident.ticketId}-mau03.docx`,
       `${incident.ticketId}-mau03.pdf`,
@@ -159,6 +153,6 @@ describe("ticket e-mail: queued with its documents", () => {
         .subarray(0, 5)
         .toString(),
     ).toBe("%PDF-");
-    expect(queue().payload.attachments).toBeUndefined();
+    expect(queue(false).payload.attachments).toBeUndefined();
   });
 });

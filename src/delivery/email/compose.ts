@@ -7,7 +7,6 @@ import { contactName, formatDateTime, type RenderContext } from "../../engine/re
 import type { RoutedTicket } from "../../engine/types.ts";
 import { escapeHtml, type Params } from "../../i18n.ts";
 import type { IncidentRow } from "../../store/store.ts";
-import { renderInitialReport } from "../documents/export.ts";
 import { incidentForm } from "../documents/form.ts";
 import { type FieldView, type FormView, formView, plain, type SectionView } from "../documents/view.ts";
 
@@ -237,31 +236,4 @@ export interface EmailAttachment {
   contentType: string;
   /** base64 */
   content: string;
-}
-
-const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-
-/**
- * The initial report as documents for the "[TBSC]" e-mail: the Word file to print, sign and seal (the
- * e-mail itself is only a notification, Art. 9) and the same content as PDF, both from the one Mẫu 03 model.
- * Rendered when the e-mail is queued, so every retry sends the same files.
- */
-export function ticketEmailAttachments(
-  incident: IncidentRow,
-  rc: RenderContext,
-  options: { templateDir?: string | undefined } = {},
-): EmailAttachment[] {
-  const base = `${incident.ticketId}-mau03`;
-  return [
-    {
-      filename: `${base}.docx`,
-      contentType: DOCX_TYPE,
-      content: renderInitialReport(incident, "docx", rc, options).toString("base64"),
-    },
-    {
-      filename: `${base}.pdf`,
-      contentType: "application/pdf",
-      content: renderInitialReport(incident, "pdf", rc, options).toString("base64"),
-    },
-  ];
 }
