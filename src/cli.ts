@@ -263,6 +263,33 @@ export function buildCli(): Command {
       }
     });
 
+  program
+    .command("report")
+    .description("reports as documents")
+    .command("export <ticketId>")
+    .description(
+      "write a ticket's initial report (Mẫu 03) as a Word or PDF file to sign, readable by you only",
+    )
+    .option("--format <format>", "docx or pdf (default: from the file name)")
+    .requiredOption("--out <file>", "the file to write")
+    .action(async (ticketId: string, options: { format?: string; out: string }) => {
+      // Loaded on use: the PDF and Word libraries would slow the start of every other command.
+      const { ExportError, exportInitialReport } = await import("./delivery/documents/export.ts");
+      const config = loadConfig();
+      const db = openDatabase(config.databasePath);
+      try {
+        const rc = { t: cliTranslator(config), locale: config.defaultLocale, timeZone: config.timeZone };
+        const done = exportInitialReport(new Store(db), ticketId, options, rc, config.templateDir);
+        process.stdout.write(
+          `Wrote the initial report of ${done.ticketId} to ${options.out} (${done.format}).\n`,
+        );
+      } catch (error) {
+        throw error instanceof ExportError ? new UsageError(error.message) : error;
+      } finally {
+        db.close();
+      }
+    });
+
   const users = program.command("users").description("roles: admin, duty (per contact), reporter");
   users
     .command("grant <user> <role> [contactId]")

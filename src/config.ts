@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { isIP } from "node:net";
 import { z } from "zod";
 
@@ -114,6 +114,15 @@ const configSchema = z.object({
   ),
   CONTACT_STALE_DAYS: positiveNumber(180),
   CONTACT_CHANGE_APPROVAL: z.enum(["true", "false"]).default("false"),
+  TEMPLATE_DIR: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .refine((dir) => existsSync(dir) && statSync(dir).isDirectory(), {
+        message: "expected an existing folder",
+      })
+      .optional(),
+  ),
 });
 
 export type Env = z.infer<typeof configSchema>;
@@ -154,6 +163,8 @@ export interface Config {
   contactStaleMs: number;
   /** A change to a national-level contact needs a second admin's approval. */
   contactChangeApproval: boolean;
+  /** The admins' own document templates (mau03.docx, …); a form not found there uses the shipped one. */
+  templateDir: string | undefined;
 }
 
 /** Thrown when the environment does not describe a usable configuration; the message names each variable. */
@@ -222,6 +233,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     deliveryMaxAttempts: e.DELIVERY_MAX_ATTEMPTS,
     contactStaleMs: e.CONTACT_STALE_DAYS * 24 * HOUR,
     contactChangeApproval: e.CONTACT_CHANGE_APPROVAL === "true",
+    templateDir: e.TEMPLATE_DIR,
   };
 }
 

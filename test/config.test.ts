@@ -93,6 +93,16 @@ describe("config", () => {
     const error = problemsOf({ TELEGRAM_BOT_TOKEN: "leaky-secret-value" });
     expect(error.message).not.toContain("leaky-secret-value");
   });
+
+  it("TEMPLATE_DIR names an existing folder, or is refused naming the variable", () => {
+    expect(parseConfig({}).templateDir).toBeUndefined();
+    expect(parseConfig({ TEMPLATE_DIR: "" }).templateDir).toBeUndefined();
+    expect(parseConfig({ TEMPLATE_DIR: "templates" }).templateDir).toBe("templates");
+    const error = problemsOf({ TEMPLATE_DIR: "/no/such/folder" });
+    expect(error.problems).toEqual([
+      { variable: "TEMPLATE_DIR", message: 'expected an existing folder (got "/no/such/folder")' },
+    ]);
+  });
 });
 
 describe("HOST", () => {

@@ -93,6 +93,17 @@ export class EmailChannelSender implements ChannelSender {
       },
       disableFileAccess: true,
       disableUrlAccess: true,
+      // The initial report as DOCX and PDF, rendered when the mail was queued (the same bytes on every retry).
+      ...(payload.attachments?.length
+        ? {
+            attachments: payload.attachments.map((a) => ({
+              filename: a.filename,
+              contentType: a.contentType,
+              content: a.content,
+              encoding: "base64",
+            })),
+          }
+        : {}),
     };
     const info = await this.transport.sendMail(message);
     // Recipients the server refused are not retried (one message, one Message-ID); the others got it.
