@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { localMidnight, slaCsv, slaReport, slaTable } from "../../src/admin/sla-report.ts";
+import { buildCli } from "../../src/cli.ts";
 import { parseConfig } from "../../src/config.ts";
 import { quantile } from "../../src/domain/sla.ts";
 import { openDatabase } from "../../src/store/db.ts";
@@ -153,6 +154,12 @@ describe("report sla", () => {
       "\r\n'=HYPERLINK(1),1,60,60,,,1,1,1,1\r\n",
     );
     db.close();
+  });
+
+  it("joins the one `report` command group beside `report export`", () => {
+    const reports = buildCli().commands.filter((c) => c.name() === "report");
+    expect(reports).toHaveLength(1);
+    expect(reports[0]?.commands.map((c) => c.name()).sort()).toEqual(["export", "sla"]);
   });
 
   it("the command prints the table, the CSV with --csv, and refuses a bad date in one line", () => {
