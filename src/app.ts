@@ -1,6 +1,6 @@
 import { type DestinationStream, type LoggerOptions, type Logger as PinoLogger, pino } from "pino";
 import type { Config } from "./config.ts";
-import { Engine } from "./engine/engine.ts";
+import { Engine } from "./conversation/engine.ts";
 import { createTranslator, type Translator } from "./i18n.ts";
 import { BackgroundCheckpointer } from "./store/checkpointer.ts";
 import { type Db, openDatabase } from "./store/db.ts";

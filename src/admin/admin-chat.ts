@@ -8,8 +8,8 @@ import type {
 import type { ContactData } from "../domain/contacts.ts";
 import { type Condition, routingRuleSchema } from "../domain/routing.ts";
 import type { Reason } from "../domain/severity-input.ts";
-import { formatDateTime } from "../engine/render.ts";
 import { escapeHtml, isLocale, type Locale, type Translator } from "../i18n.ts";
+import { formatDateTime } from "../present/datetime.ts";
 import type { StoredRouting } from "../store/store.ts";
 import { fieldValue } from "./admin-view.ts";
 import {

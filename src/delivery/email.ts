@@ -5,9 +5,10 @@ import type { Contact } from "../domain/contacts.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
 import type { LeveledReason } from "../domain/severity.ts";
 import { severityLabelKey } from "../domain/severity.ts";
-import { contactName, formatDateTime, type RenderContext } from "../engine/render.ts";
-import type { RoutedTicket } from "../engine/types.ts";
 import { escapeHtml, type Params } from "../i18n.ts";
+import type { RoutedTicket } from "../messages.ts";
+import { formatDateTime } from "../present/datetime.ts";
+import { contactName, type RenderContext } from "../present/incident.ts";
 import type { IncidentRow, OutboxRow, Store } from "../store/store.ts";
 
 /** Outbox channel of ticket e-mails; the row's chat id is the contact id. */

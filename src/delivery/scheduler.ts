@@ -1,5 +1,5 @@
 import type { Logger } from "../app.ts";
-import type { Engine } from "../engine/engine.ts";
+import type { Engine } from "../conversation/engine.ts";
 import type { JobRow, Store } from "../store/store.ts";
 
 /**

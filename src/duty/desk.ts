@@ -2,9 +2,9 @@ import type { TicketActor, TicketEvent } from "../../flows/ticket.ts";
 import { enqueueTicketEmail } from "../delivery/email.ts";
 import { deadlineAt, LEGAL_NOTIFICATION_MS } from "../domain/deadlines.ts";
 import { severityLabelKey } from "../domain/severity.ts";
-import { formatDateTime } from "../engine/render.ts";
-import type { RoutedTicket } from "../engine/types.ts";
 import { escapeHtml } from "../i18n.ts";
+import type { RoutedTicket } from "../messages.ts";
+import { formatDateTime } from "../present/datetime.ts";
 import type { IncidentRow, JobRow, PromptPurpose, PromptRow } from "../store/store.ts";
 import { contactLabel, type DutyDetail, renderDutyMessage, ticketToken } from "./render.ts";
 import {

@@ -4,9 +4,10 @@ import { LEGAL_NOTIFICATION_MS } from "../domain/deadlines.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
 import type { LeveledReason } from "../domain/severity.ts";
 import { severityLabelKey } from "../domain/severity.ts";
-import { contactName, formatDateTime, type RenderContext } from "../engine/render.ts";
-import type { ChatMessage, Choice } from "../engine/types.ts";
 import { escapeHtml } from "../i18n.ts";
+import type { ChatMessage, Choice } from "../messages.ts";
+import { formatDateTime } from "../present/datetime.ts";
+import { contactName, type RenderContext } from "../present/incident.ts";
 import type { IncidentRow } from "../store/store.ts";
 
 /** What a duty message shows: everything, or (Telegram being hosted abroad) only what identifies the ticket. */

@@ -1,11 +1,11 @@
+import { MachineRunner } from "../../flows/machine-runner.ts";
 import { type TicketActor, type TicketEvent, ticketMachine, ticketStatus } from "../../flows/ticket.ts";
 import type { DeadlineSpec } from "../config.ts";
 import type { Contact } from "../domain/contacts.ts";
 import { deadlineAt, LEGAL_NOTIFICATION_MS } from "../domain/deadlines.ts";
-import { MachineRunner } from "../engine/machine-runner.ts";
-import type { RenderContext } from "../engine/render.ts";
-import type { ChatMessage, CopyMessage, EditMessage, RoutedTicket } from "../engine/types.ts";
 import { isLocale, type Locale, type Translator } from "../i18n.ts";
+import type { ChatMessage, CopyMessage, EditMessage, RoutedTicket } from "../messages.ts";
+import type { RenderContext } from "../present/incident.ts";
 import type { IncidentRow, Store } from "../store/store.ts";
 import { contactLabel, type DutyDetail, renderDutyMessage, type TicketView } from "./render.ts";
 

@@ -7,8 +7,8 @@ import {
   STALE_CONTACTS_JOB,
 } from "../../src/admin/stale-reminder.ts";
 import { createLogger } from "../../src/app.ts";
+import { Engine } from "../../src/conversation/engine.ts";
 import { Scheduler } from "../../src/delivery/scheduler.ts";
-import { Engine } from "../../src/engine/engine.ts";
 import { createTranslator } from "../../src/i18n.ts";
 import { openDatabase } from "../../src/store/db.ts";
 import { Store } from "../../src/store/store.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/app.ts";
 import { Scheduler } from "../../src/delivery/scheduler.ts";
-import { DUTY_CHANNEL, type RoutedTicket } from "../../src/engine/types.ts";
+import { DUTY_CHANNEL, type RoutedTicket } from "../../src/messages.ts";
 import { REPORT_WALK } from "../fixtures/report-walk.ts";
 import { createHarness, type Harness } from "./harness.ts";
 

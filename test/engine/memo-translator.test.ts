@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { memoizeNumericLookups } from "../../src/engine/memo-translator.ts";
+import { memoizeNumericLookups } from "../../src/conversation/memo-translator.ts";
 import { createTranslator, type Params, type Translator } from "../../src/i18n.ts";
 
 function counting(inner: Translator) {

@@ -1,7 +1,7 @@
 import type { Update } from "grammy/types";
 import type { Logger } from "../../app.ts";
+import type { Engine } from "../../conversation/engine.ts";
 import type { DutyDesk } from "../../duty/desk.ts";
-import type { Engine } from "../../engine/engine.ts";
 import { isLocale, type Locale, type Translator } from "../../i18n.ts";
 import { normalizeUpdate } from "./normalize.ts";
 import { errorDescription, type TelegramPort } from "./port.ts";

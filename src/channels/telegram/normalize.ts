@@ -1,7 +1,7 @@
 import type { Update } from "grammy/types";
 import type { FileRef } from "../../../flows/types.ts";
 import type { DutyEvent } from "../../duty/desk.ts";
-import type { InboundEvent } from "../../engine/types.ts";
+import type { InboundEvent } from "../../messages.ts";
 
 export const TELEGRAM_CHANNEL = "telegram";
 

@@ -1,4 +1,4 @@
-import type { Choice } from "../../engine/types.ts";
+import type { Choice } from "../../messages.ts";
 import { CALLBACK_SEPARATOR } from "./normalize.ts";
 
 /** Telegram's limit on callback data. */

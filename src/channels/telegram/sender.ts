@@ -1,6 +1,6 @@
 import type { Logger } from "../../app.ts";
 import { LimiterAbortedError, RateLimiter } from "../../delivery/rate-limiter.ts";
-import type { ChatMessage, CopyMessage, EditMessage } from "../../engine/types.ts";
+import type { ChatMessage, CopyMessage, EditMessage } from "../../messages.ts";
 import type { OutboxRow, Store } from "../../store/store.ts";
 import { TELEGRAM_CHANNEL } from "./normalize.ts";
 import {

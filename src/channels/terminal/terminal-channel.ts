@@ -1,8 +1,8 @@
+import type { Engine } from "../../conversation/engine.ts";
 import type { Contact } from "../../domain/contacts.ts";
-import type { Engine } from "../../engine/engine.ts";
-import { contactName } from "../../engine/render.ts";
-import { type ChatMessage, DUTY_CHANNEL, type RoutedTicket } from "../../engine/types.ts";
 import type { Locale, Translator } from "../../i18n.ts";
+import { type ChatMessage, DUTY_CHANNEL, type RoutedTicket } from "../../messages.ts";
+import { contactName } from "../../present/incident.ts";
 import type { Store } from "../../store/store.ts";
 import { formatChatMessage, htmlToText } from "./format.ts";
 

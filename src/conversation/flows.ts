@@ -1,12 +1,12 @@
 import type { AnyMachineSnapshot, AnyStateMachine } from "xstate";
 import { ADMIN_CONTACTS_FLOW_VERSION, adminContactsMachine } from "../../flows/admin-contacts.ts";
+import { MachineRunner } from "../../flows/machine-runner.ts";
 import { PROFILE_FLOW_VERSION, PROFILE_QUESTIONS, profileMachine } from "../../flows/profile.ts";
 import { REPORT_FLOW_VERSION, REPORT_QUESTIONS, reportMachine } from "../../flows/report.ts";
 import type { QuestionSpec } from "../../flows/types.ts";
 import { adminChoices, adminFreeText, renderAdmin } from "../admin/admin-view.ts";
-import { MachineRunner } from "./machine-runner.ts";
-import type { RenderContext } from "./render.ts";
-import type { ChatMessage, Choice } from "./types.ts";
+import type { ChatMessage, Choice } from "../messages.ts";
+import type { RenderContext } from "../present/incident.ts";
 
 /**
  * How a flow that is not a questionnaire draws itself: its buttons depend on data in its context (e.g. the list

@@ -10,23 +10,6 @@ import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.t
 import { severityLabelKey } from "../domain/severity.ts";
 import { foldDiacritics } from "../domain/text.ts";
 import { escapeHtml, isLocale, type Locale, type Translator } from "../i18n.ts";
-import type { StackEntry, Store } from "../store/store.ts";
-import { FLOWS, type FlowDefinition, type FlowRegistry, flowById, knownTokens } from "./flows.ts";
-import { memoizeNumericLookups } from "./memo-translator.ts";
-import {
-  choicesFor,
-  contactName,
-  currentMeta,
-  formatDateTime,
-  NAV,
-  type RenderContext,
-  renderAnswers,
-  renderHotlines,
-  renderRouting,
-  renderSeverity,
-  renderState,
-  stateToken,
-} from "./render.ts";
 import {
   type ChatMessage,
   DUTY_CHANNEL,
@@ -34,7 +17,13 @@ import {
   type HandleResult,
   type InboundEvent,
   type RoutedTicket,
-} from "./types.ts";
+} from "../messages.ts";
+import { formatDateTime } from "../present/datetime.ts";
+import { type RenderContext, renderHotlines, renderRouting, renderSeverity } from "../present/incident.ts";
+import type { StackEntry, Store } from "../store/store.ts";
+import { FLOWS, type FlowDefinition, type FlowRegistry, flowById, knownTokens } from "./flows.ts";
+import { memoizeNumericLookups } from "./memo-translator.ts";
+import { choicesFor, currentMeta, NAV, renderAnswers, renderState, stateToken } from "./render.ts";
 
 export interface EngineOptions {
   store: Store;
@@ -1172,5 +1161,3 @@ class Turn {
       : { duplicate: false, outbox, own };
   }
 }
-
-export { contactName };
