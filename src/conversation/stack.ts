@@ -1,9 +1,8 @@
 import type { AdminContactsContext, AdminFlowEvent } from "../../flows/admin-contacts.ts";
+import type { PresentTools } from "../../flows/present.ts";
 import { profileFromContext } from "../../flows/profile.ts";
-import { reportAnswers } from "../../flows/report.ts";
 import type { AnswerValue, FlowEvent, QuestionnaireContext } from "../../flows/types.ts";
 import { assessReport, inactiveIds } from "../domain/assessment.ts";
-import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
 import { renderRouting, renderSeverity } from "../present/incident.ts";
 import type { StackEntry } from "../store/store.ts";
 import { flowById } from "./flows.ts";
@@ -195,61 +194,34 @@ export function runAdminRequest(turn: Turn, active: Active): boolean {
   return true;
 }
 
+/** Shows the top of the stack: its state, with whatever its flow's view of that state adds. */
 export function renderTop(turn: Turn): void {
   const active = top(turn);
   if (!active) return;
-  const current = currentMeta(active.snapshot);
+  const key = currentMeta(active.snapshot)?.key;
+  const view = key === undefined ? undefined : active.flow.stateViews?.[key];
   const context = active.snapshot.context as QuestionnaireContext;
-  const key = current?.key;
-  if (active.flow.id === "report" && key === "summary") {
-    turn.messages.push(
-      renderState(active.flow, active.snapshot, turn.rc, { summary: summary(turn, context) }),
-    );
-    return;
-  }
-  if (active.flow.id === "report" && key === "reporterConfirm") {
-    const profile = (context.prefill.profile ?? {}) as Record<string, AnswerValue>;
-    turn.messages.push(
-      renderState(active.flow, active.snapshot, turn.rc, {
-        summary: renderAnswers(turn.flows.profile, profile, turn.rc),
-      }),
-    );
-    return;
-  }
-  if (active.flow.id === "profile" && key === "confirm") {
-    turn.messages.push(
-      renderState(active.flow, active.snapshot, turn.rc, {
-        summary: renderAnswers(turn.flows.profile, context.answers, turn.rc),
-      }),
-    );
-    return;
-  }
-  if (key === "typeConfirm") {
-    const proposed = context.extra.proposedType;
-    const type = isIncidentType(proposed) ? turn.t.t(turn.locale, incidentTypeLabelKey(proposed)) : "";
-    turn.messages.push(renderState(active.flow, active.snapshot, turn.rc, { params: { type } }));
-    return;
-  }
-  turn.messages.push(renderState(active.flow, active.snapshot, turn.rc));
+  turn.messages.push(
+    renderState(active.flow, active.snapshot, turn.rc, view ? view(context, presentTools(turn)) : {}),
+  );
 }
 
-/** The summary before submission: every answer, the reporter, the computed severity and the routing. */
-export function summary(turn: Turn, context: QuestionnaireContext): string {
-  const answers = reportAnswers(context);
-  const assessment = assessReport(
-    answers,
-    turn.store.routingRules(),
-    "submitted",
-    inactiveIds(turn.store.contacts()),
-  );
-  const reporter = (answers.reporter ?? {}) as Record<string, AnswerValue>;
-  const files = context.files.length
-    ? `\n${turn.t.t(turn.locale, "flow:answer.files", { count: context.files.length })}`
-    : "";
-  return [
-    renderAnswers(turn.flows.report, answers, turn.rc) + files,
-    `<b>${turn.t.t(turn.locale, "report:summary.reporter")}</b>\n${renderAnswers(turn.flows.profile, reporter, turn.rc)}`,
-    renderSeverity(assessment, turn.rc),
-    `<b>${turn.t.t(turn.locale, "report:summary.routing")}</b>\n${renderRouting(assessment, turn.store.contacts(), turn.rc)}`,
-  ].join("\n\n");
+/** What a flow's state views may ask for, drawn in this turn's language from the current contacts and rules. */
+function presentTools(turn: Turn): PresentTools {
+  return {
+    t: (key, params) => turn.t.t(turn.locale, key, params),
+    answers: (flow, answers) => renderAnswers(turn.flows[flow], answers, turn.rc),
+    assessment: (answers) => {
+      const assessment = assessReport(
+        answers,
+        turn.store.routingRules(),
+        "submitted",
+        inactiveIds(turn.store.contacts()),
+      );
+      return {
+        severity: renderSeverity(assessment, turn.rc),
+        routing: renderRouting(assessment, turn.store.contacts(), turn.rc),
+      };
+    },
+  };
 }
