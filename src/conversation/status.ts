@@ -1,10 +1,9 @@
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
 import { severityLabelKey } from "../domain/severity.ts";
+import { isTicketId } from "../domain/tickets.ts";
 import { escapeHtml } from "../i18n.ts";
 import { formatDateTime } from "../present/datetime.ts";
 import type { Turn } from "./turn.ts";
-
-const TICKET_PATTERN = /^SC-\d{4}-\d{6}$/;
 
 export function status(turn: Turn, args: string): void {
   const ticketId = args.trim().toUpperCase();
@@ -12,7 +11,7 @@ export function status(turn: Turn, args: string): void {
     turn.say("common:status.usage");
     return;
   }
-  if (!TICKET_PATTERN.test(ticketId)) {
+  if (!isTicketId(ticketId)) {
     turn.say("common:status.badId", { value: args.slice(0, 30) });
     return;
   }

@@ -1,16 +1,11 @@
 import { reportAnswers } from "../../flows/report.ts";
 import type { QuestionnaireContext } from "../../flows/types.ts";
 import { assessReport, inactiveIds } from "../domain/assessment.ts";
+import { formatTicketId, legalDeadline } from "../domain/tickets.ts";
 import { formatDateTime } from "../present/datetime.ts";
 import { renderHotlines, renderRouting, renderSeverity } from "../present/incident.ts";
 import type { Turn } from "./turn.ts";
 
-/** The ticket id of the n-th ticket of a year, e.g. SC-2026-000123. */
-export function formatTicketId(year: number, n: number): string {
-  return `SC-${year}-${String(n).padStart(6, "0")}`;
-}
-
-/** Creates the incident and its ticket for a submitted draft: exactly once per draft (invariant 1). */
 export function submit(turn: Turn, context: QuestionnaireContext): void {
   const answers = reportAnswers(context);
   const rules = turn.store.routingRules();
@@ -61,10 +56,7 @@ export function submit(turn: Turn, context: QuestionnaireContext): void {
       });
     }
   }
-  const deadline = formatDateTime(
-    new Date(Date.parse(detectedAt) + 5 * 86_400_000).toISOString(),
-    turn.options.timeZone,
-  );
+  const deadline = formatDateTime(legalDeadline(detectedAt, rules, "submitted"), turn.options.timeZone);
   const text = [
     turn.t.t(turn.locale, "report:final.submitted", { ticketId: row.ticketId, deadline }),
     renderSeverity(assessment, turn.rc),

@@ -3,8 +3,10 @@ import nodemailer, { type NodemailerError, type SendMailOptions, type Transporte
 import type { Logger } from "../app.ts";
 import type { Contact } from "../domain/contacts.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
+import { DEFAULT_ROUTING_RULES, type RoutingRule } from "../domain/routing.ts";
 import type { LeveledReason } from "../domain/severity.ts";
 import { severityLabelKey } from "../domain/severity.ts";
+import { legalDeadline } from "../domain/tickets.ts";
 import { escapeHtml, type Params } from "../i18n.ts";
 import type { RoutedTicket } from "../messages.ts";
 import { formatDateTime } from "../present/datetime.ts";
@@ -35,8 +37,6 @@ export interface RenderedEmail {
   html: string;
 }
 
-// Circular 20/2017 Art. 9: notify within 5 days of detection (as the duty message and the reporter's receipt say).
-const LEGAL_DEADLINE_MS = 5 * 86_400_000;
 const DEFAULT_MESSAGE_ID_DOMAIN = "incident-bot.invalid";
 const SUBJECT_PART_MAX = 120;
 
@@ -107,6 +107,7 @@ function buildModel(
   routed: RoutedTicket,
   contact: Contact,
   rc: RenderContext,
+  rules: readonly RoutingRule[],
 ): EmailModel {
   const t = (key: string, params?: Params) => plain(rc, key, params);
   const answers = incident.answers as Answers;
@@ -134,10 +135,7 @@ function buildModel(
   const reportedAt = formatDateTime(str(answers.reportedAt) || incident.createdAt, rc.timeZone);
   const detected = formatDateTime(incident.detectedAt, rc.timeZone);
   const [detectedDate = "", detectedTime = ""] = detected.split(" ");
-  const deadline = formatDateTime(
-    new Date(Date.parse(incident.detectedAt) + LEGAL_DEADLINE_MS).toISOString(),
-    rc.timeZone,
-  );
+  const deadline = formatDateTime(legalDeadline(incident.detectedAt, rules, "submitted"), rc.timeZone);
   const reasons = (
     Array.isArray(incident.severityReasons) ? incident.severityReasons : []
   ) as LeveledReason[];
@@ -357,8 +355,10 @@ export function renderTicketEmail(
   routed: RoutedTicket,
   contact: Contact,
   rc: RenderContext,
+  /** The active routing rules: the legal deadline the e-mail states comes from their data. */
+  rules: readonly RoutingRule[] = DEFAULT_ROUTING_RULES,
 ): RenderedEmail {
-  const model = buildModel(incident, routed, contact, rc);
+  const model = buildModel(incident, routed, contact, rc, rules);
   return { subject: model.subject, text: textOf(model), html: htmlOf(model) };
 }
 
@@ -401,7 +401,7 @@ export function enqueueTicketEmail(
 ): boolean {
   if (contact.emails.length === 0) return false;
   const key = ticketEmailKey(incident.ticketId, contact.id);
-  const rendered = renderTicketEmail(incident, routed, contact, rc);
+  const rendered = renderTicketEmail(incident, routed, contact, rc, store.routingRules());
   const payload: EmailPayload = {
     kind: "email",
     to: [...contact.emails],

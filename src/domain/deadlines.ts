@@ -1,8 +1,6 @@
 import type { DeadlineSpec } from "../config.ts";
 
 const DAY = 86_400_000;
-/** Circular 20/2017 Art. 9: the operator notifies within 5 days of discovering the incident. */
-export const LEGAL_NOTIFICATION_MS = 5 * DAY;
 const weekdayFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** The weekday (0 = Sunday) of an instant in a time zone. */

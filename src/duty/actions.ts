@@ -1,4 +1,5 @@
 import type { TicketActor, TicketEvent } from "../../flows/ticket.ts";
+import { findTicketId, isTicketId } from "../domain/tickets.ts";
 import { escapeHtml } from "../i18n.ts";
 import type { IncidentRow, PromptPurpose } from "../store/store.ts";
 import type { DutyTurn } from "./desk.ts";
@@ -8,7 +9,6 @@ import { escalationCandidates, ticketView } from "./ticket-work.ts";
 
 // What duty officers do: duty commands, the buttons of a ticket and the texts some of them ask for first.
 
-const TICKET_ID = /^SC-\d{4}-\d{6}$/;
 /** Buttons that change the ticket at once. */
 const IMMEDIATE: Record<string, "ACK" | "TAKE" | "CLOSE" | "REOPEN"> = {
   ack: "ACK",
@@ -87,7 +87,7 @@ export function refuse(turn: DutyTurn, incident: IncidentRow, action: string, ac
 }
 
 export function action(turn: DutyTurn, ticketId: string, action: string): void {
-  const incident = TICKET_ID.test(ticketId) ? turn.store.incidentByTicket(ticketId) : undefined;
+  const incident = isTicketId(ticketId) ? turn.store.incidentByTicket(ticketId) : undefined;
   const [verb = "", target = ""] = action.split(/:(.*)/s);
   const known = verb in IMMEDIATE || verb in PROMPTED || ["escalate", "esc", "dupreject"].includes(verb);
   if (!incident || !known) {
@@ -291,7 +291,7 @@ export function applyPrompted(
         undefined
       );
     case "duplicate": {
-      const of = (/SC-\d{4}-\d{6}/i.exec(text)?.[0] ?? "").toUpperCase();
+      const of = findTicketId(text) ?? "";
       if (!of || of === incident.ticketId || !turn.store.incidentByTicket(of)) {
         turn.reply("duty:prompt.badDuplicate", { value: text.slice(0, 40) });
         return false;
@@ -335,7 +335,7 @@ export function tickets(turn: DutyTurn): void {
 }
 
 export function ticket(turn: DutyTurn, ticketId: string): void {
-  if (!TICKET_ID.test(ticketId)) {
+  if (!isTicketId(ticketId)) {
     turn.reply("duty:ticket.usage");
     return;
   }

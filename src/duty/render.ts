@@ -1,6 +1,5 @@
 import type { AnswerValue } from "../../flows/types.ts";
 import type { Contact } from "../domain/contacts.ts";
-import { LEGAL_NOTIFICATION_MS } from "../domain/deadlines.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
 import type { LeveledReason } from "../domain/severity.ts";
 import { severityLabelKey } from "../domain/severity.ts";
@@ -36,6 +35,8 @@ export interface TicketView {
   resolution: string | null;
   reason: string | null;
   duplicateOf: string | null;
+  /** When the notification the law asks for is due (from the routing rules' data). */
+  legalDeadline: string;
 }
 
 const text = (v: unknown) => (typeof v === "string" ? v : "");
@@ -73,12 +74,7 @@ export function renderDutyMessage(
         phone: text(reporter.phone) || "—",
         email: text(reporter.email) || "—",
       }),
-      t("duty:message.deadline", {
-        value: formatDateTime(
-          new Date(Date.parse(incident.detectedAt) + LEGAL_NOTIFICATION_MS).toISOString(),
-          rc.timeZone,
-        ),
-      }),
+      t("duty:message.deadline", { value: formatDateTime(state.legalDeadline, rc.timeZone) }),
       t("duty:message.description", { value: text(answers.description).slice(0, 800) }),
       t("duty:message.routing", {
         kinds: routed.kinds.map((k) => t(`routing:kind.${k}`)).join(", "),

@@ -1,6 +1,7 @@
 import type { TicketActor } from "../../flows/ticket.ts";
-import { deadlineAt, LEGAL_NOTIFICATION_MS } from "../domain/deadlines.ts";
+import { deadlineAt } from "../domain/deadlines.ts";
 import { severityLabelKey } from "../domain/severity.ts";
+import { legalDeadline } from "../domain/tickets.ts";
 import { formatDateTime } from "../present/datetime.ts";
 import type { IncidentRow, JobRow } from "../store/store.ts";
 import {
@@ -75,7 +76,7 @@ export function stillUnresolved(o: DutyDeskOptions, work: TicketWork, incident: 
 }
 
 /**
- * The 5-day notification clock of Circular 20/2017 is about to run out and no organisation has confirmed
+ * The notification clock of Circular 20/2017 (the rules' deadline, 5 days by default) is about to run out and no organisation has confirmed
  * receiving the ticket: the duty chats are asked to acknowledge, the reporter to notify formally as well.
  */
 export function legalDeadlineNear(
@@ -92,7 +93,7 @@ export function legalDeadlineNear(
   work.store.audit(work.at, SYSTEM_ACTOR.id, "ticket.legal_warning", incident.ticketId, "ok", {});
 }
 
-/** A few days after resolution: the reporter is reminded that the final report is due within 5 days. */
+/** A few days after resolution: the reporter is reminded that the final report is due (the closing rules' deadline, 5 days by default). */
 export function finalReportDue(
   o: DutyDeskOptions,
   work: TicketWork,
@@ -103,10 +104,7 @@ export function finalReportDue(
   work.toReporter(incident, "duty:sla.finalReport", {
     ticketId: incident.ticketId,
     resolvedAt: formatDateTime(resolvedAt, o.timeZone),
-    deadline: formatDateTime(
-      new Date(Date.parse(resolvedAt) + LEGAL_NOTIFICATION_MS).toISOString(),
-      o.timeZone,
-    ),
+    deadline: formatDateTime(legalDeadline(resolvedAt, work.store.routingRules(), "closed"), o.timeZone),
   });
   work.store.audit(work.at, SYSTEM_ACTOR.id, "ticket.final_report_reminder", incident.ticketId, "ok", {});
 }

@@ -2,7 +2,8 @@ import { MachineRunner } from "../../flows/machine-runner.ts";
 import { type TicketActor, type TicketEvent, ticketMachine, ticketStatus } from "../../flows/ticket.ts";
 import type { DeadlineSpec } from "../config.ts";
 import type { Contact } from "../domain/contacts.ts";
-import { deadlineAt, LEGAL_NOTIFICATION_MS } from "../domain/deadlines.ts";
+import { deadlineAt } from "../domain/deadlines.ts";
+import { legalDeadline } from "../domain/tickets.ts";
 import { isLocale, type Locale, type Translator } from "../i18n.ts";
 import type { ChatMessage, CopyMessage, EditMessage, RoutedTicket } from "../messages.ts";
 import type { RenderContext } from "../present/incident.ts";
@@ -21,7 +22,7 @@ export interface DutyDeskOptions {
   ackDeadlines: Record<1 | 2 | 3 | 4, DeadlineSpec>;
   /** An acknowledged but unresolved ticket is raised again in its duty chats after this long (default 24 h). */
   unresolvedReminderMs?: number;
-  /** How long before the 5-day notification deadline the duty chats are warned (default 24 h). */
+  /** How long before the legal notification deadline (5 days in the default rules) the duty chats are warned (default 24 h). */
   legalWarningMs?: number;
   /** After resolution, the reporter is reminded of the final report after this long (default 3 days). */
   finalReportReminderMs?: number;
@@ -208,7 +209,7 @@ export class TicketWork {
       { ticketId: incident.ticketId, from },
       from,
     );
-    const legal = Date.parse(incident.detectedAt) + LEGAL_NOTIFICATION_MS;
+    const legal = Date.parse(legalDeadline(incident.detectedAt, this.store.routingRules(), "submitted"));
     const warnAt = Math.max(Date.parse(from), legal - (this.o.legalWarningMs ?? 24 * HOUR));
     this.store.scheduleJob(
       `legal:${incident.ticketId}`,
@@ -350,5 +351,6 @@ export function ticketView(store: Store, incident: IncidentRow): TicketView {
     resolution: context.resolution ?? null,
     reason: incident.status === "rejected" ? (context.reason ?? null) : null,
     duplicateOf: context.duplicateOf ?? null,
+    legalDeadline: legalDeadline(incident.detectedAt, store.routingRules(), "submitted"),
   };
 }
