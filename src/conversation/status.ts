@@ -1,3 +1,4 @@
+import { isReporterOf } from "../domain/authority.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
 import { severityLabelKey } from "../domain/severity.ts";
 import { isTicketId } from "../domain/tickets.ts";
@@ -17,7 +18,7 @@ export function status(turn: Turn, args: string): void {
   }
   const incident = turn.store.incidentByTicket(ticketId);
   // Not found and not yours answer alike, so ticket ids cannot be probed.
-  if (!incident || incident.channel !== turn.event.channel || incident.reporterUserId !== turn.event.userId) {
+  if (!incident || !isReporterOf(incident, turn.event)) {
     turn.say("common:status.notFound", { ticketId });
     return;
   }

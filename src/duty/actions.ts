@@ -1,4 +1,5 @@
 import type { TicketActor, TicketEvent } from "../../flows/ticket.ts";
+import { mayHandleTicket } from "../domain/authority.ts";
 import { findTicketId, isTicketId } from "../domain/tickets.ts";
 import { escapeHtml } from "../i18n.ts";
 import type { IncidentRow, PromptPurpose } from "../store/store.ts";
@@ -71,7 +72,7 @@ export function bind(turn: DutyTurn, command: "bind" | "unbind", contactId: stri
 /** Refuses an action: audited, and the person told whether it is the state or their authority. */
 export function refuse(turn: DutyTurn, incident: IncidentRow, action: string, actor: TicketActor): void {
   const contacts = (turn.work.snapshot(incident).context as { contacts: string[] }).contacts;
-  const allowed = actor.admin || actor.contacts.some((c) => contacts.includes(c));
+  const allowed = mayHandleTicket(actor, contacts);
   turn.store.audit(turn.at, turn.actorId, `ticket.${action}`, incident.ticketId, "denied", {
     reason: allowed ? "state" : "authority",
     status: incident.status,
@@ -342,7 +343,7 @@ export function ticket(turn: DutyTurn, ticketId: string): void {
   const incident = turn.store.incidentByTicket(ticketId);
   const actor = turn.actor();
   const routedTo = (incident?.routing.destinations ?? []).map((d) => d.contactId);
-  if (!incident || !(actor.admin || actor.contacts.some((c) => routedTo.includes(c)))) {
+  if (!incident || !mayHandleTicket(actor, routedTo)) {
     turn.store.audit(turn.at, turn.actorId, "ticket.view", ticketId, "denied", {});
     turn.reply("duty:action.unknownTicket");
     return;

@@ -1,5 +1,6 @@
 import type { TicketActor } from "../../flows/ticket.ts";
 import { enqueueTicketEmail } from "../delivery/email.ts";
+import { dutyContacts, isAdmin } from "../domain/authority.ts";
 import type { RoutedTicket } from "../messages.ts";
 import type { JobRow } from "../store/store.ts";
 import { action, bind, ticket, tickets } from "./actions.ts";
@@ -197,10 +198,7 @@ export class DutyTurn {
 
   isAdmin(): boolean {
     const { channel, userId } = this.event;
-    return (
-      (this.o.configAdmins[channel] ?? []).includes(userId) ||
-      this.store.rolesOf(channel, userId).some((r) => r.role === "admin")
-    );
+    return isAdmin(this.o.configAdmins, { channel, userId }, this.store.rolesOf(channel, userId));
   }
 
   /** The contacts this person acts for here: those of the duty chat they act in, and their duty roles. */
@@ -209,10 +207,7 @@ export class DutyTurn {
     // A bound group's members act for its contacts; so does the person whose own private chat is bound.
     const viaChat =
       chatType === "group" || chatId === userId ? this.store.contactsOfChat(channel, chatId) : [];
-    const viaRole = this.store
-      .rolesOf(channel, userId)
-      .filter((r) => r.role === "duty")
-      .map((r) => r.contactId);
+    const viaRole = dutyContacts(this.store.rolesOf(channel, userId));
     return {
       id: this.actorId,
       name: this.event.userName,
