@@ -177,17 +177,15 @@ export function buildCli(): Command {
         if (!checked.ok) {
           const lines = checked.issues.map(
             (i) =>
-              `  ${i.line === null ? "" : t.t(config.defaultLocale, "admin:file.line", { line: i.line })}` +
-              `${i.field ? ` · ${i.field}` : ""}: ${t.t(config.defaultLocale, i.reason.key, i.reason.params)}`,
+              `  ${i.line === null ? "" : t.text(config.defaultLocale, "admin:file.line", { line: i.line })}` +
+              `${i.field ? ` · ${i.field}` : ""}: ${t.text(config.defaultLocale, i.reason.key, i.reason.params)}`,
           );
           throw new UsageError(
-            plain(
-              `${t.t(config.defaultLocale, "admin:file.rejected", { file, count: checked.issues.length })}\n${lines.join("\n")}`,
-            ),
+            `${t.text(config.defaultLocale, "admin:file.rejected", { file, count: checked.issues.length })}\n${lines.join("\n")}`,
           );
         }
         const say = (key: string, params?: Record<string, string | number>) =>
-          plain(t.t(config.defaultLocale, key, params));
+          t.text(config.defaultLocale, key, params);
         if (isEmptyPlan(checked.plan)) {
           process.stdout.write(`${say("admin:file.noChanges")}\n`);
           return;
@@ -310,15 +308,6 @@ function withAdmin(fn: (service: ContactAdmin, config: Config) => void): void {
 
 function cliTranslator(config: Config): Translator {
   return createTranslator(config.defaultLocale);
-}
-
-/** Translations are HTML-escaped for the chat; a terminal shows the characters themselves. */
-function plain(text: string): string {
-  return text
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, "&");
 }
 
 /** "telegram:-100123" → channel and id; the channel prefix is required so ids of channels never mix. */

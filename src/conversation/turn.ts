@@ -1,6 +1,6 @@
 import type { AnyMachineSnapshot } from "xstate";
 import type { AdminChat, OtherChatMessage } from "../admin/admin-chat.ts";
-import { isLocale, type Locale, type Translator } from "../i18n.ts";
+import { type Locale, resolveLocale, type Translator } from "../i18n.ts";
 import type { ChatMessage, EditMessage, HandleResult, InboundEvent, RoutedTicket } from "../messages.ts";
 import { DUTY_CHANNEL } from "../messages.ts";
 import type { RenderContext } from "../present/incident.ts";
@@ -63,7 +63,7 @@ export class Turn {
     this.at = event.at.toISOString();
     const saved = this.store.knownUserLocale(event.channel, event.userId);
     if (saved === undefined) this.store.ensureUser(event.channel, event.userId, this.at);
-    this.locale = this.resolveLocale(saved ?? null);
+    this.locale = resolveLocale(saved, event.languageCode, options.defaultLocale);
     this.rc = { t: this.t, locale: this.locale, timeZone: options.timeZone };
     const json = this.store.conversationJson(event.channel, event.chatId);
     if (json === undefined) this.stack = [];
@@ -77,12 +77,6 @@ export class Turn {
       });
     } else this.stack = JSON.parse(json) as StackEntry[];
     this.flows = options.flows ?? FLOWS;
-  }
-
-  private resolveLocale(saved: string | null): Locale {
-    if (isLocale(saved)) return saved;
-    const code = this.event.languageCode?.slice(0, 2).toLowerCase();
-    return isLocale(code) ? code : this.options.defaultLocale;
   }
 
   say(key: string, params?: Record<string, string | number>): void {

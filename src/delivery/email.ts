@@ -70,24 +70,9 @@ interface EmailModel {
   signature: string;
 }
 
-/**
- * The translator escapes every parameter for HTML; an e-mail needs the raw text (the HTML part escapes it
- * once, at the end). String parameters go through as inert private-use markers and are put back verbatim;
- * numbers pass as they are, so plural and number formatting still work.
- */
+/** An e-mail's texts are plain: the HTML part escapes the whole model once, at the end. */
 function plain(rc: RenderContext, key: string, params?: Params): string {
-  if (!params) return rc.t.t(rc.locale, key);
-  const raw: string[] = [];
-  const marked: Params = {};
-  for (const [name, value] of Object.entries(params)) {
-    if (typeof value === "string") {
-      marked[name] = `\uE000${raw.length}\uE001`;
-      raw.push(value);
-    } else {
-      marked[name] = value;
-    }
-  }
-  return rc.t.t(rc.locale, key, marked).replace(/\uE000(\d+)\uE001/g, (_, i: string) => raw[Number(i)] ?? "");
+  return rc.t.text(rc.locale, key, params);
 }
 
 const str = (v: unknown): string =>

@@ -1,6 +1,7 @@
 import type { TicketActor } from "../../flows/ticket.ts";
 import { enqueueTicketEmail } from "../delivery/email.ts";
 import { dutyContacts, isAdmin } from "../domain/authority.ts";
+import { resolveLocale } from "../i18n.ts";
 import type { RoutedTicket } from "../messages.ts";
 import type { JobRow } from "../store/store.ts";
 import { action, bind, ticket, tickets } from "./actions.ts";
@@ -174,8 +175,11 @@ export class DutyTurn {
   }
 
   get locale() {
-    const saved = this.store.userLocale(this.event.channel, this.event.userId);
-    return saved === "en" || saved === "vi" ? saved : this.o.defaultLocale;
+    return resolveLocale(
+      this.store.userLocale(this.event.channel, this.event.userId),
+      undefined,
+      this.o.defaultLocale,
+    );
   }
 
   get actorId(): string {

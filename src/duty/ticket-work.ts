@@ -4,7 +4,7 @@ import type { DeadlineSpec } from "../config.ts";
 import type { Contact } from "../domain/contacts.ts";
 import { deadlineAt } from "../domain/deadlines.ts";
 import { legalDeadline } from "../domain/tickets.ts";
-import { isLocale, type Locale, type Translator } from "../i18n.ts";
+import { type Locale, resolveLocale, type Translator } from "../i18n.ts";
 import type { ChatMessage, CopyMessage, EditMessage, RoutedTicket } from "../messages.ts";
 import type { RenderContext } from "../present/incident.ts";
 import type { IncidentRow, Store } from "../store/store.ts";
@@ -117,7 +117,7 @@ export class TicketWork {
   }
 
   reporterLocale(incident: IncidentRow): Locale {
-    return isLocale(incident.reporterLocale) ? incident.reporterLocale : this.o.defaultLocale;
+    return resolveLocale(incident.reporterLocale, undefined, this.o.defaultLocale);
   }
 
   /** The ticket machine's state for an incident (a fresh one if no one has acted yet). */

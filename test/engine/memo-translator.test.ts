@@ -7,6 +7,7 @@ function counting(inner: Translator) {
   const t: Translator = {
     defaultLocale: inner.defaultLocale,
     exists: (key, locale) => inner.exists(key, locale),
+    text: (locale, key, params) => inner.text(locale, key, params),
     t(locale, key, params) {
       calls.push(params);
       return inner.t(locale, key, params);
