@@ -54,7 +54,7 @@ function notifications(): Array<{ chatId: string; payload: ChatMessage }> {
         chatId,
         payload: {
           kind: "chat",
-          text: `🚨 <b>Phiếu ${id}</b> · mức độ <b>Cao</b>\nLoại: mã độc · Đơn vị: Sở TT&TT\n${"Mô tả sự cố. ".repeat(12)}`,
+          text: `🚨 <b>Phiếu ${id}</b> · mức độ <b>Cao</b>\nLoại: mã độc · Đơn vị: Sở TT&amp;TT\n${"Mô tả sự cố. ".repeat(12)}`,
           token: `d.${id}`,
           choices: [
             { value: "ack", label: "Tiếp nhận" },

@@ -28,7 +28,7 @@ import {
   parseVietnamesePhone,
   parseYesNo,
   validateText,
-} from "../src/domain/validators.ts";
+} from "../src/domain/validators/index.ts";
 import { escapeHtml, type Translator } from "../src/i18n.ts";
 import type { Db } from "../src/store/db.ts";
 import { BOT_INFO, BOT_TOKEN, fakeFetch, fakeTransformer } from "./fake-telegram.ts";

@@ -8,7 +8,7 @@ import {
   parseVietnamesePhone,
   parseYesNo,
   validateText,
-} from "../src/domain/validators.ts";
+} from "../src/domain/validators/index.ts";
 import type { AnswerValue, FlowEvent, QuestionSpec } from "./types.ts";
 
 /** The choice that takes the pre-filled value (e.g. the organisation from the saved profile). */

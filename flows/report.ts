@@ -1,8 +1,8 @@
 import { setup } from "xstate";
+import { classifyIncidentText } from "../src/domain/classifier/index.ts";
 import { INCIDENT_TYPES, isIncidentType } from "../src/domain/incident-types.ts";
-import { classifyIncidentText } from "../src/domain/keyword-classifier.ts";
 import { DETECTION_METHODS } from "../src/domain/routing.ts";
-import { extractDomains } from "../src/domain/validators.ts";
+import { extractDomains } from "../src/domain/validators/index.ts";
 import {
   ASKING_HANDLERS,
   cancellationStates,

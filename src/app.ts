@@ -2,6 +2,7 @@ import { type DestinationStream, type LoggerOptions, type Logger as PinoLogger, 
 import type { Config } from "./config.ts";
 import { Engine } from "./conversation/engine.ts";
 import { createTranslator, type Translator } from "./i18n.ts";
+import { redactSecrets } from "./redact.ts";
 import { BackgroundCheckpointer } from "./store/checkpointer.ts";
 import { type Db, openDatabase } from "./store/db.ts";
 import { Store } from "./store/store.ts";
@@ -19,10 +20,19 @@ export interface App {
   close(): void;
 }
 
-/** A logger that never writes tokens, secrets or message text (personal data) even if a caller passes them. */
-export function createLogger(level: Config["logLevel"], destination?: DestinationStream): Logger {
+/**
+ * A logger that never writes tokens, secrets or message text (personal data) even if a caller passes them:
+ * known fields are censored, and every written line is scrubbed of the given secrets and of anything shaped
+ * like a Bot API token, because libraries put the request URL (`…/bot<TOKEN>/…`) into their error messages.
+ */
+export function createLogger(
+  level: Config["logLevel"],
+  destination?: DestinationStream,
+  secrets: readonly (string | undefined)[] = [],
+): Logger {
   const options: LoggerOptions = {
     level,
+    hooks: { streamWrite: (line) => redactSecrets(line, secrets) },
     redact: {
       paths: [
         "token",
@@ -43,7 +53,14 @@ export function createLogger(level: Config["logLevel"], destination?: Destinatio
 }
 
 /** Opens the database (migrating it) and builds the engine. */
-export function createApp(config: Config, logger: Logger = createLogger(config.logLevel)): App {
+export function createApp(
+  config: Config,
+  logger: Logger = createLogger(config.logLevel, undefined, [
+    config.telegram.token,
+    config.telegram.webhookSecret,
+    config.zalo.token,
+  ]),
+): App {
   const db = openDatabase(config.databasePath);
   const checkpointer =
     config.databasePath === ":memory:" ? undefined : new BackgroundCheckpointer(db, config.databasePath);

@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { createWriteStream, readFileSync, writeFileSync } from "node:fs";
+import { createWriteStream, readFileSync, statSync, writeFileSync } from "node:fs";
 import { Command } from "commander";
 import { auditCsv } from "./admin/audit-export.ts";
 import { ContactAdmin, type RoleOutcome } from "./admin/contact-admin.ts";
@@ -9,6 +9,7 @@ import {
   describePlan,
   exportContactsYaml,
   isEmptyPlan,
+  MAX_IMPORT_BYTES,
 } from "./admin/contacts-file.ts";
 import { createApp } from "./app.ts";
 import { startTelegram } from "./channels/telegram/run.ts";
@@ -16,8 +17,10 @@ import { runTerminalChat } from "./channels/terminal/run-chat.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { createTranslator, type Translator } from "./i18n.ts";
 import { AdminStore } from "./store/admin-store.ts";
-import { openDatabase } from "./store/db.ts";
+import { BackupError, backupDatabase } from "./store/backup.ts";
+import { type Db, openDatabase } from "./store/db.ts";
 import { DatabaseTooNewError, LATEST_VERSION, migrate, schemaVersion } from "./store/migrations/index.ts";
+import { ensurePrivateFile } from "./store/private-files.ts";
 import { Store } from "./store/store.ts";
 
 /** Builds the `incident-bot` command line. */
@@ -87,11 +90,17 @@ export function buildCli(): Command {
   program
     .command("backup <file>")
     .description("write a consistent copy of the database (safe while the bot runs)")
-    .action(async (file: string) => {
+    .option("--force", "overwrite the file if it exists")
+    .action(async (file: string, options: { force?: boolean }) => {
       const config = loadConfig();
-      const db = openDatabase(config.databasePath);
-      await db.backup(file);
-      db.close();
+      const db = openConfigured(config.databasePath);
+      try {
+        await backupDatabase(db, file, options);
+      } catch (error) {
+        throw error instanceof BackupError ? new UsageError(error.message) : error;
+      } finally {
+        db.close();
+      }
       process.stdout.write(`Backed up ${config.databasePath} to ${file}.\n`);
     });
 
@@ -154,6 +163,7 @@ export function buildCli(): Command {
     .description("write contacts, duty-chat bindings and routing rules as YAML")
     .action((file: string) => {
       withAdmin((service) => {
+        ensurePrivateFile(file);
         writeFileSync(file, exportContactsYaml(service, new Date()));
         process.stdout.write(`Exported ${service.contacts().length} contacts to ${file}.\n`);
       });
@@ -169,8 +179,18 @@ export function buildCli(): Command {
         const t = cliTranslator(config);
         let text: string;
         try {
+          // Refused before reading: parsing a 50 MB file takes seconds and gigabytes of memory.
+          if (statSync(file).size > MAX_IMPORT_BYTES) {
+            throw new UsageError(
+              t.text(config.defaultLocale, "admin:file.tooLarge", {
+                file,
+                maxMb: MAX_IMPORT_BYTES / 1024 / 1024,
+              }),
+            );
+          }
           text = readFileSync(file, "utf8");
-        } catch {
+        } catch (error) {
+          if (error instanceof UsageError) throw error;
           throw new UsageError(`Cannot read ${file}.`);
         }
         const checked = checkContactsYaml(service, text, { adviceExists: (key) => t.exists(key) });
@@ -208,8 +228,9 @@ export function buildCli(): Command {
     .command("export <file>")
     .description("write the whole audit log as CSV (UTF-8)")
     .action(async (file: string) => {
-      const db = openDatabase(loadConfig().databasePath);
+      const db = openConfigured(loadConfig().databasePath);
       try {
+        ensurePrivateFile(file);
         const out = createWriteStream(file);
         let rows = -1;
         for (const line of auditCsv(new AdminStore(db).allAudit())) {
@@ -275,9 +296,20 @@ export function buildCli(): Command {
   return program;
 }
 
+/** Opens the configured database; a file that cannot be opened is one line for the operator, not a trace. */
+function openConfigured(path: string): Db {
+  try {
+    return openDatabase(path);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code !== "string" || !/^(SQLITE_|E[A-Z]+$)/.test(code)) throw error;
+    throw new UsageError(`Cannot open the database ${path}: ${(error as Error).message} (${code}).`);
+  }
+}
+
 /** Opens the configured database for one command and closes it afterwards. */
 function withStore(fn: (store: Store) => void): void {
-  const db = openDatabase(loadConfig().databasePath);
+  const db = openConfigured(loadConfig().databasePath);
   const store = new Store(db);
   try {
     fn(store);
@@ -290,7 +322,7 @@ function withStore(fn: (store: Store) => void): void {
 /** Opens the configured database with the contact administration service for one command. */
 function withAdmin(fn: (service: ContactAdmin, config: Config) => void): void {
   const config = loadConfig();
-  const db = openDatabase(config.databasePath);
+  const db = openConfigured(config.databasePath);
   try {
     fn(
       new ContactAdmin({

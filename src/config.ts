@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { isIP } from "node:net";
 import { z } from "zod";
 
 const DEADLINE = /^(\d{1,5})(m|h|wd)$/;
@@ -68,6 +69,17 @@ const configSchema = z.object({
     (v) => (v === "" || v === undefined ? 8080 : Number(v)),
     z.number().int().min(0).max(65535),
   ),
+  // Loopback by default: the webhook sits behind a reverse proxy that terminates TLS; 0.0.0.0 only on purpose.
+  HOST: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .refine(
+        (v) => isIP(v) !== 0 || /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(v),
+        "expected an IP address such as 127.0.0.1 or 0.0.0.0, or a host name",
+      )
+      .default("127.0.0.1"),
+  ),
   DATABASE_PATH: z.string().min(1).default("./data/incident-bot.db"),
   ADMIN_TELEGRAM_IDS: telegramIdList,
   DEFAULT_LOCALE: z.enum(["vi", "en"]).default("vi"),
@@ -117,6 +129,8 @@ export interface Config {
     webhookSecret: string | undefined;
   };
   port: number;
+  /** Interface the HTTP server (webhook, /healthz) listens on. */
+  host: string;
   databasePath: string;
   adminTelegramIds: string[];
   defaultLocale: "vi" | "en";
@@ -183,6 +197,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       webhookSecret: e.WEBHOOK_SECRET,
     },
     port: e.PORT,
+    host: e.HOST,
     databasePath: e.DATABASE_PATH,
     adminTelegramIds: e.ADMIN_TELEGRAM_IDS,
     defaultLocale: e.DEFAULT_LOCALE,

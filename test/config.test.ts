@@ -94,3 +94,12 @@ describe("config", () => {
     expect(error.message).not.toContain("leaky-secret-value");
   });
 });
+
+describe("HOST", () => {
+  it("defaults to loopback, takes an address or host name, and names a bad value", () => {
+    expect(parseConfig({}).host).toBe("127.0.0.1");
+    expect(parseConfig({ HOST: "0.0.0.0" }).host).toBe("0.0.0.0");
+    expect(parseConfig({ HOST: "::1" }).host).toBe("::1");
+    expect(() => parseConfig({ HOST: "not a host!" })).toThrow(/HOST: expected an IP address/);
+  });
+});

@@ -8,6 +8,7 @@ import type {
 import type { ContactData } from "../domain/contacts.ts";
 import { type Condition, routingRuleSchema } from "../domain/routing.ts";
 import type { Reason } from "../domain/severity-input.ts";
+import { clipText } from "../domain/text-cut.ts";
 import { escapeHtml, type Locale, resolveLocale, type Translator } from "../i18n.ts";
 import { formatDateTime } from "../present/datetime.ts";
 import type { StoredRouting } from "../store/store.ts";
@@ -302,7 +303,7 @@ export class AdminChat {
       case "badContact":
         return t("admin:roles.badContact", { ids: outcome.known.join(", ") });
       case "badRole":
-        return t("admin:roles.badRole", { role: role.slice(0, 20) });
+        return t("admin:roles.badRole", { role: clipText(role, 20) });
       case "self":
         return t("admin:roles.self");
       case "denied":

@@ -9,7 +9,7 @@ import {
   parseYesNo,
   type ValidationResult,
   validateText,
-} from "../domain/validators.ts";
+} from "../domain/validators/index.ts";
 
 /** The fields of a contact an admin edits one at a time in chat. */
 export const EDITABLE_FIELDS = [

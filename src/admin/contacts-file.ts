@@ -1,4 +1,4 @@
-import { Document, isNode, LineCounter, parseDocument } from "yaml";
+import { Document, isNode, LineCounter, parseDocument, visit } from "yaml";
 import type { ContactData } from "../domain/contacts.ts";
 import { routingRuleSchema } from "../domain/routing.ts";
 import type { Reason } from "../domain/severity-input.ts";
@@ -26,6 +26,12 @@ const CONTACT_FIELD_ORDER: ReadonlyArray<keyof ContactData> = [
 
 const CHAT_TARGET = /^(telegram|zalo):(-?[A-Za-z0-9_]{1,64})$/;
 const TOP_KEYS = new Set(["format", "contacts", "bindings", "rules"]);
+
+/** More alias expansions than this in one file is refused as an expansion bomb (yaml's own default is 100). */
+const MAX_ALIAS_COUNT = 100;
+
+/** Import files above this size are refused before parsing: a real contact table is a few kilobytes. */
+export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 
 /** One problem in an import file: its line (1-based, when known), the field, and why. */
 export interface FileIssue {
@@ -120,7 +126,21 @@ export function checkContactsYaml(
   const issue = (path: ReadonlyArray<string | number>, reason: Reason) =>
     issues.push({ line: lineOf(path), field: fieldName(path), reason });
 
-  const root = doc.toJS() as unknown;
+  let root: unknown;
+  try {
+    // A few aliases are legitimate; thousands are an expansion bomb (a 1 kB file becoming gigabytes).
+    root = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown;
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    let line: number | null = null;
+    visit(doc, {
+      Alias(_key, node) {
+        if (node.range) line = lineCounter.linePos(node.range[0]).line;
+        return visit.BREAK;
+      },
+    });
+    return { ok: false, issues: [{ line, field: "", reason: { key: "admin:file.aliases" } }] };
+  }
   if (typeof root !== "object" || root === null || Array.isArray(root)) {
     return { ok: false, issues: [{ line: 1, field: "", reason: { key: "admin:file.notMapping" } }] };
   }

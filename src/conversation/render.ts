@@ -3,6 +3,7 @@ import { PREFILL_CHOICE } from "../../flows/answers.ts";
 import { isApplicable } from "../../flows/questionnaire.ts";
 import type { AnswerValue, QuestionnaireContext, QuestionSpec, StateMeta } from "../../flows/types.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
+import { clipText } from "../domain/text-cut.ts";
 import { escapeHtml } from "../i18n.ts";
 import type { ChatMessage, Choice } from "../messages.ts";
 import { formatDateTime } from "../present/datetime.ts";
@@ -118,7 +119,7 @@ export function choicesFor(flow: FlowDefinition, snapshot: AnyMachineSnapshot, r
   const prefill = q.prefillFrom ? context.prefill[q.prefillFrom] : undefined;
   if (prefill !== undefined && prefill !== null && !(q.id in context.answers)) {
     const shown = Array.isArray(prefill) ? prefill.join(", ") : String(prefill);
-    out.push({ value: PREFILL_CHOICE, label: label("flow:nav.prefill", { value: shown.slice(0, 40) }) });
+    out.push({ value: PREFILL_CHOICE, label: label("flow:nav.prefill", { value: clipText(shown, 40) }) });
   }
   const answer = context.answers[q.id];
   if (q.id in context.answers && answer !== null)

@@ -1,6 +1,7 @@
 import { isReporterOf } from "../domain/authority.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
 import { severityLabelKey } from "../domain/severity.ts";
+import { clipText } from "../domain/text-cut.ts";
 import { isTicketId } from "../domain/tickets.ts";
 import { escapeHtml } from "../i18n.ts";
 import { formatDateTime } from "../present/datetime.ts";
@@ -13,7 +14,7 @@ export function status(turn: Turn, args: string): void {
     return;
   }
   if (!isTicketId(ticketId)) {
-    turn.say("common:status.badId", { value: args.slice(0, 30) });
+    turn.say("common:status.badId", { value: clipText(args, 30) });
     return;
   }
   const incident = turn.store.incidentByTicket(ticketId);

@@ -6,6 +6,7 @@ import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.t
 import { DEFAULT_ROUTING_RULES, type RoutingRule } from "../domain/routing.ts";
 import type { LeveledReason } from "../domain/severity.ts";
 import { severityLabelKey } from "../domain/severity.ts";
+import { clipText } from "../domain/text-cut.ts";
 import { legalDeadline } from "../domain/tickets.ts";
 import { escapeHtml, type Params } from "../i18n.ts";
 import type { RoutedTicket } from "../messages.ts";
@@ -83,7 +84,7 @@ const list = (v: unknown): string[] =>
 /** A subject is one line: typed text may hold line breaks or runs of spaces. */
 const oneLine = (text: string, max = SUBJECT_PART_MAX): string => {
   const line = text.replace(/\s+/g, " ").trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+  return clipText(line, max);
 };
 
 /** Builds the content once; the text and HTML parts are two renderings of the same model. */

@@ -1,5 +1,6 @@
 import type { TicketActor, TicketEvent } from "../../flows/ticket.ts";
 import { mayHandleTicket } from "../domain/authority.ts";
+import { clipText } from "../domain/text-cut.ts";
 import { findTicketId, isTicketId } from "../domain/tickets.ts";
 import { escapeHtml } from "../i18n.ts";
 import type { IncidentRow, PromptPurpose } from "../store/store.ts";
@@ -9,6 +10,9 @@ import { contactLabel, type DutyDetail, renderDutyMessage, ticketToken } from ".
 import { escalationCandidates, ticketView } from "./ticket-work.ts";
 
 // What duty officers do: duty commands, the buttons of a ticket and the texts some of them ask for first.
+
+/** The buttons a duty post carries (the questions the desk asks after it carry the others). */
+const POST_VERBS = new Set(["ack", "take", "ask", "escalate", "dupreject", "resolve", "close", "reopen"]);
 
 /** Buttons that change the ticket at once. */
 const IMMEDIATE: Record<string, "ACK" | "TAKE" | "CLOSE" | "REOPEN"> = {
@@ -29,7 +33,7 @@ export function bind(turn: DutyTurn, command: "bind" | "unbind", contactId: stri
   const { channel, chatId } = turn.event;
   if (!turn.isAdmin()) {
     turn.store.audit(turn.at, turn.actorId, `duty.${command}`, `${channel}:${chatId}`, "denied", {
-      contactId: contactId.slice(0, 40),
+      contactId: clipText(contactId, 40),
     });
     turn.reply("duty:bind.adminOnly");
     return;
@@ -58,7 +62,7 @@ export function bind(turn: DutyTurn, command: "bind" | "unbind", contactId: stri
     return;
   }
   if (!contacts.some((c) => c.id === contactId)) {
-    turn.reply("duty:bind.unknownContact", { id: contactId.slice(0, 40), ids });
+    turn.reply("duty:bind.unknownContact", { id: clipText(contactId, 40), ids });
     return;
   }
   const added = turn.store.bindChat(contactId, channel, chatId, turn.actorId, turn.at);
@@ -92,13 +96,14 @@ export function action(turn: DutyTurn, ticketId: string, action: string): void {
   const [verb = "", target = ""] = action.split(/:(.*)/s);
   const known = verb in IMMEDIATE || verb in PROMPTED || ["escalate", "esc", "dupreject"].includes(verb);
   if (!incident || !known) {
-    turn.store.audit(turn.at, turn.actorId, "ticket.action", ticketId.slice(0, 40), "denied", {
-      action: action.slice(0, 20),
+    turn.store.audit(turn.at, turn.actorId, "ticket.action", clipText(ticketId, 40), "denied", {
+      action: clipText(action, 20),
       reason: "unknown",
     });
     turn.reply("duty:action.unknownTicket");
     return;
   }
+  if (staleCopy(turn, incident, verb)) return;
   const actor = turn.actor();
   const immediate = IMMEDIATE[verb];
   if (immediate) {
@@ -157,7 +162,7 @@ export function action(turn: DutyTurn, ticketId: string, action: string): void {
   if (!candidates.some((c) => c.id === target)) {
     turn.store.audit(turn.at, turn.actorId, "ticket.escalate", incident.ticketId, "denied", {
       reason: "target",
-      to: target.slice(0, 40),
+      to: clipText(target, 40),
     });
     turn.reply("duty:escalate.badTarget");
     return;
@@ -173,6 +178,18 @@ export function action(turn: DutyTurn, ticketId: string, action: string): void {
     ticketId: incident.ticketId,
     contact: turn.work.contactName(target, turn.work.reporterLocale(incident)),
   });
+}
+
+/** A press on a superseded copy of the ticket's post (see TicketWork.supersededCopy): refused, told, cleared. */
+export function staleCopy(turn: DutyTurn, incident: IncidentRow, verb: string): boolean {
+  const { channel, chatId, messageRef } = turn.event;
+  if (!POST_VERBS.has(verb) || !turn.work.clearSupersededCopy(incident, channel, chatId, messageRef))
+    return false;
+  turn.store.audit(turn.at, turn.actorId, `ticket.${verb}`, incident.ticketId, "denied", {
+    reason: "stale",
+  });
+  turn.reply("duty:action.stale", { ticketId: incident.ticketId });
+  return true;
 }
 
 /** Whether the machine would accept this kind of event from this actor now (before asking for its text). */
@@ -294,7 +311,7 @@ export function applyPrompted(
     case "duplicate": {
       const of = findTicketId(text) ?? "";
       if (!of || of === incident.ticketId || !turn.store.incidentByTicket(of)) {
-        turn.reply("duty:prompt.badDuplicate", { value: text.slice(0, 40) });
+        turn.reply("duty:prompt.badDuplicate", { value: clipText(text, 40) });
         return false;
       }
       return (
@@ -363,6 +380,8 @@ export function ticket(turn: DutyTurn, ticketId: string): void {
       ticketView(turn.store, incident),
       detail,
       turn.work.rc(turn.locale),
+      // The way to read what a duty post had to cut: whole (the sender splits it if it must).
+      detail !== "full",
     ),
   );
 }

@@ -1,5 +1,5 @@
 import type { TicketActor } from "../../flows/ticket.ts";
-import { escapeHtml } from "../i18n.ts";
+import { clipForHtml, clipText } from "../domain/text-cut.ts";
 import type { IncidentRow, PromptPurpose, PromptRow } from "../store/store.ts";
 import { applyPrompted } from "./actions.ts";
 import type { DutyTurn } from "./desk.ts";
@@ -12,20 +12,6 @@ const MAX_TEXT = 2000;
 /** Longest relayed answer once escaped for HTML, so the relay fits one Telegram message with its frame. */
 const MAX_RELAY_HTML = 3500;
 
-/** Cuts text so that its HTML-escaped form stays within `max` characters (entities are never split). */
-function clipForHtml(text: string, max: number): string {
-  let length = 0;
-  let end = 0;
-  for (const char of text) {
-    const size = escapeHtml(char).length;
-    if (length + size > max) return `${text.slice(0, end)}…`;
-    length += size;
-    end += char.length;
-  }
-  return text;
-}
-
-/** A reply to one of the bot's messages: the text a prompt asked for, an answer, or a note to the reporter. */
 export function replyTo(turn: DutyTurn, replyTo: string, rawText: string, hasFile: boolean): void {
   const messageId = Number(replyTo);
   if (!Number.isSafeInteger(messageId)) return;
@@ -146,7 +132,7 @@ export function reporterAnswer(turn: DutyTurn, prompt: PromptRow, text: string, 
     });
   }
   const reporter: TicketActor = { id: turn.actorId, name: turn.event.userName, contacts: [], admin: false };
-  const details = { text: clipped.slice(0, 500), file: hasFile };
+  const details = { text: clipText(clipped, 500), file: hasFile };
   // The first answer moves the ticket back to in progress; later ones are relayed as they come.
   const moved = turn.work.apply(
     incident,

@@ -3,6 +3,7 @@ import type { Contact } from "../domain/contacts.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
 import type { LeveledReason } from "../domain/severity.ts";
 import { severityLabelKey } from "../domain/severity.ts";
+import { clipForHtml } from "../domain/text-cut.ts";
 import { escapeHtml } from "../i18n.ts";
 import type { ChatMessage, Choice } from "../messages.ts";
 import { formatDateTime } from "../present/datetime.ts";
@@ -41,15 +42,75 @@ export interface TicketView {
 
 const text = (v: unknown) => (typeof v === "string" ? v : "");
 
-/** The message posted in a duty chat for a ticket, with the buttons its current status allows. */
+/**
+ * The longest duty post, in UTF-16 units of its HTML: one Telegram message (4,096 after entities) less a margin.
+ * A post split in parts would show its status and buttons on one part and be edited on another.
+ */
+export const DUTY_POST_MAX = 4000;
+
+/**
+ * How much of each user field a post shows, in characters once HTML-escaped. The description gets what the
+ * frame and the other fields leave (at most `description`); a `&` counts five.
+ */
+const FIELD_BUDGET = {
+  description: 1000,
+  system: 250,
+  organisation: 250,
+  name: 150,
+  phone: 80,
+  email: 200,
+  officer: 150,
+  resolution: 700,
+  reason: 700,
+  minDescription: 200,
+} as const;
+
+/**
+ * The message posted in a duty chat for a ticket, with the buttons its current status allows. It always fits
+ * one message: long user fields are cut (on whole characters) with a line pointing to `/ticket`, which shows
+ * them in full (`fit: false`, a view that is never edited and may be split).
+ */
 export function renderDutyMessage(
   incident: IncidentRow,
   routed: { kinds: readonly string[]; rules: readonly string[] },
   state: TicketView,
   detail: DutyDetail,
   rc: RenderContext,
+  fit = true,
+): ChatMessage {
+  if (!fit) return renderWith(incident, routed, state, detail, rc, undefined);
+  let message = renderWith(incident, routed, state, detail, rc, FIELD_BUDGET.description);
+  const over = message.text.length - DUTY_POST_MAX;
+  // The frame (severity reasons, routing, labels) leaves less room than usual: the description gives way.
+  if (over > 0) {
+    const room = Math.max(FIELD_BUDGET.minDescription, FIELD_BUDGET.description - over);
+    message = renderWith(incident, routed, state, detail, rc, room);
+  }
+  // Still over (every field at its longest and a long frame): every field gives way.
+  if (message.text.length > DUTY_POST_MAX) {
+    message = renderWith(incident, routed, state, detail, rc, FIELD_BUDGET.minDescription, 0.3);
+  }
+  return message;
+}
+
+function renderWith(
+  incident: IncidentRow,
+  routed: { kinds: readonly string[]; rules: readonly string[] },
+  state: TicketView,
+  detail: DutyDetail,
+  rc: RenderContext,
+  descriptionBudget: number | undefined,
+  scale = 1,
 ): ChatMessage {
   const t = (key: string, params?: Record<string, string | number>) => rc.t.t(rc.locale, key, params);
+  let clipped = false;
+  /** A user field cut so that its escaped form fits `budget` (no cut when showing everything). */
+  const shown = (value: string, budget: number) => {
+    if (descriptionBudget === undefined) return value;
+    const cut = clipForHtml(value, Math.floor(budget * scale));
+    if (cut !== value) clipped = true;
+    return cut;
+  };
   const answers = incident.answers as Record<string, AnswerValue>;
   const reporter = (answers.reporter ?? {}) as Record<string, AnswerValue>;
   const type = isIncidentType(incident.incidentType)
@@ -61,21 +122,25 @@ export function renderDutyMessage(
       severity: t(severityLabelKey(incident.severity as 1 | 2 | 3 | 4)),
     }),
     t("duty:message.type", { value: type }),
-    t("duty:message.organisation", { value: text(reporter.organisation) || "—" }),
+    t("duty:message.organisation", {
+      value: shown(text(reporter.organisation), FIELD_BUDGET.organisation) || "—",
+    }),
   ];
   if (detail === "full") {
     for (const reason of incident.severityReasons as LeveledReason[])
       lines.push(`  – ${t(reason.key, reason.params)}`);
     lines.push(
-      t("duty:message.system", { value: text(answers.system) || "—" }),
+      t("duty:message.system", { value: shown(text(answers.system), FIELD_BUDGET.system) || "—" }),
       t("duty:message.detectedAt", { value: formatDateTime(incident.detectedAt, rc.timeZone) }),
       t("duty:message.reporter", {
-        name: text(reporter.fullName) || "—",
-        phone: text(reporter.phone) || "—",
-        email: text(reporter.email) || "—",
+        name: shown(text(reporter.fullName), FIELD_BUDGET.name) || "—",
+        phone: shown(text(reporter.phone), FIELD_BUDGET.phone) || "—",
+        email: shown(text(reporter.email), FIELD_BUDGET.email) || "—",
       }),
       t("duty:message.deadline", { value: formatDateTime(state.legalDeadline, rc.timeZone) }),
-      t("duty:message.description", { value: text(answers.description).slice(0, 800) }),
+      t("duty:message.description", {
+        value: shown(text(answers.description), (descriptionBudget ?? 0) / scale),
+      }),
       t("duty:message.routing", {
         kinds: routed.kinds.map((k) => t(`routing:kind.${k}`)).join(", "),
         rules: routed.rules.join(", "),
@@ -85,13 +150,16 @@ export function renderDutyMessage(
     lines.push(t("duty:message.minimalHint", { ticketId: incident.ticketId }));
   }
   lines.push("", t("duty:message.status", { status: t(`common:ticketStatus.${state.status}`) }));
-  const name = (id: string | null) => (id ? escapeHtml(state.names[id] ?? id) : "");
+  const name = (id: string | null) =>
+    id ? escapeHtml(shown(state.names[id] ?? id, FIELD_BUDGET.officer)) : "";
   if (state.acknowledgedBy)
     lines.push(`${t("duty:message.acknowledgedBy", { name: "" })}${name(state.acknowledgedBy)}`);
   if (state.assignee) lines.push(`${t("duty:message.assignee", { name: "" })}${name(state.assignee)}`);
-  if (state.resolution) lines.push(t("duty:message.resolution", { value: state.resolution }));
-  if (state.reason) lines.push(t("duty:message.reason", { value: state.reason }));
+  if (state.resolution)
+    lines.push(t("duty:message.resolution", { value: shown(state.resolution, FIELD_BUDGET.resolution) }));
+  if (state.reason) lines.push(t("duty:message.reason", { value: shown(state.reason, FIELD_BUDGET.reason) }));
   if (state.duplicateOf) lines.push(t("duty:message.duplicateOf", { value: state.duplicateOf }));
+  if (clipped) lines.push(t("duty:message.clipped", { ticketId: incident.ticketId }));
   const actions = ACTIONS_BY_STATUS[state.status] ?? [];
   const choices: Choice[] = actions.map((a) => ({ value: a, label: t(`duty:button.${a}`) }));
   return choices.length

@@ -1,5 +1,12 @@
 import { MachineRunner } from "../../flows/machine-runner.ts";
-import { type TicketActor, type TicketEvent, ticketMachine, ticketStatus } from "../../flows/ticket.ts";
+import {
+  TICKET_FLOW_VERSION,
+  type TicketActor,
+  type TicketContext,
+  type TicketEvent,
+  ticketMachine,
+  ticketStatus,
+} from "../../flows/ticket.ts";
 import type { DeadlineSpec } from "../config.ts";
 import type { Contact } from "../domain/contacts.ts";
 import { deadlineAt } from "../domain/deadlines.ts";
@@ -122,13 +129,21 @@ export class TicketWork {
 
   /** The ticket machine's state for an incident (a fresh one if no one has acted yet). */
   snapshot(incident: IncidentRow): Snapshot {
-    const { snapshot } = this.store.ticketState(incident.id);
-    if (snapshot) return runner.restore(snapshot);
-    return runner.initial({
+    const { snapshot, version, assignee } = this.store.ticketState(incident.id);
+    if (snapshot && version === TICKET_FLOW_VERSION) return runner.restore(snapshot);
+    const fresh = runner.initial({
       ticketId: incident.ticketId,
       reporter: `${incident.channel}:${incident.reporterUserId}`,
       contacts: incident.routing.destinations.map((d) => d.contactId),
       at: incident.createdAt,
+    });
+    if (!snapshot || !Object.hasOwn(ticketMachine.states, incident.status)) return fresh;
+    // Written by another version of the ticket flow: its states and context may not fit this machine, so the
+    // ticket is rebuilt at the status the incident row records, keeping its assignee (as the report flow
+    // restarts a stale conversation with its answers kept).
+    return ticketMachine.resolveState({
+      value: incident.status,
+      context: { ...(fresh.context as TicketContext), assignee, acknowledgedBy: assignee },
     });
   }
 
@@ -146,7 +161,14 @@ export class TicketWork {
     const next = runner.transition(current, event);
     const status = ticketStatus(next.value);
     const context = next.context as { assignee: string | null };
-    this.store.saveTicket(incident.id, status, runner.persist(next), context.assignee, this.at);
+    this.store.saveTicket(
+      incident.id,
+      status,
+      runner.persist(next),
+      context.assignee,
+      this.at,
+      TICKET_FLOW_VERSION,
+    );
     this.store.addTimeline(incident.id, this.at, event.actor.id, status, {
       name: event.actor.name,
       ...timeline,
@@ -248,6 +270,45 @@ export class TicketWork {
     }
   }
 
+  /**
+   * After a crash between sending a duty post and recording it, the post is sent again (at least once) and the
+   * first copy, never recorded, keeps live buttons. Message ids grow in a chat, so a message that is not a
+   * recorded post but is older than one is such a copy (or an older view). True if `messageRef` is one: it is
+   * edited to show the ticket now, without buttons.
+   */
+  clearSupersededCopy(
+    incident: IncidentRow,
+    channel: string,
+    chatId: string,
+    messageRef: string | undefined,
+  ): boolean {
+    const pressed = Number(messageRef);
+    if (!messageRef || !Number.isSafeInteger(pressed)) return false;
+    const posts = this.store
+      .dutyPosts(incident.id)
+      .filter((p) => p.channel === channel && p.chatId === chatId && p.messageIds.length > 0);
+    if (posts.some((p) => p.messageIds.includes(pressed))) return false;
+    // Superseded by the first recorded post after it (a chat bound to two units has a post for each).
+    const post = posts
+      .filter((p) => Math.min(...p.messageIds) > pressed)
+      .sort((a, b) => Math.min(...a.messageIds) - Math.min(...b.messageIds))[0];
+    if (!post) return false;
+    const routed = incident.routing.destinations.find((d) => d.contactId === post.contactId) ?? {
+      kinds: [],
+      rules: [],
+    };
+    const now = renderDutyMessage(
+      incident,
+      routed,
+      ticketView(this.store, incident),
+      this.o.detail,
+      this.rc(),
+    );
+    // No token and no choices: the sender edits it with an empty keyboard.
+    this.post(channel, chatId, { kind: "edit", messageRef, text: now.text });
+    return true;
+  }
+
   /** A message in every duty chat of the ticket, threaded under its ticket message where known. */
   toDutyChats(incident: IncidentRow, key: string, params: Record<string, string | number>): void {
     const text = this.t(this.o.defaultLocale, key, params);
@@ -324,10 +385,11 @@ export class TicketWork {
 
 /** A ticket's lifecycle view for its duty message: status, who did what (display names), outcome. */
 export function ticketView(store: Store, incident: IncidentRow): TicketView {
-  const { snapshot, assignee } = store.ticketState(incident.id);
+  const { snapshot, version, assignee } = store.ticketState(incident.id);
+  // Another ticket flow version's context may name or shape its fields differently: show only the row's facts.
   const context =
     (
-      snapshot as {
+      (version === TICKET_FLOW_VERSION ? snapshot : null) as {
         context?: {
           acknowledgedBy?: string | null;
           resolution?: string | null;

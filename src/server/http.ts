@@ -1,9 +1,14 @@
 import { timingSafeEqual } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
+import type { Logger } from "../app.ts";
+import { errorText } from "../redact.ts";
 
 export interface HttpServerOptions {
   port: number;
+  /** Default 127.0.0.1: the service sits behind a reverse proxy. */
   host?: string;
+  /** Where request failures are logged (fastify's own logger is off: it would log bodies and headers). */
+  logger?: Logger;
   /** Path Telegram posts updates to, and the secret it must send in X-Telegram-Bot-Api-Secret-Token. */
   webhook?: { path: string; secret: string; onUpdate: (update: unknown) => Promise<void> };
   /** Throws when the service is not healthy (e.g. the database is unreachable). */
@@ -21,6 +26,17 @@ function sameSecret(given: string | undefined, expected: string): boolean {
 /** The HTTP side: /healthz, and the Telegram webhook (refused with 401 without the right secret). */
 export async function startHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const server = Fastify({ logger: false, bodyLimit: 1_048_576 });
+  // Answers carry a status and nothing else: error messages (a parser's, a handler's TypeError) describe the
+  // internals and can echo the request, so they go to the redacting log, not back to the caller.
+  server.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    options.logger?.[status >= 500 ? "error" : "warn"](
+      { status, code: error.code, err: errorText(error), path: request.routeOptions.url },
+      "HTTP request failed",
+    );
+    return reply.code(status).send({ ok: false });
+  });
   server.get("/healthz", async (_request, reply) => {
     try {
       options.health();
@@ -31,16 +47,24 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Fasti
   });
   const webhook = options.webhook;
   if (webhook) {
-    server.post(webhook.path, async (request, reply) => {
-      const header = request.headers["x-telegram-bot-api-secret-token"];
-      if (!sameSecret(Array.isArray(header) ? header[0] : header, webhook.secret)) {
-        return reply.code(401).send({ ok: false });
-      }
-      // Answered only after the update is committed: a failure makes Telegram retry, and dedupe absorbs it.
-      await webhook.onUpdate(request.body);
-      return { ok: true };
-    });
+    server.post(
+      webhook.path,
+      {
+        // Checked before the body is read or parsed: without the secret nothing about the body matters.
+        onRequest: async (request, reply) => {
+          const header = request.headers["x-telegram-bot-api-secret-token"];
+          if (!sameSecret(Array.isArray(header) ? header[0] : header, webhook.secret)) {
+            return reply.code(401).send({ ok: false });
+          }
+        },
+      },
+      async (request) => {
+        // Answered only after the update is committed: a failure makes Telegram retry, and dedupe absorbs it.
+        await webhook.onUpdate(request.body);
+        return { ok: true };
+      },
+    );
   }
-  await server.listen({ port: options.port, host: options.host ?? "0.0.0.0" });
+  await server.listen({ port: options.port, host: options.host ?? "127.0.0.1" });
   return server;
 }

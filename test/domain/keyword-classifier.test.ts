@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { classifyIncidentText, rankIncidentTypes } from "../../src/domain/classifier/index.ts";
 import type { IncidentType } from "../../src/domain/incident-types.ts";
-import { classifyIncidentText, rankIncidentTypes } from "../../src/domain/keyword-classifier.ts";
 
 // Descriptions as a civil servant types them on a phone: with and without diacritics, abbreviations
 // ("ko", "dc", "mk", "tk"), missing punctuation and the odd typo.

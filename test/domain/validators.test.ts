@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   extractDomains,
@@ -14,7 +14,7 @@ import {
   parseYesNo,
   type ValidationResult,
   validateText,
-} from "../../src/domain/validators.ts";
+} from "../../src/domain/validators/index.ts";
 
 // 21/11/2026 08:30 in Hà Nội (UTC+7).
 const NOW = new Date("2026-11-21T01:30:00.000Z");
@@ -517,7 +517,10 @@ describe("validation locale files", () => {
   });
 
   it("define every validation key used by the validators", () => {
-    const source = readFileSync(new URL("../../src/domain/validators.ts", import.meta.url), "utf8");
+    const folder = new URL("../../src/domain/validators/", import.meta.url);
+    const source = readdirSync(folder)
+      .map((file) => readFileSync(new URL(file, folder), "utf8"))
+      .join("\n");
     const used = [...source.matchAll(/"validation:([\w.]+)"/g)].map((m) => m[1]);
     expect(used.length).toBeGreaterThan(10);
     for (const key of new Set(used)) {

@@ -8,7 +8,15 @@ import { startTelegram } from "../../src/channels/telegram/run.ts";
 import { parseConfig } from "../../src/config.ts";
 import { Engine } from "../../src/conversation/engine.ts";
 import { RateLimiter } from "../../src/delivery/rate-limiter.ts";
-import { EmulatedUser, fileReport, freePort, type Stack, TOKEN, waitFor } from "./telegram-harness.ts";
+import {
+  EmulatedUser,
+  fileReport,
+  freePort,
+  type Stack,
+  TOKEN,
+  waitFor,
+  watchTelegramRules,
+} from "./telegram-harness.ts";
 
 const ADMIN = 7001;
 const SECOND_ADMIN = 7002;
@@ -22,6 +30,7 @@ async function startAdminStack(extraEnv: Record<string, string> = {}): Promise<S
   const server = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 600 });
   await server.start();
   const dir = mkdtempSync(join(tmpdir(), "incident-admin-e2e-"));
+  const refused = watchTelegramRules(server);
   const httpPort = await freePort();
   const app = createApp(
     parseConfig({
@@ -61,6 +70,7 @@ async function startAdminStack(extraEnv: Record<string, string> = {}): Promise<S
     bot,
     httpPort,
     processed,
+    refused,
     messages,
     async settled(chatId: number, before: number) {
       await waitFor(
@@ -72,6 +82,7 @@ async function startAdminStack(extraEnv: Record<string, string> = {}): Promise<S
       await bot.stop();
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
+      if (refused.length > 0) throw new Error(`the bot sent what Telegram refuses:\n${refused.join("\n")}`);
     },
   };
 }

@@ -7,6 +7,7 @@ import { createApp, createLogger } from "../../src/app.ts";
 import { type RunningBot, startTelegram } from "../../src/channels/telegram/run.ts";
 import { parseConfig } from "../../src/config.ts";
 import { RateLimiter } from "../../src/delivery/rate-limiter.ts";
+import { messageError } from "../support/telegram-rules.ts";
 
 export const TOKEN = "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 export const SECRET = "e2e-secret_0123456789";
@@ -47,6 +48,32 @@ export interface BotMessage {
   };
 }
 
+/**
+ * The emulator accepts any text; real Telegram refuses bad HTML, text over 4,096 characters, invalid UTF-16 and
+ * callback data over 64 bytes. Every message and edit the bot makes is checked against those rules; what Telegram
+ * would have refused is collected (the stack's `stop` fails the test with it).
+ */
+export function watchTelegramRules(server: TelegramServer): string[] {
+  const refused: string[] = [];
+  const check = (method: string, raw: unknown) => {
+    const body = { ...(raw as Record<string, unknown>) };
+    if (typeof body.reply_markup === "string") body.reply_markup = JSON.parse(body.reply_markup);
+    const error = messageError(body);
+    if (error) refused.push(`${method} to ${String(body.chat_id)}: ${error}`);
+  };
+  const add = server.addBotMessage.bind(server);
+  const edit = server.editMessageText.bind(server);
+  server.addBotMessage = (raw, token) => {
+    check("sendMessage", raw);
+    return add(raw, token);
+  };
+  server.editMessageText = (raw) => {
+    check("editMessageText", raw);
+    edit(raw);
+  };
+  return refused;
+}
+
 /** The Bot API emulator plus the real bot (grammY or Telegraf, polling or webhook) on a fresh database. */
 export async function startStack(
   framework: "grammy" | "telegraf",
@@ -55,6 +82,7 @@ export async function startStack(
 ) {
   const server = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 600 });
   await server.start();
+  const refused = watchTelegramRules(server);
   const dir = mkdtempSync(join(tmpdir(), "incident-e2e-"));
   const httpPort = await freePort();
   const app = createApp(
@@ -89,6 +117,8 @@ export async function startStack(
     bot,
     httpPort,
     processed,
+    /** What the bot sent that real Telegram would have refused with a 400. */
+    refused,
     /** Bot messages in one chat, in order (edits applied). */
     messages(chatId: number): BotMessage[] {
       return (server.storage.botMessages as unknown as BotMessage[])
@@ -106,6 +136,9 @@ export async function startStack(
       await bot.stop();
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
+      if (refused.length > 0) {
+        throw new Error(`the bot sent what Telegram refuses:\n${refused.slice(0, 5).join("\n")}`);
+      }
     },
   };
 }

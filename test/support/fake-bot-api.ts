@@ -4,12 +4,16 @@
  * deliberately not sharing code with the bot's limiter), injects faults on a schedule or at random from a
  * seed, and records every message that became visible, per chat, in order.
  *
+ * Like Telegram, it refuses (400, nothing shown) text over 4,096 characters after entity parsing, invalid HTML,
+ * invalid UTF-16 and callback data over 64 bytes (test/support/telegram-rules.ts).
+ *
  * Every injected fault strikes before the request is processed: a dropped or reset request never became a
  * message. (Real Telegram can also process a request and lose its answer; no bot can tell that case apart,
  * since the Bot API has no idempotency key, and this fake does not simulate it.)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { markupError, messageError } from "./telegram-rules.ts";
 
 /** 500: an internal error; 429: a flood wait; drop: never answered; reset: connection cut. */
 export type Fault = "500" | "429" | "drop" | "reset";
@@ -73,6 +77,8 @@ export interface FakeStats {
   limit429By: { global: number; chat: number; group: number };
   /** Faults injected, by kind. */
   injected: Record<Fault, number>;
+  /** Sends refused with a 400 because Telegram would refuse them (bad HTML, too long, bad callback data). */
+  refused: Array<{ method: string; chatId: string; description: string }>;
 }
 
 const SEND_METHODS = new Set(["sendMessage", "editMessageText", "copyMessage"]);
@@ -88,6 +94,7 @@ export class FakeBotApi {
     limit429: 0,
     limit429By: { global: 0, chat: 0, group: 0 },
     injected: { "500": 0, "429": 0, drop: 0, reset: 0 },
+    refused: [],
   };
   private readonly scale: number;
   private readonly limits: FakeLimits | undefined;
@@ -285,6 +292,16 @@ export class FakeBotApi {
   private send(method: string, body: Record<string, unknown>): Answer {
     const chatId = String(body.chat_id ?? "");
     if (!chatId) return badRequest("chat not found");
+    // Refused like Telegram refuses it (400, nothing shown): text over 4,096 after entities, bad HTML, invalid
+    // UTF-16, callback data over 64 bytes.
+    const refused =
+      method === "copyMessage"
+        ? markupError(body.reply_markup)
+        : messageError(body as Record<string, unknown>);
+    if (refused) {
+      this.stats.refused.push({ method, chatId, description: refused });
+      return [400, { ok: false, error_code: 400, description: refused }];
+    }
     const now = this.now();
     const wait = this.limitWait(chatId, now);
     if (wait) {
@@ -300,7 +317,11 @@ export class FakeBotApi {
       if (!target) {
         return badRequest("message to edit not found");
       }
-      if (target.text === body.text) {
+      // Like Telegram: an edit that changes neither the text nor the keyboard is refused.
+      if (
+        target.text === body.text &&
+        JSON.stringify(target.replyMarkup ?? null) === JSON.stringify(body.reply_markup ?? null)
+      ) {
         return badRequest("message is not modified");
       }
       target.text = String(body.text ?? "");

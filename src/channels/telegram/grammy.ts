@@ -2,8 +2,10 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { type RunnerHandle, run, sequentialize } from "@grammyjs/runner";
 import { type Api, Bot, Composer, type Context } from "grammy";
 import type { App } from "../../app.ts";
+import { errorText } from "../../redact.ts";
 import { handleTelegramUpdate, type TelegramHandlerDeps } from "./handler.ts";
 import type { TelegramPort } from "./port.ts";
+import { checkUpdate, logMalformed } from "./update-schema.ts";
 
 /** The Bot API port over grammY's Api. */
 export function grammyPort(api: Api): TelegramPort {
@@ -26,6 +28,8 @@ export function grammyPort(api: Api): TelegramPort {
 export function incidentComposer(deps: TelegramHandlerDeps): Composer<Context> {
   const composer = new Composer<Context>();
   composer.use(async (ctx, next) => {
+    const checked = checkUpdate(ctx.update);
+    if (!checked.ok) return logMalformed(deps.logger, ctx.update, checked.problems);
     if (!(await handleTelegramUpdate(ctx.update, deps))) await next();
   });
   return composer;
@@ -46,12 +50,19 @@ export function createGrammyBot(app: App, token: string): Bot {
       rethrowInternalServerErrors: true,
     }),
   );
-  bot.catch((err) =>
-    app.logger.error(
-      { err: err.error instanceof Error ? err.error.message : String(err.error) },
-      "update failed",
-    ),
-  );
+  // The runner retries failed getUpdates calls on its own; it is started silent (its console output carries
+  // the request URL, i.e. the token), so each failure is logged here instead, redacted.
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    try {
+      return await prev(method, payload, signal);
+    } catch (error) {
+      if (method === "getUpdates" && !signal?.aborted) {
+        app.logger.warn({ err: errorText(error, [token]) }, "polling failed (getUpdates); retrying");
+      }
+      throw error;
+    }
+  });
+  bot.catch((err) => app.logger.error({ err: errorText(err.error, [token]) }, "update failed"));
   return bot;
 }
 
@@ -59,5 +70,10 @@ export function createGrammyBot(app: App, token: string): Bot {
 export function startGrammyPolling(bot: Bot, deps: TelegramHandlerDeps): RunnerHandle {
   bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
   bot.use(incidentComposer(deps));
-  return run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query"] } } });
+  const runner = run(bot, {
+    runner: { fetch: { allowed_updates: ["message", "callback_query"] }, silent: true },
+  });
+  // The runner gives up after its longest retry time; that end is logged, not an unhandled rejection.
+  runner.task()?.catch((error: unknown) => deps.logger.error({ err: errorText(error) }, "polling stopped"));
+  return runner;
 }

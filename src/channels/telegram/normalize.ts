@@ -1,5 +1,6 @@
 import type { Update } from "grammy/types";
 import type { FileRef } from "../../../flows/types.ts";
+import { stripInvisibleControls } from "../../domain/text.ts";
 import type { DutyEvent } from "../../duty/desk.ts";
 import type { InboundEvent } from "../../messages.ts";
 
@@ -33,14 +34,26 @@ type TelegramUser = { id: number; first_name: string; last_name?: string; userna
 
 /** How a person is shown to other duty officers: their Telegram name, as Telegram shows it. */
 function displayName(user: TelegramUser): string {
-  const name = [user.first_name, user.last_name].filter(Boolean).join(" ");
+  // A Telegram name is free text too: "\u202E" in it would turn the rest of a duty-chat line around.
+  const name = stripInvisibleControls([user.first_name, user.last_name].filter(Boolean).join(" "));
   return user.username ? `${name} (@${user.username})` : name;
 }
 
 /** Turns a Telegram update into the engine's inbound event; both runtimes hand over the same raw update. */
 export function normalizeUpdate(update: Update, now: Date): TelegramInbound {
+  // The id is the dedupe key: without one, every such update would be "the same" and all but the first dropped.
+  if (!Number.isInteger(update.update_id)) {
+    return update.callback_query
+      ? { kind: "ignore", callbackQueryId: update.callback_query.id }
+      : { kind: "ignore" };
+  }
   const dedupeKey = String(update.update_id);
   const query = update.callback_query;
+  // In a private chat only its owner can press its buttons; another sender is a forged update, and must not
+  // touch the owner's draft or act on a ticket in the owner's name.
+  if (query?.message?.chat.type === "private" && query.from.id !== query.message.chat.id) {
+    return { kind: "ignore", callbackQueryId: query.id };
+  }
   if (query?.data?.startsWith("t.") && query.message) {
     // A ticket's duty button: pressed in a duty group, or in a duty officer's private chat.
     const [token = "", value = ""] = query.data.split(CALLBACK_SEPARATOR);

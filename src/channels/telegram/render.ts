@@ -1,3 +1,4 @@
+import { splitHtml } from "../../domain/text-cut.ts";
 import type { Choice } from "../../messages.ts";
 import { CALLBACK_SEPARATOR } from "./normalize.ts";
 
@@ -35,29 +36,9 @@ export function inlineKeyboard(token: string, choices: readonly Choice[]): Inlin
 
 /**
  * Splits a long message (a full summary can pass Telegram's 4,096 characters) at paragraph, then line
- * boundaries. Markup in these messages never spans a line, so every part stays valid HTML.
+ * boundaries, and a line longer than a part between characters, never inside an emoji, an entity or a tag, so
+ * every part is valid text and valid HTML.
  */
 export function splitMessage(text: string, max = MAX_MESSAGE_CHARS): string[] {
-  if (text.length <= max) return [text];
-  const parts: string[] = [];
-  let current = "";
-  const push = (piece: string, sep: string) => {
-    if (current && current.length + sep.length + piece.length > max) {
-      parts.push(current);
-      current = "";
-    }
-    current = current ? `${current}${sep}${piece}` : piece;
-  };
-  for (const paragraph of text.split("\n\n")) {
-    if (paragraph.length <= max) {
-      push(paragraph, "\n\n");
-      continue;
-    }
-    for (const line of paragraph.split("\n")) {
-      // A single line longer than the limit (a pasted log) is cut; it carries no markup of ours.
-      for (let i = 0; i < line.length; i += max) push(line.slice(i, i + max), "\n");
-    }
-  }
-  if (current) parts.push(current);
-  return parts;
+  return splitHtml(text, max);
 }

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from "fastify";
-import type { Update } from "grammy/types";
 import {
   armStaleContactsReminder,
   fireStaleContactsReminder,
@@ -9,13 +8,16 @@ import type { App } from "../../app.ts";
 import { createEmailTransport, EmailSender } from "../../delivery/email.ts";
 import { Scheduler } from "../../delivery/scheduler.ts";
 import { DUTY_JOB_KINDS } from "../../duty/desk.ts";
+import { errorText } from "../../redact.ts";
 import { startHttpServer } from "../../server/http.ts";
 import { registerCommands } from "./commands.ts";
 import { adminDeadLetterNotifier, createTelegramDeps } from "./deps.ts";
 import { createGrammyBot, grammyPort, incidentComposer, startGrammyPolling } from "./grammy.ts";
 import { dispatchRoutedTickets, type TelegramHandlerDeps } from "./handler.ts";
+import { untilReachable } from "./reach.ts";
 import type { SenderOptions } from "./sender.ts";
 import { createTelegrafBot, incidentMiddleware, telegrafPort } from "./telegraf.ts";
+import { edgeChecked } from "./update-schema.ts";
 
 const ALLOWED_UPDATES = ["message", "callback_query"] as const;
 
@@ -33,7 +35,7 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
   const token = telegram.token;
   if (!token) throw new Error("TELEGRAM_BOT_TOKEN is not set");
   const health = () => {
-    app.db.prepare("SELECT 1").get();
+    app.store.ping();
   };
   const webhookPath = telegram.webhookUrl ? new URL(telegram.webhookUrl).pathname : "/telegram";
   let deps: TelegramHandlerDeps;
@@ -43,7 +45,8 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
 
   if (telegram.framework === "grammy") {
     const bot = createGrammyBot(app, token);
-    await bot.init();
+    // bot.init() retries getMe forever in silence; our own loop logs each failure and what to check.
+    bot.botInfo = await untilReachable(() => bot.api.getMe(), app.logger);
     deps = createTelegramDeps(app, grammyPort(bot.api), bot.botInfo.username, senderOptions);
     if (telegram.mode === "polling") {
       await bot.api.deleteWebhook().catch(() => undefined);
@@ -53,7 +56,7 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
       };
     } else {
       bot.use(incidentComposer(deps));
-      onUpdate = (update) => bot.handleUpdate(update as Update);
+      onUpdate = edgeChecked(app.logger, (update) => bot.handleUpdate(update));
       setWebhook = () =>
         bot.api.setWebhook(telegram.webhookUrl ?? "", {
           secret_token: telegram.webhookSecret ?? "",
@@ -63,13 +66,13 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
     }
   } else {
     const bot = createTelegrafBot(app, token);
-    bot.botInfo = await bot.telegram.getMe();
+    bot.botInfo = await untilReachable(() => bot.telegram.getMe(), app.logger);
     deps = createTelegramDeps(app, telegrafPort(bot.telegram), bot.botInfo.username, senderOptions);
     bot.use(incidentMiddleware(deps));
     if (telegram.mode === "polling") {
       // launch() resolves only when polling ends; a failure there is logged, not thrown into the void.
       bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((error: unknown) => {
-        app.logger.error({ err: error instanceof Error ? error.message : String(error) }, "polling stopped");
+        app.logger.error({ err: errorText(error, [token]) }, "polling stopped");
       });
       stopUpdates = async () => {
         try {
@@ -79,7 +82,7 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
         }
       };
     } else {
-      onUpdate = (update) => bot.handleUpdate(update as never);
+      onUpdate = edgeChecked(app.logger, (update) => bot.handleUpdate(update as never));
       setWebhook = () =>
         bot.telegram.setWebhook(telegram.webhookUrl ?? "", {
           secret_token: telegram.webhookSecret ?? "",
@@ -91,6 +94,8 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
 
   const server = await startHttpServer({
     port: app.config.port,
+    host: app.config.host,
+    logger: app.logger,
     health,
     ...(onUpdate && telegram.webhookSecret
       ? { webhook: { path: webhookPath, secret: telegram.webhookSecret, onUpdate } }

@@ -1,5 +1,6 @@
 import type { Logger } from "../../app.ts";
 import { LimiterAbortedError, RateLimiter } from "../../delivery/rate-limiter.ts";
+import { clipHtml } from "../../domain/text-cut.ts";
 import type { ChatMessage, CopyMessage, EditMessage } from "../../messages.ts";
 import type { OutboxRow, Store } from "../../store/store.ts";
 import { TELEGRAM_CHANNEL } from "./normalize.ts";
@@ -11,7 +12,7 @@ import {
   type SendOptions,
   type TelegramPort,
 } from "./port.ts";
-import { inlineKeyboard, splitMessage } from "./render.ts";
+import { inlineKeyboard, MAX_MESSAGE_CHARS, splitMessage } from "./render.ts";
 
 export interface SenderOptions {
   /** Attempts before a message is dead-lettered. */
@@ -220,11 +221,16 @@ export class TelegramSender {
   }
 
   private async edit(chatId: string, edit: EditMessage, backlog: number): Promise<{ edited: boolean }> {
+    // An edit replaces one message: it cannot be split. Duty posts are rendered to fit; should anything still be
+    // too long, it is clipped keeping its last paragraph (the status), never sent to be refused.
+    const text = clipHtml(edit.text, MAX_MESSAGE_CHARS);
+    if (text !== edit.text)
+      this.logger.warn({ length: edit.text.length }, "edit text clipped to one message");
     try {
       await this.limiter.run(
         chatId,
         () =>
-          this.port.editMessageText(chatId, Number(edit.messageRef), splitMessage(edit.text)[0] ?? "", {
+          this.port.editMessageText(chatId, Number(edit.messageRef), text, {
             parse_mode: "HTML",
             link_preview_options: { is_disabled: true },
             // An answered question loses its buttons: an empty keyboard says so explicitly.

@@ -1,8 +1,10 @@
 import type { Update } from "grammy/types";
 import { type Context, type MiddlewareFn, Telegraf } from "telegraf";
 import type { App } from "../../app.ts";
+import { errorText } from "../../redact.ts";
 import { handleTelegramUpdate, type TelegramHandlerDeps } from "./handler.ts";
 import type { TelegramPort } from "./port.ts";
+import { checkUpdate, logMalformed } from "./update-schema.ts";
 
 /** The Bot API port over Telegraf's Telegram client. */
 export function telegrafPort(telegram: Telegraf["telegram"]): TelegramPort {
@@ -26,6 +28,8 @@ export function incidentMiddleware(deps: TelegramHandlerDeps): MiddlewareFn<Cont
   // Telegraf handles a polled batch concurrently; a chain per chat keeps one chat's updates in order.
   const chains = new Map<string, Promise<unknown>>();
   return async (ctx, next) => {
+    const checked = checkUpdate(ctx.update);
+    if (!checked.ok) return logMalformed(deps.logger, ctx.update, checked.problems);
     const key = String(ctx.chat?.id ?? ctx.from?.id ?? "");
     const previous = chains.get(key) ?? Promise.resolve();
     // Both runtimes receive the raw Bot API update; the handler reads only its JSON fields.
@@ -43,8 +47,20 @@ export function incidentMiddleware(deps: TelegramHandlerDeps): MiddlewareFn<Cont
 /** A Telegraf bot configured from the app (API root); the flows are added by the caller. */
 export function createTelegrafBot(app: App, token: string): Telegraf {
   const bot = new Telegraf(token, { telegram: { apiRoot: app.config.telegram.apiRoot } });
-  bot.catch((error) =>
-    app.logger.error({ err: error instanceof Error ? error.message : String(error) }, "update failed"),
-  );
+  bot.catch((error) => app.logger.error({ err: errorText(error, [token]) }, "update failed"));
+  // Telegraf's polling retries failed getUpdates calls silently (only its debug channel hears of them); the
+  // failures are logged here, redacted, so an operator sees that Telegram is unreachable.
+  const callApi = bot.telegram.callApi.bind(bot.telegram);
+  bot.telegram.callApi = (async (method: string, ...rest: unknown[]) => {
+    try {
+      return await (callApi as (m: string, ...r: unknown[]) => Promise<unknown>)(method, ...rest);
+    } catch (error) {
+      const aborted = error instanceof Error && error.name === "AbortError";
+      if (method === "getUpdates" && !aborted) {
+        app.logger.warn({ err: errorText(error, [token]) }, "polling failed (getUpdates); retrying");
+      }
+      throw error;
+    }
+  }) as typeof bot.telegram.callApi;
   return bot;
 }

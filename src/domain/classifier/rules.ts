@@ -1,20 +1,12 @@
-import type { IncidentType } from "./incident-types.ts";
-import { foldDiacritics, wordTokens } from "./text.ts";
+import type { IncidentType } from "../incident-types.ts";
 
-/** One candidate incident type for a description, with the phrases that suggested it. */
-export interface IncidentTypeGuess {
-  type: IncidentType;
-  score: number;
-  matched: string[];
-}
+// The incident types and the phrases that suggest them, with their weights (data only; matching is in
+// phrases.ts, scoring in index.ts).
 
 // Weights: 3 = on its own names the type, 2 = strong hint, 1 = only counts together with something else.
 const STRONG = 3;
-const HINT = 2;
+export const HINT = 2;
 const WEAK = 1;
-
-/** Below this nothing is proposed: one weak word ("lỗi", "mật khẩu") is not a classification. */
-const MIN_SCORE = 2;
 
 /**
  * A rule matches when all of its phrases occur in the text. Phrases are matched as whole-token sequences
@@ -23,14 +15,14 @@ const MIN_SCORE = 2;
  * spelling of such words is covered by unambiguous longer phrases instead ("mưa bão", "bão lũ").
  * A token ending in `*` matches any token with that prefix ("deface*" matches "defaced").
  */
-interface Rule {
+export interface Rule {
   phrases: readonly string[];
   weight: number;
 }
 
-type RuleSpec = string | readonly [string, number] | { all: readonly string[]; weight: number };
+export type RuleSpec = string | readonly [string, number] | { all: readonly string[]; weight: number };
 
-const RULES: Record<Exclude<IncidentType, "other">, readonly RuleSpec[]> = {
+export const RULES: Record<Exclude<IncidentType, "other">, readonly RuleSpec[]> = {
   ransomware: [
     ["ransomware", 4],
     ["ransomeware", 4],
@@ -424,271 +416,3 @@ const RULES: Record<Exclude<IncidentType, "other">, readonly RuleSpec[]> = {
     ["zalo lạ", HINT],
   ],
 };
-
-// Tie-break: more specific types first, so "web bị hack, giao diện bị đổi" goes to defacement rather than
-// the generic intrusion, and a scam SMS goes to scam_call rather than phishing. A disaster ranks above
-// system_failure because it is the cause and the failure only its symptom ("sét đánh hỏng switch").
-const PRIORITY: readonly IncidentType[] = [
-  "ransomware",
-  "defacement",
-  "data_leak",
-  "account_compromise",
-  "ddos",
-  "scam_call",
-  "phishing",
-  "malware",
-  "intrusion",
-  "vuln_exploit_attempt",
-  "vulnerability",
-  "operator_error",
-  "disaster",
-  "system_failure",
-  "other",
-];
-
-// Chat shorthand of hurried reporters, expanded before matching (folded forms).
-const ABBREVIATIONS: Record<string, string> = {
-  ko: "khong",
-  k: "khong",
-  kh: "khong",
-  khg: "khong",
-  hok: "khong",
-  dc: "duoc",
-  mk: "mat khau",
-  pass: "mat khau",
-  pw: "mat khau",
-  tk: "tai khoan",
-  acc: "tai khoan",
-  dl: "du lieu",
-  csdl: "co so du lieu",
-  ht: "he thong",
-  hthong: "he thong",
-  bj: "bi",
-  ng: "nguoi",
-  tn: "tin nhan",
-  dt: "dien thoai",
-  dthoai: "dien thoai",
-  sdt: "so dien thoai",
-  vs: "voi",
-  j: "gi",
-  mail: "email",
-  gmail: "email",
-  website: "web",
-  webside: "web",
-};
-
-interface Token {
-  folded: string;
-  /** Lowercase NFC with diacritics, or null when the token came from expanding an abbreviation. */
-  raw: string | null;
-}
-
-function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
-  for (const raw of wordTokens(text)) {
-    const folded = foldDiacritics(raw);
-    const expansion = ABBREVIATIONS[folded];
-    if (expansion !== undefined && expansion !== folded) {
-      for (const part of expansion.split(" ")) tokens.push({ folded: part, raw: null });
-    } else {
-      tokens.push({ folded, raw });
-    }
-  }
-  return tokens;
-}
-
-interface PhrasePattern {
-  display: string;
-  tokens: readonly string[];
-  /** Compare against the raw (accented) token instead of the folded one. */
-  accented: boolean;
-  /** The first token when it must match exactly (no "*"): a text without it cannot hold the phrase. */
-  first: string | null;
-}
-
-function compilePhrase(phrase: string): PhrasePattern {
-  const accented = phrase.startsWith("=");
-  const body = accented ? phrase.slice(1) : phrase;
-  // Keep a trailing "*" through tokenisation, which would drop it.
-  const words = body.split(/\s+/).flatMap((word) => {
-    const star = word.endsWith("*");
-    const parts = tokenize(star ? word.slice(0, -1) : word).map((t) =>
-      accented ? (t.raw ?? t.folded) : t.folded,
-    );
-    if (star && parts.length > 0) parts[parts.length - 1] = `${parts[parts.length - 1]}*`;
-    return parts;
-  });
-  const first = words[0] !== undefined && !words[0].endsWith("*") ? words[0] : null;
-  return { display: body, tokens: words, accented, first };
-}
-
-function tokenMatches(pattern: string, token: Token, accented: boolean): boolean {
-  const value = accented ? token.raw : token.folded;
-  if (value === null) return false;
-  return pattern.endsWith("*") ? value.startsWith(pattern.slice(0, -1)) : value === pattern;
-}
-
-/** The words of a text, folded and as typed, to rule out at once the phrases whose first word is absent. */
-interface TokenSets {
-  folded: ReadonlySet<string>;
-  raw: ReadonlySet<string | null>;
-}
-
-/** Start indices where the phrase occurs as a whole-token sequence. */
-function findPhrase(pattern: PhrasePattern, tokens: readonly Token[], present: TokenSets): number[] {
-  const starts: number[] = [];
-  const n = pattern.tokens.length;
-  if (n === 0) return starts;
-  // Hundreds of phrases against a short text: most fail on their first word, which a set lookup settles.
-  if (pattern.first !== null && !(pattern.accented ? present.raw : present.folded).has(pattern.first)) {
-    return starts;
-  }
-  for (let i = 0; i + n <= tokens.length; i++) {
-    let all = true;
-    for (let j = 0; j < n; j++) {
-      const token = tokens[i + j];
-      const p = pattern.tokens[j];
-      if (token === undefined || p === undefined || !tokenMatches(p, token, pattern.accented)) {
-        all = false;
-        break;
-      }
-    }
-    if (all) starts.push(i);
-  }
-  return starts;
-}
-
-// Reports often rule things out ("không phát hiện mã độc", "ko phải ransomware"); a phrase right after
-// such a cue is evidence against the type, so it is not counted.
-const NEGATION_CUES = [
-  "khong phai",
-  "khong phai la",
-  "khong co dau hieu",
-  "chua co dau hieu",
-  "khong phat hien",
-  "chua phat hien",
-  "khong thay",
-  "chua thay",
-  "khong bi",
-  "chua bi",
-  "not",
-  "no sign of",
-  "no signs of",
-].map((cue) => cue.split(" "));
-const NEGATION_REACH = 3;
-// A bare "không"/"chưa" negates only the phrase right after it: "ko bị mã hóa", "chưa bị lộ".
-const ADJACENT_NEGATIONS = new Set(["khong", "chua"]);
-
-function isNegated(tokens: readonly Token[], start: number): boolean {
-  const previous = tokens[start - 1]?.folded;
-  if (previous !== undefined && ADJACENT_NEGATIONS.has(previous)) return true;
-  for (let end = start; end >= Math.max(0, start - NEGATION_REACH); end--) {
-    for (const cue of NEGATION_CUES) {
-      const from = end - cue.length;
-      if (from >= 0 && cue.every((word, k) => tokens[from + k]?.folded === word)) return true;
-    }
-  }
-  return false;
-}
-
-interface CompiledRule {
-  type: IncidentType;
-  patterns: PhrasePattern[];
-  weight: number;
-}
-
-function normaliseRule(spec: RuleSpec): Rule {
-  if (typeof spec === "string") return { phrases: [spec], weight: HINT };
-  if ("all" in spec) return { phrases: spec.all, weight: spec.weight };
-  return { phrases: [spec[0]], weight: spec[1] };
-}
-
-const COMPILED: CompiledRule[] = Object.entries(RULES).flatMap(([type, specs]) =>
-  specs.map((spec) => {
-    const rule = normaliseRule(spec);
-    return { type: type as IncidentType, patterns: rule.phrases.map(compilePhrase), weight: rule.weight };
-  }),
-);
-
-interface Hit {
-  rule: CompiledRule;
-  start: number;
-  end: number;
-}
-
-/** All incident types the text hints at, best first (score, then specificity); empty when none. */
-export function rankIncidentTypes(text: string): IncidentTypeGuess[] {
-  const tokens = tokenize(text.slice(0, 20_000));
-  if (tokens.length === 0) return [];
-  const present: TokenSets = {
-    folded: new Set(tokens.map((t) => t.folded)),
-    raw: new Set(tokens.map((t) => t.raw)),
-  };
-
-  // Single-phrase hits compete for their tokens: the longest phrase covering a span wins it, so
-  // "cuộc gọi lừa đảo" counts for scam_call and its inner "lừa đảo" does not also count for phishing.
-  const hits: Hit[] = [];
-  const combos: CompiledRule[] = [];
-  for (const rule of COMPILED) {
-    if (rule.patterns.length > 1) {
-      if (rule.patterns.every((p) => findPhrase(p, tokens, present).length > 0)) combos.push(rule);
-      continue;
-    }
-    const pattern = rule.patterns[0];
-    if (!pattern) continue;
-    for (const start of findPhrase(pattern, tokens, present)) {
-      if (isNegated(tokens, start)) continue;
-      hits.push({ rule, start, end: start + pattern.tokens.length });
-    }
-  }
-  hits.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
-
-  const claimedBy: (number | undefined)[] = new Array(tokens.length).fill(undefined);
-  const accepted: Hit[] = [];
-  for (const hit of hits) {
-    let covered = true;
-    for (let i = hit.start; i < hit.end; i++) {
-      const owner = claimedBy[i];
-      const ownerHit = owner === undefined ? undefined : accepted[owner];
-      // A span inside a longer phrase is covered; the same span matched for two types counts for both.
-      if (!ownerHit || ownerHit.end - ownerHit.start === hit.end - hit.start) {
-        covered = false;
-        break;
-      }
-    }
-    if (covered) continue;
-    accepted.push(hit);
-    for (let i = hit.start; i < hit.end; i++) claimedBy[i] ??= accepted.length - 1;
-  }
-
-  const byType = new Map<IncidentType, { score: number; matched: string[] }>();
-  const add = (type: IncidentType, display: string, weight: number) => {
-    const entry = byType.get(type) ?? { score: 0, matched: [] };
-    // Repeating a word does not make the case stronger.
-    if (entry.matched.includes(display)) return;
-    entry.score += weight;
-    entry.matched.push(display);
-    byType.set(type, entry);
-  };
-  for (const hit of accepted) {
-    const pattern = hit.rule.patterns[0];
-    if (pattern) add(hit.rule.type, pattern.display, hit.rule.weight);
-  }
-  for (const rule of combos) add(rule.type, rule.patterns.map((p) => p.display).join(" + "), rule.weight);
-
-  return [...byType.entries()]
-    .map(([type, { score, matched }]) => ({ type, score, matched }))
-    .sort((a, b) => b.score - a.score || PRIORITY.indexOf(a.type) - PRIORITY.indexOf(b.type));
-}
-
-/** The most likely incident type of a free-text description, or null when the text gives too little. */
-export function classifyIncidentText(text: string): IncidentTypeGuess | null {
-  // A flow asks about one text several times in a row (the guard that routes it, the action that keeps it).
-  if (lastClassified?.text === text) return lastClassified.guess;
-  const best = rankIncidentTypes(text)[0];
-  const guess = best && best.score >= MIN_SCORE ? best : null;
-  lastClassified = { text, guess };
-  return guess;
-}
-
-let lastClassified: { text: string; guess: IncidentTypeGuess | null } | undefined;
