@@ -1,9 +1,8 @@
 import { foldDiacritics } from "../domain/text.ts";
 import { renderHotlines } from "../present/incident.ts";
-import type { StackEntry } from "../store/store.ts";
 import { flowById } from "./flows.ts";
 import { currentMeta } from "./render.ts";
-import { renderTop, send, settle, start, top } from "./stack.ts";
+import { push, renderTop, send, settle, start, top } from "./stack.ts";
 import { myTickets, status } from "./status.ts";
 import type { Turn } from "./turn.ts";
 
@@ -193,13 +192,7 @@ export function startAdmin(turn: Turn): void {
   // Asked again, the list starts over with fresh data (another admin may have changed it meanwhile).
   if (top(turn)?.flow.id === flow.id) turn.stack.pop();
   const snapshot = flow.runner.initial(turn.admin.input(turn.event.at));
-  const entry: StackEntry = {
-    flow: flow.id,
-    version: flow.version,
-    snapshot: flow.runner.persist(snapshot),
-  };
-  turn.stack.push(entry);
-  turn.restored.set(entry, { flow, snapshot });
+  push(turn, { flow, snapshot });
   renderTop(turn);
 }
 

@@ -82,13 +82,18 @@ export function start(
     at: turn.at,
     prefill,
   });
+  push(turn, { flow, snapshot });
+}
+
+/** Puts a flow on top of the stack, its snapshot already restored for the rest of the turn. */
+export function push(turn: Turn, active: Active): void {
   const entry: StackEntry = {
-    flow: flow.id,
-    version: flow.version,
-    snapshot: flow.runner.persist(snapshot),
+    flow: active.flow.id,
+    version: active.flow.version,
+    snapshot: active.flow.runner.persist(active.snapshot),
   };
   turn.stack.push(entry);
-  turn.restored.set(entry, { flow, snapshot });
+  turn.restored.set(entry, active);
 }
 
 /** Sends one event to the active flow and settles the stack; answers "not now" if the state ignores it. */
