@@ -80,8 +80,11 @@ export function parseAnswer(
     }
     case "yesno": {
       const r = parseYesNo(text);
+      // Where «không rõ» is refused, the hint must not offer it.
+      const refused =
+        !input.allowUnknown && (r.ok ? r.value === "unknown" : r.error.key === "validation:choice.yesNo");
+      if (refused) return fail("validation:choice.yesNoOnly");
       if (!r.ok) return { ok: false, error: r.error };
-      if (r.value === "unknown" && !input.allowUnknown) return fail("validation:choice.yesNo");
       return { ok: true, value: r.value };
     }
     case "ips": {

@@ -89,6 +89,51 @@ describe("locales", () => {
     }
   });
 
+  it("Vietnamese strings keep the civil-service conventions (vi-wording-review.md)", () => {
+    const resources = loadResources();
+    // Routing advice rewritten from data on another branch; drop once merged and scripts/wording.mjs re-run.
+    const pendingCase = new Set(["routing:advice.phoneHotlinesNow"]);
+    const strings = Object.entries(resources.vi).flatMap(([ns, tree]) =>
+      flatten(tree).map((k) => {
+        const value = k.split(".").reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], tree);
+        // Placeholder names ({{email}}) and the command-line program's name are code, not wording.
+        const text = String(value)
+          .replace(/\{\{[^}]*\}\}/g, "")
+          .replaceAll("incident-bot", "");
+        return [`${ns}:${k}`, text] as const;
+      }),
+    );
+    const forbidden: Array<[string, RegExp]> = [
+      ["a form of address other than «Anh/Chị»", /(?<!\p{L})(?!Anh\/Chị)[aA]nh\/[cC]hị/u],
+      ["«bot» (the assistant is «trợ lý»)", /(?<!\p{L})bots?(?!\p{L})/iu],
+      ["«email» (write «thư điện tử»)", /(?<!\p{L})e-?mails?(?!\p{L})/iu],
+      ["«website» (write «trang thông tin điện tử»)", /website/iu],
+      ["«IP public» (write «địa chỉ IP công khai»)", /IP public/iu],
+    ];
+    const problems: string[] = [];
+    for (const [key, text] of strings) {
+      for (const [what, pattern] of forbidden) {
+        if (pendingCase.has(key) && what.startsWith("a form of address")) continue;
+        if (pattern.test(text)) problems.push(`${key}: ${what}`);
+      }
+      if (text.includes("Anh/Chị") && /Quý cơ quan/iu.test(text)) {
+        problems.push(`${key}: both «Anh/Chị» and «Quý cơ quan»`);
+      }
+    }
+    expect(problems).toEqual([]);
+    // The check itself must bite: each form it forbids is caught in a sample sentence.
+    const samples = [
+      "Đề nghị anh/chị trả lời.",
+      "Bot sẽ nhắc.",
+      "Gửi email.",
+      "Trang website.",
+      "Địa chỉ IP public.",
+    ];
+    for (const [i, [what, pattern]] of forbidden.entries())
+      expect(pattern.test(samples[i] ?? ""), what).toBe(true);
+    expect(forbidden.some(([, p]) => p.test("Anh/Chị, mạng botnet, thư điện tử, IP công khai"))).toBe(false);
+  });
+
   it("escapes interpolated text for HTML but leaves slashes readable", () => {
     const translator = createTranslator("vi", {
       vi: { common: { echo: "Bạn viết: {{text}}" } },

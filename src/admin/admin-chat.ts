@@ -298,8 +298,14 @@ export class AdminChat {
     switch (outcome.status) {
       case "granted":
       case "revoked":
-      case "unchanged":
         return t(`admin:roles.${outcome.status}`, { who, role: role.toLowerCase(), contact: contact || "—" });
+      case "unchanged":
+        // A grant that changes nothing means the role was already held; a revoke, that it was not.
+        return t(op === "grant" ? "admin:roles.unchanged" : "admin:roles.notHeld", {
+          who,
+          role: role.toLowerCase(),
+          contact: contact || "—",
+        });
       case "badContact":
         return t("admin:roles.badContact", { ids: outcome.known.join(", ") });
       case "badRole":

@@ -25,7 +25,7 @@ describe("admin contact editing in chat (engine)", () => {
   it("edits a phone with a before/after confirmation; the next ticket shows the new number", () => {
     const h = createAdminHarness();
     const { admin, enter } = openPhones(h);
-    expect(texts(enter)).toContain("Đề nghị anh/chị nhập <b>Số điện thoại</b> mới");
+    expect(texts(enter)).toContain("Đề nghị Anh/Chị nhập <b>Số điện thoại</b> mới");
     const confirm = admin.text("024 3640 4999");
     expect(onScreen(confirm)?.token).toBe("a.confirm");
     expect(texts(confirm)).toMatch(/Trước: 024\.3640\.4421\nSau: 024 3640 4999/);
@@ -54,9 +54,9 @@ describe("admin contact editing in chat (engine)", () => {
     expect(texts(admin.text("2"))).toContain("«2» không phải là số điện thoại hợp lệ");
     admin.press("a.enter", "_back");
     admin.press("a.view", "emails");
-    expect(texts(admin.text("ir@@vncert"))).toContain("không phải là địa chỉ email hợp lệ");
+    expect(texts(admin.text("ir@@vncert"))).toContain("không phải là địa chỉ thư điện tử hợp lệ");
     expect(texts(admin.text(""))).toContain("⚠️");
-    expect(texts(admin.text("😀".repeat(5000)))).toContain("không phải là địa chỉ email hợp lệ");
+    expect(texts(admin.text("😀".repeat(5000)))).toContain("không phải là địa chỉ thư điện tử hợp lệ");
 
     const english = createAdminHarness();
     const en = english.user("2", "en");
@@ -215,7 +215,12 @@ describe("admin contact editing in chat (engine)", () => {
     expect(texts(admin.command("grant", "555 duty nowhere"))).toContain("Quyền duty cần ghi đơn vị");
     expect(texts(admin.command("grant", "abc"))).toContain("Cách dùng: /grant");
     expect(texts(admin.command("revoke", "1 admin"))).toContain("không tự thu hồi quyền quản trị");
-    expect(texts(admin.command("revoke", "555 reporter"))).toContain("Không có gì thay đổi");
+    expect(texts(admin.command("revoke", "555 reporter"))).toContain(
+      "Không có gì thay đổi: telegram:555 chưa có quyền reporter",
+    );
+    expect(texts(admin.command("grant", "555 duty vncert"))).toContain(
+      "Không có gì thay đổi: telegram:555 đã có quyền duty (vncert)",
+    );
     const users = texts(admin.command("users"));
     expect(users).toContain("telegram:1 — admin (theo cấu hình ADMIN_TELEGRAM_IDS)");
     expect(users).toContain("telegram:555 — duty vncert");

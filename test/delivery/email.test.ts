@@ -243,7 +243,7 @@ const VI_FIELDS = [
   "Họ và tên (*): Nguyễn Văn An",
   "Chức vụ: Chuyên viên",
   "Điện thoại (*): 0912 345 678",
-  "Email (*): an.nv@laichau.gov.vn",
+  "Thư điện tử (*): an.nv@laichau.gov.vn",
   "Tên đơn vị vận hành hệ thống thông tin (*): Sở KH&CN tỉnh Lai Châu",
   "Cơ quan chủ quản: UBND tỉnh Lai Châu",
   "Tên hệ thống bị sự cố: Cổng thông tin điện tử tỉnh laichau.gov.vn",

@@ -234,7 +234,7 @@ describe("engine: languages", () => {
     expect(allText(en.messages)).toContain("Which system is affected");
     h.command("lang", "vi", { languageCode: "en" });
     const vi = h.text("Cổng thông tin", { languageCode: "en" });
-    expect(allText(vi.messages)).toContain("Anh/chị nghi ngờ");
+    expect(allText(vi.messages)).toContain("Anh/Chị nghi ngờ");
   });
 
   it("an unknown client language falls back to Vietnamese", () => {
