@@ -11,7 +11,7 @@ const LOCALES = join(dirname(fileURLToPath(import.meta.url)), "..", "locales");
 
 // Keys another branch rewrites from data (routing advice naming the routed unit): left alone here so the two
 // branches do not conflict; the merged text is checked by test/locales.test.ts like every other string.
-const SKIP = new Set(["routing:advice.phoneHotlinesNow", "routing:rule.R3"]);
+const SKIP = new Set();
 
 /** [pattern, replacement] applied in order to every Vietnamese string outside {{placeholders}}. */
 const VI_RULES = [

@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { createWriteStream, readFileSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, createWriteStream, existsSync, openSync, readSync, writeFileSync } from "node:fs";
 import { Command } from "commander";
 import { auditCsv } from "./admin/audit-export.ts";
 import { ContactAdmin, type RoleOutcome } from "./admin/contact-admin.ts";
@@ -93,6 +93,12 @@ export function buildCli(): Command {
     .option("--force", "overwrite the file if it exists")
     .action(async (file: string, options: { force?: boolean }) => {
       const config = loadConfig();
+      // Opening creates a missing database: a mistyped DATABASE_PATH would back up an empty one and say so.
+      if (config.databasePath !== ":memory:" && !existsSync(config.databasePath)) {
+        throw new UsageError(
+          `Cannot back up ${config.databasePath}: there is no database there (check DATABASE_PATH).`,
+        );
+      }
       const db = openConfigured(config.databasePath);
       try {
         await backupDatabase(db, file, options);
@@ -179,8 +185,10 @@ export function buildCli(): Command {
         const t = cliTranslator(config);
         let text: string;
         try {
-          // Refused before reading: parsing a 50 MB file takes seconds and gigabytes of memory.
-          if (statSync(file).size > MAX_IMPORT_BYTES) {
+          // Refused before parsing: parsing a 50 MB file takes seconds and gigabytes of memory. Read with a bound,
+          // not checked by stat: a pipe or a device (/dev/zero) reports size 0 and would be read without end.
+          const read = readAtMost(file, MAX_IMPORT_BYTES);
+          if (read === undefined) {
             throw new UsageError(
               t.text(config.defaultLocale, "admin:file.tooLarge", {
                 file,
@@ -188,7 +196,7 @@ export function buildCli(): Command {
               }),
             );
           }
-          text = readFileSync(file, "utf8");
+          text = read.toString("utf8");
         } catch (error) {
           if (error instanceof UsageError) throw error;
           throw new UsageError(`Cannot read ${file}.`);
@@ -378,3 +386,20 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main(process.argv);
+
+/** The file's bytes, or undefined when it holds more than `limit` (only `limit` + 1 bytes are ever read). */
+function readAtMost(file: string, limit: number): Buffer | undefined {
+  const fd = openSync(file, "r");
+  try {
+    const buffer = Buffer.alloc(limit + 1);
+    let length = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) return buffer.subarray(0, length);
+      length += n;
+      if (length > limit) return undefined;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -9,6 +9,7 @@ import {
 import { CONTACT_ROLES, type ContactData } from "../domain/contacts.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
 import type { Condition } from "../domain/routing.ts";
+import { type RoutingGap, rulesWithoutRecipient } from "../domain/routing-gaps.ts";
 import type { Reason } from "../domain/severity-input.ts";
 import { escapeHtml } from "../i18n.ts";
 import type { ChatMessage, Choice } from "../messages.ts";
@@ -172,7 +173,14 @@ export function renderRules(
 ): string {
   return rules
     .map((r) => {
-      const name = (id: string) => contacts.find((c) => c.id === id)?.data.shortName ?? id;
+      // A unit out of use receives nothing even though the rule names it: say so where the rule is read.
+      const name = (id: string) => {
+        const contact = contacts.find((c) => c.id === id);
+        if (!contact) return id;
+        return contact.data.active
+          ? contact.data.shortName
+          : `${contact.data.shortName} ${rc.t("admin:mark.inactive")}`;
+      };
       const sends = r.actions.length
         ? r.actions
             .map((a) =>
@@ -190,6 +198,23 @@ export function renderRules(
       );
     })
     .join("\n");
+}
+
+/**
+ * The routing rules whose tickets cannot reach a unit they name (missing or out of use), one line per rule;
+ * empty when every rule in use has its recipients. Exported so the start-up notice says the same thing.
+ */
+export function renderRoutingGaps(
+  gaps: readonly RoutingGap[],
+  contacts: ReadonlyArray<{ id: string; data: { shortName: string } }>,
+  rc: AdminRenderContext,
+): string {
+  if (gaps.length === 0) return "";
+  const name = (id: string) => contacts.find((c) => c.id === id)?.data.shortName ?? id;
+  const lines = gaps.map((g) =>
+    rc.t("admin:gaps.line", { rule: g.ruleId, contacts: g.contactIds.map(name).join(", ") }),
+  );
+  return [`⚠️ ${rc.t("admin:gaps.title")}`, ...lines, rc.t("admin:gaps.hint")].join("\n");
 }
 
 function draftSummary(context: AdminContactsContext, rc: AdminRenderContext): string {
@@ -225,6 +250,15 @@ export function renderAdmin(
       const stale = context.contacts.filter((c) => c.stale).length;
       parts.push(rc.t("admin:pick.prompt", { count: context.contacts.length }));
       if (stale > 0) parts.push(`⚠️ ${rc.t("admin:pick.stale", { count: stale })}`);
+      const gaps = renderRoutingGaps(
+        rulesWithoutRecipient(
+          context.rules,
+          context.contacts.map((c) => ({ id: c.id, active: c.data.active })),
+        ),
+        context.contacts,
+        rc,
+      );
+      if (gaps) parts.push(gaps);
       break;
     }
     case "view":

@@ -139,7 +139,9 @@ export function checkContactsYaml(
         return visit.BREAK;
       },
     });
-    return { ok: false, issues: [{ line, field: "", reason: { key: "admin:file.aliases" } }] };
+    // The yaml package throws a ReferenceError both for an alias to no anchor and for too many expansions.
+    const key = /unresolved alias/i.test(error.message) ? "admin:file.unknownAlias" : "admin:file.aliases";
+    return { ok: false, issues: [{ line, field: "", reason: { key } }] };
   }
   if (typeof root !== "object" || root === null || Array.isArray(root)) {
     return { ok: false, issues: [{ line: 1, field: "", reason: { key: "admin:file.notMapping" } }] };

@@ -50,6 +50,9 @@ export function severityInputFromAnswers(a: Answers): SeverityInput {
     lostControl: yes(a.lostControl),
     integrityUnrecoverable: yes(a.integrityUnrecoverable),
     dangerousSituation: yes(a.dangerousSituation),
+    status:
+      a.status === "ongoing" || a.status === "contained" || a.status === "resolved" ? a.status : "unknown",
+    detectedByAntivirus: Array.isArray(a.detection) && a.detection.includes("antivirus"),
   };
 }
 
@@ -62,7 +65,8 @@ export interface Assessment {
 
 /**
  * Classifies a report and evaluates the routing rules for it at the given stage. A contact an admin has taken
- * out of use receives nothing, even while a rule still names it.
+ * out of use (or one seeded out of use, like the provincial police until an admin fills it in) receives
+ * nothing, even while a rule still names it.
  */
 export function assessReport(
   answers: Answers,
@@ -80,12 +84,15 @@ export function assessReport(
     rules,
     routingFactsFrom(input, severity.level, { detection, ownerSector, stage }),
   );
+  const active = (id: string): boolean => !inactiveContacts.has(id);
   return {
     input,
     severity,
     routing: {
       ...routing,
-      destinations: routing.destinations.filter((d) => !inactiveContacts.has(d.contactId)),
+      destinations: routing.destinations.filter((d) => active(d.contactId)),
+      // The advice names only the units that actually receive the ticket.
+      advice: routing.advice.map((a) => ({ ...a, contactIds: a.contactIds.filter(active) })),
     },
   };
 }

@@ -130,9 +130,10 @@ const TT20_SCOPE: Condition = {
 
 /**
  * Rules R1–R8 of reference §7(c). Exclusive rules come first because the first exclusive rule to fire
- * wins, and R8 (outside TT20 altogether) must win over R6. The provincial police (PA05) became the provincial
- * designated unit in 2025, so police-bound rules (R3, R5) route to `provincial`; admins can add a separate
- * police contact later.
+ * wins, and R8 (outside TT20 altogether) must win over R6. Since 03/2025 the provincial police (PA05) handle
+ * network security (reference §5.8), so the police-bound rules (R3, R5) route to the `police` contact. That
+ * contact is seeded without numbers and out of use until an admin fills it in: until then it receives nothing
+ * (see assessReport) and R5 gives advice only, and `rulesWithoutRecipient` tells the admins so.
  */
 export const DEFAULT_ROUTING_RULES: RoutingRule[] = [
   {
@@ -187,6 +188,7 @@ export const DEFAULT_ROUTING_RULES: RoutingRule[] = [
     actions: [
       { contact: "vncert", kind: "emergency" },
       { contact: "provincial", kind: "emergency" },
+      { contact: "police", kind: "emergency" },
     ],
     advice: [
       "routing:advice.phoneHotlinesNow",
@@ -220,14 +222,19 @@ export const DEFAULT_ROUTING_RULES: RoutingRule[] = [
   {
     id: "R5",
     stage: "submitted",
+    // Signs of crime with a confirmed effect (reference §7(c), updated): extortion (ransomware), data stolen or
+    // exposed, or a threat to national security. A phishing mail, blocked or not, and an account takeover
+    // without data exposed are not a police matter on their own. Fraud that caused a loss would belong here
+    // too, but the report does not ask about losses yet.
     when: {
       any: [
-        { fact: "incidentType", in: ["ransomware", "data_leak", "phishing", "account_compromise"] },
+        { fact: "incidentType", in: ["ransomware", "data_leak"] },
         { fact: "dataExposed", in: ["personal", "state_secret"] },
         { fact: "dangerousSituation", eq: true },
       ],
     },
-    actions: [{ contact: "provincial", kind: "notify" }],
+    // The R1 recipients are notified by R1 itself.
+    actions: [{ contact: "police", kind: "notify" }],
     advice: ["routing:advice.reportToPolice"],
     exclusive: false,
   },
@@ -253,10 +260,20 @@ export interface RoutingDestination {
   rules: string[];
 }
 
+/**
+ * One piece of advice, with the contacts its rule routed the ticket to (in the rule's order), so the text can
+ * name the units the ticket actually went to instead of a unit written into the translation.
+ */
+export interface RoutingAdvice {
+  ruleId: string;
+  key: string;
+  contactIds: string[];
+}
+
 /** The outcome of {@link evaluateRouting}. */
 export interface RoutingResult {
   destinations: RoutingDestination[];
-  advice: Array<{ ruleId: string; key: string }>;
+  advice: RoutingAdvice[];
   /** The first exclusive rule that fired, if any; then `destinations` is empty. */
   exclusiveRule: string | null;
   /** Rules that took effect, in rule order; non-exclusive rules silenced by an exclusive one are left out. */
@@ -309,14 +326,16 @@ export function evaluateRouting(rules: readonly RoutingRule[], facts: RoutingFac
   const exclusive = fired.filter((rule) => rule.exclusive);
   const effective = exclusive.length > 0 ? exclusive : fired;
 
-  const advice: RoutingResult["advice"] = [];
+  const advice: RoutingAdvice[] = [];
   const adviceKeys = new Set<string>();
   for (const rule of effective) {
+    // An exclusive rule silences every destination, its own included.
+    const contactIds = exclusive.length > 0 ? [] : [...new Set(rule.actions.map((action) => action.contact))];
     for (const key of rule.advice) {
       // Two rules may give the same advice; the reporter needs to read it once.
       if (adviceKeys.has(key)) continue;
       adviceKeys.add(key);
-      advice.push({ ruleId: rule.id, key });
+      advice.push({ ruleId: rule.id, key, contactIds });
     }
   }
 

@@ -6,6 +6,9 @@ export type SystemLevel = 1 | 2 | 3 | 4 | 5 | "unknown";
 /** An answer the reporter may not know. */
 export type TriState = "yes" | "no" | "unknown";
 
+/** Where the response stands (Mẫu 03 field F); "unknown" when the question was not answered. */
+export type IncidentStatus = "ongoing" | "contained" | "resolved" | "unknown";
+
 /** What data may have been exposed. */
 export type DataExposure =
   | { kind: "none" }
@@ -40,6 +43,10 @@ export interface SeverityInput {
   integrityUnrecoverable: boolean;
   /** Signs of a "tình huống nguy hiểm về an ninh mạng" (2018 Cybersecurity Law Art. 21). */
   dangerousSituation: boolean;
+  /** Contained or resolved already, or still going on. */
+  status: IncidentStatus;
+  /** The unit's antivirus detected it (Mẫu 03 field G). */
+  detectedByAntivirus: boolean;
 }
 
 /** A reason is an i18n key with its parameters, so any channel renders it in the reader's language. */

@@ -34,6 +34,56 @@ export function severityLabelKey(level: SeverityLevel): string {
 // Decree 85/2016 uses 10,000 data subjects as the line between level-2 and level-3 systems.
 const PERSONAL_DATA_THRESHOLD = 10_000;
 
+/** What the report confirms happened to the system, as opposed to what was only attempted. */
+export interface ConfirmedEffect {
+  compromise: boolean;
+  outage: boolean;
+  exposure: boolean;
+}
+
+/**
+ * Malware that the antivirus caught and cleaned on one workstation, with nothing else wrong: the protection
+ * worked, so reference §7(b) counts it with the blocked attempts (Thấp), not as a compromise.
+ */
+export function cleanedByAntivirus(input: SeverityInput): boolean {
+  const m = input.machinesAffected;
+  return (
+    input.incidentType === "malware" &&
+    input.detectedByAntivirus &&
+    (input.status === "contained" || input.status === "resolved") &&
+    typeof m === "number" &&
+    m <= 1 &&
+    !input.serverAffected &&
+    input.spreading !== "yes" &&
+    input.privilegedAccount !== "yes" &&
+    input.dataExposed.kind === "none" &&
+    !input.lostControl &&
+    !input.integrityUnrecoverable
+  );
+}
+
+/**
+ * The confirmed compromise, outage or data exposure that reference §7(b) (updated) requires before a system's
+ * security level may raise the severity. Only confirmed answers count ("yes", a known kind of data): an
+ * unsure reporter of a blocked scan must not page the duty officers within the hour.
+ */
+export function confirmedEffect(input: SeverityInput): ConfirmedEffect {
+  const { dataExposed } = input;
+  return {
+    compromise:
+      (COMPROMISE_TYPES.has(input.incidentType) && !cleanedByAntivirus(input)) ||
+      input.privilegedAccount === "yes" ||
+      input.lostControl ||
+      input.integrityUnrecoverable ||
+      input.spreading === "yes",
+    outage: input.serviceDisrupted,
+    exposure:
+      dataExposed.kind === "internal" ||
+      dataExposed.kind === "state_secret" ||
+      (dataExposed.kind === "personal" && dataExposed.count !== 0),
+  };
+}
+
 /** Classifies an incident on the 4-level scale of reference §7(b): the highest level any rule triggers. */
 export function classifySeverity(input: SeverityInput): SeverityResult {
   const reasons: LeveledReason[] = [];
@@ -64,14 +114,20 @@ export function classifySeverity(input: SeverityInput): SeverityResult {
   if (input.dangerousSituation) add(4, "severity:reason.dangerousSituation");
   if (dataExposed.kind === "state_secret") add(4, "severity:reason.stateSecret");
 
+  // The system's level raises the severity only together with a confirmed effect (reference §7(b), updated):
+  // a blocked scan of a provincial portal, usually level 3, is an attempt and stays Thấp.
+  const effect = confirmedEffect(input);
+  const confirmed = effect.compromise || effect.outage || effect.exposure;
+  const cleaned = cleanedByAntivirus(input);
+
   // Level 3 – Cao.
-  if (systemLevel === 3) add(3, "severity:reason.systemLevel3");
+  if (confirmed && systemLevel === 3) add(3, "severity:reason.systemLevel3");
   // Decision 05 makes an incident on a level-4/5 or national critical system serious only when the owner
-  // cannot handle it. When the owner can, the incident stays ordinary (TT20), but such a system is never
-  // below Cao: a level-3 system already is, and these systems matter more. So they add a level-3 reason,
-  // not a level-4 one.
-  if (highLevelSystem) add(3, "severity:reason.systemLevel4or5", { level: systemLevel });
-  if (nationalCritical) add(3, "severity:reason.nationalCriticalSystem");
+  // cannot handle it. When the owner can, the incident stays ordinary (TT20), but a confirmed effect on such a
+  // system is never below Cao: on a level-3 system it already is, and these systems matter more. So they add
+  // a level-3 reason, not a level-4 one.
+  if (confirmed && highLevelSystem) add(3, "severity:reason.systemLevel4or5", { level: systemLevel });
+  if (confirmed && nationalCritical) add(3, "severity:reason.nationalCriticalSystem");
   if (input.publicService && input.serviceDisrupted) add(3, "severity:reason.publicServiceDisrupted");
   if (input.privilegedAccount === "yes") add(3, "severity:reason.privilegedAccount");
   if (input.incidentType === "ransomware" && input.serverAffected)
@@ -95,7 +151,7 @@ export function classifySeverity(input: SeverityInput): SeverityResult {
   if (input.canHandleAlone === false) add(3, "severity:reason.cannotHandleAlone");
 
   // Level 2 – Trung bình.
-  if (COMPROMISE_TYPES.has(input.incidentType)) add(2, "severity:reason.confirmedCompromise");
+  if (COMPROMISE_TYPES.has(input.incidentType) && !cleaned) add(2, "severity:reason.confirmedCompromise");
   if (input.incidentType === "defacement") add(2, "severity:reason.defacement");
   if (input.serviceDisrupted) {
     // Outages of level-3+ systems are covered above; an unclassified system is treated like level 1–2.
@@ -114,14 +170,14 @@ export function classifySeverity(input: SeverityInput): SeverityResult {
     add(2, "severity:reason.personalDataBelow10000", { count: dataExposed.count });
   }
 
-  // Level 1 – Thấp: say why nothing above triggered, and admit it when the data question was left open.
+  // Level 1 – Thấp: say why nothing above triggered, admit it when the data question was left open, and say
+  // why a leveled system did not raise it, so the reporter of a blocked scan sees the level was not ignored.
   if (reasons.length === 0) {
-    add(
-      1,
-      dataExposed.kind === "unknown"
-        ? "severity:reason.noConfirmedImpactDataUnknown"
-        : "severity:reason.noConfirmedImpact",
-    );
+    if (cleaned) add(1, "severity:reason.malwareCleanedByAntivirus");
+    else if (dataExposed.kind === "unknown") add(1, "severity:reason.noConfirmedImpactDataUnknown");
+    else if (systemLevel !== "unknown" && systemLevel >= 3)
+      add(1, "severity:reason.attemptOnLeveledSystem", { level: systemLevel });
+    else add(1, "severity:reason.noConfirmedImpact");
   }
 
   // Array.prototype.sort is stable, so rules of one level keep the order above.

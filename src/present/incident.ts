@@ -39,7 +39,18 @@ export function renderRouting(
     const kinds = d.kinds.map((k) => rc.t.t(rc.locale, `routing:kind.${k}`)).join(", ");
     lines.push(`• <b>${escapeHtml(name)}</b>: ${kinds}`);
   }
-  for (const a of assessment.routing.advice) lines.push(`👉 ${rc.t.t(rc.locale, a.key)}`);
+  for (const a of assessment.routing.advice) {
+    // Advice that names units names those the ticket went to, from the contact data; with none, the
+    // translation's general wording (its key without the "routed" context) applies.
+    const units = a.contactIds
+      .map((id) => {
+        const contact = contacts.find((c) => c.id === id);
+        return contact ? contactName(contact, rc.locale) : id;
+      })
+      .join(", ");
+    const params = units === "" ? undefined : { units, context: "routed" };
+    lines.push(`👉 ${rc.t.t(rc.locale, a.key, params)}`);
+  }
   return lines.join("\n");
 }
 

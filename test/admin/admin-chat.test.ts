@@ -146,7 +146,7 @@ describe("admin contact editing in chat (engine)", () => {
     admin.press("a.pick", "provincial");
     admin.press("a.view", "_delete");
     const refused = admin.press("a.confirmDelete", "_delete");
-    expect(texts(refused)).toContain("quy tắc định tuyến R1, R2, R3, R4, R5, R7");
+    expect(texts(refused)).toContain("quy tắc định tuyến R1, R2, R3, R4, R7");
     expect(h.store.contact("provincial")).toBeDefined();
     admin.press("a.view", "active");
     admin.press("a.enter", "no");
@@ -277,5 +277,43 @@ describe("four-eyes rule in chat", () => {
     admin.text("0213 3876 111");
     expect(texts(admin.press("a.confirm", "_save"))).toContain("Đã lưu");
     expect(h.store.contact("provincial")?.phones).toEqual(["0213 3876 111"]);
+  });
+});
+
+describe("rules without an active recipient (issue 17, the 2025 reorganisation)", () => {
+  it("the contact list names R3 and R5 while the police are out of use; once in use, tickets go there and the advice names them", () => {
+    const h = createAdminHarness();
+    const admin = h.user("1");
+    const list = texts(admin.command("contacts_admin"));
+    expect(list).toContain("Quy tắc R3: Công an tỉnh (PA05)");
+    expect(list).toContain("Quy tắc R5: Công an tỉnh (PA05)");
+
+    // A dangerous situation is a police matter (R5) and Nghiêm trọng (R3); the police receive nothing yet.
+    const walk = [...REPORT_WALK];
+    walk[14] = "1"; // dangerousSituation: yes
+    const fileDangerous = (userId: string) => {
+      const u = h.user(userId);
+      u.command("report");
+      let last = "";
+      for (const answer of walk) last = texts(u.text(answer));
+      return last;
+    };
+    const before = fileDangerous("7");
+    expect(before).toContain("Đề nghị Anh/Chị đồng thời báo Công an tỉnh");
+    expect(before).not.toContain("Phiếu đã được chuyển tới");
+
+    const rules = texts(admin.press("a.pick", "_rules"));
+    expect(rules).toMatch(/R5[^\n]*Công an tỉnh \(PA05\) \(ngừng dùng\)/);
+    admin.press("a.rules", "_back");
+    admin.press("a.pick", "police");
+    admin.press("a.view", "active");
+    admin.press("a.enter", "yes");
+    expect(texts(admin.press("a.confirm", "_save"))).toContain("Đã lưu");
+    admin.press("a.view", "_back");
+    expect(texts(admin.command("contacts_admin"))).not.toContain("Quy tắc R5");
+
+    const after = fileDangerous("8");
+    expect(after).toContain("Phiếu đã được chuyển tới Công an tỉnh – Phòng An ninh mạng");
+    expect(after).toMatch(/đường dây nóng của các đơn vị đã nhận phiếu: [^\n]*VNCERT\/CC[^\n]*Công an tỉnh/);
   });
 });

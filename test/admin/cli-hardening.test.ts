@@ -48,6 +48,7 @@ describe("files holding personal data are the owner's only", () => {
 
   it("backups, contacts export and audit export are written 0600", () => {
     const backup = join(dir, "copy.db");
+    expect(cli("migrate").code).toBe(0);
     expect(cli("backup", backup).code).toBe(0);
     expect(mode(dataDir)).toBe(0o700);
     expect(mode(dbPath)).toBe(0o600);
@@ -62,6 +63,23 @@ describe("files holding personal data are the owner's only", () => {
 });
 
 describe("incident-bot backup", () => {
+  it("a DATABASE_PATH with no database behind it is refused, not backed up as an empty database", () => {
+    const target = join(dir, "from-nowhere.db");
+    const run = spawnSync(process.execPath, ["--import", "tsx", "src/cli.ts", "backup", target], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        DATABASE_PATH: join(dir, "typo", "bot.db"),
+      },
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split("\n"), run.stderr).toHaveLength(1);
+    expect(run.stderr).toMatch(/DATABASE_PATH/);
+    expect(existsSync(target)).toBe(false);
+    expect(existsSync(join(dir, "typo"))).toBe(false);
+  }, 60_000);
+
   it("refuses to overwrite an existing file unless --force", () => {
     const target = join(dir, "existing.db");
     writeFileSync(target, "precious");
@@ -125,5 +143,26 @@ describe("incident-bot contacts import: hostile files", () => {
     expect(run.code).toBe(1);
     expect(run.err.trim().split("\n")).toHaveLength(1);
     expect(run.err).toMatch(/5 MB/);
+  }, 60_000);
+
+  it("a pipe or a device, which stat reports as empty, is read no further than 5 MB and refused", () => {
+    // stdin here is a pipe (stat size 0), like /dev/zero or `<(…)`: a size check on stat lets it through and the
+    // whole stream is read (/dev/zero: gigabytes until the machine runs out of memory).
+    const run = spawnSync(
+      "sh",
+      [
+        "-c",
+        'yes x | head -c 6291456 | "$0" --import tsx src/cli.ts contacts import /dev/stdin',
+        process.execPath,
+      ],
+      {
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATABASE_PATH: dbPath },
+        encoding: "utf8",
+        timeout: 50_000,
+      },
+    );
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split("\n"), run.stderr).toHaveLength(1);
+    expect(run.stderr).toMatch(/5 MB/);
   }, 60_000);
 });

@@ -26,7 +26,7 @@ describe("incident-bot contacts export|import, audit export", () => {
     expect(broken.code).toBe(1);
     expect(broken.err).toMatch(/có 1 lỗi, chưa thay đổi gì/);
     expect(broken.err).toMatch(
-      /dòng \d+ · contacts\[2\]\.emails\[0\]: «ir@» không phải là địa chỉ thư điện tử hợp lệ/,
+      /dòng \d+ · contacts\[4\]\.emails\[0\]: «ir@» không phải là địa chỉ thư điện tử hợp lệ/,
     );
 
     writeFileSync(file, exported.replace("024.3640.4421", "024.3640.4999"));

@@ -109,16 +109,16 @@ describe("contacts YAML export and import", () => {
     expect(checked.ok).toBe(false);
     if (checked.ok) return;
     const found = checked.issues.map((i) => [i.line, i.field, i.reason.key]);
-    // Contacts are exported by id: ncsc, provincial, vncert.
+    // Contacts are exported by id: ncsc, police, provincial, provincial_dost (the last two since migration 8), vncert.
     expect(found).toEqual([
       [emailLine, "contacts[0].emails[0]", "validation:email.invalid"],
       [dateLine, "contacts[0].lastVerified", "admin:import.date"],
-      [roleLine, "contacts[1].role", "admin:import.oneOf"],
-      [phoneLine, "contacts[2].phones[0]", "validation:phone.invalid"],
+      [roleLine, "contacts[2].role", "admin:import.oneOf"],
+      [phoneLine, "contacts[4].phones[0]", "validation:phone.invalid"],
       [contactLine, "rules[2].actions[0].contact", "admin:file.unknownContact"],
     ]);
     const phone = checked.issues.find((i) => i.reason.key === "validation:phone.invalid");
-    expect(phone).toMatchObject({ line: phoneLine, field: "contacts[2].phones[0]" });
+    expect(phone).toMatchObject({ line: phoneLine, field: "contacts[4].phones[0]" });
     expect(t.t("vi", phone?.reason.key ?? "", phone?.reason.params)).toContain("không phải là số điện thoại");
     expect(body(exportContactsYaml(s, NOW))).toBe(body(before));
   });
@@ -141,6 +141,13 @@ describe("contacts YAML export and import", () => {
         ]),
       );
     }
+  });
+
+  it("an alias to no anchor is named as such, with its line, not as an alias bomb", () => {
+    const check = checkContactsYaml(service(), "format: incident-bot/contacts@1\ncontacts: *nope\n");
+    expect(check.ok).toBe(false);
+    if (!check.ok)
+      expect(check.issues[0]).toMatchObject({ line: 2, reason: { key: "admin:file.unknownAlias" } });
   });
 
   it("a file without its bindings section is refused, not read as 'unbind every duty chat'", () => {

@@ -258,7 +258,7 @@ const VI_FIELDS = [
   "K. THỜI GIAN THỰC HIỆN BÁO CÁO SỰ CỐ (*)\n  21/11/2026 10:00",
   // Severity with its reasons, why this contact receives it, and the legal deadline (detection + 5 days).
   "Mức độ (đánh giá sơ bộ): Cao",
-  "Hệ thống bị ảnh hưởng là hệ thống thông tin cấp độ 3.",
+  "Sự cố đã xác nhận (bị xâm phạm, gián đoạn dịch vụ hoặc lộ dữ liệu) trên hệ thống thông tin cấp độ 3.",
   "Đơn vị cho biết sự cố vượt quá khả năng tự xử lý",
   "Thông báo sự cố, Báo cáo ban đầu (Mẫu 03) – theo quy tắc R1, R2",
   "Hạn thông báo theo Thông tư 20/2017 (5 ngày kể từ khi phát hiện): 26/11/2026 08:30",

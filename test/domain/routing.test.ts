@@ -87,10 +87,16 @@ describe("R2: initial report at level ≥ 3 or when the unit cannot cope", () =>
 });
 
 describe("R3: emergency reporting at level 4", () => {
-  it("fires at severity 4 with emergency to VNCERT and the provincial unit", () => {
+  it("fires at severity 4 with emergency to VNCERT, the provincial unit and the provincial police", () => {
     const result = route({ severity: 4 });
     expect(result.firedRules).toEqual(["R1", "R2", "R3"]);
+    expect(result.destinations.map((d) => d.contactId)).toEqual(["provincial", "vncert", "police"]);
     for (const destination of result.destinations) expect(destination.kinds).toContain("emergency");
+    expect(result.advice.find((a) => a.key === "routing:advice.phoneHotlinesNow")?.contactIds).toEqual([
+      "vncert",
+      "provincial",
+      "police",
+    ]);
     expect(adviceOf(result)).toEqual(
       expect.arrayContaining(["routing:advice.phoneHotlinesNow", "routing:advice.informSteeringCommittee"]),
     );
@@ -128,25 +134,40 @@ describe("R4: NCSC in copy for NCSC alerts and externally found malware", () => 
   });
 });
 
-describe("R5: signs of crime go to the provincial police", () => {
+describe("R5: signs of crime with a confirmed effect go to the provincial police", () => {
+  // Reference §7(c) (updated): data stolen, extortion, or a threat to national security.
   it.each([
     { incidentType: "ransomware" },
     { incidentType: "data_leak" },
-    { incidentType: "phishing" },
-    { incidentType: "account_compromise" },
+    { incidentType: "phishing", dataExposed: "personal" },
+    { incidentType: "account_compromise", dataExposed: "state_secret" },
     { dataExposed: "personal" },
     { dataExposed: "state_secret" },
     { dangerousSituation: true },
-  ] satisfies Partial<RoutingFacts>[])("fires for %o", (overrides) => {
+  ] satisfies Partial<RoutingFacts>[])("fires for %o and routes to the police", (overrides) => {
     const result = route(overrides);
     expect(result.firedRules).toContain("R5");
-    expect(result.destinations.find((d) => d.contactId === "provincial")?.rules).toContain("R5");
-    expect(adviceOf(result)).toContain("routing:advice.reportToPolice");
+    expect(result.destinations).toContainEqual({ contactId: "police", kinds: ["notify"], rules: ["R5"] });
+    expect(result.destinations.find((d) => d.contactId === "provincial")?.rules).not.toContain("R5");
+    expect(result.advice).toContainEqual({
+      ruleId: "R5",
+      key: "routing:advice.reportToPolice",
+      contactIds: ["police"],
+    });
   });
 
-  it("does not fire for a DDoS with internal documents exposed", () => {
-    const result = route({ incidentType: "ddos", dataExposed: "internal" });
+  // Before the update R5 fired on every phishing report and account takeover (the first three rows).
+  it.each([
+    { incidentType: "phishing" },
+    { incidentType: "phishing", dataExposed: "unknown" },
+    { incidentType: "account_compromise" },
+    { incidentType: "vuln_exploit_attempt", severity: 3 },
+    { incidentType: "ddos", dataExposed: "internal" },
+    { incidentType: "malware", detection: ["antivirus"] },
+  ] satisfies Partial<RoutingFacts>[])("does not fire for %o", (overrides) => {
+    const result = route(overrides);
     expect(result.firedRules).not.toContain("R5");
+    expect(result.destinations.map((d) => d.contactId)).not.toContain("police");
     expect(adviceOf(result)).not.toContain("routing:advice.reportToPolice");
   });
 });
@@ -157,8 +178,8 @@ describe("R6: scam calls get advice only", () => {
     expect(result).toEqual({
       destinations: [],
       advice: [
-        { ruleId: "R6", key: "routing:advice.scamCallReport" },
-        { ruleId: "R6", key: "routing:advice.scamCallNoTt20" },
+        { ruleId: "R6", key: "routing:advice.scamCallReport", contactIds: [] },
+        { ruleId: "R6", key: "routing:advice.scamCallNoTt20", contactIds: [] },
       ],
       exclusiveRule: "R6",
       firedRules: ["R6"],
@@ -198,7 +219,7 @@ describe("R8: defence and public-security systems use their ministry's channel",
     const result = route({ ownerSector, severity: 4, incidentType: "ransomware" });
     expect(result).toEqual({
       destinations: [],
-      advice: [{ ruleId: "R8", key: "routing:advice.ministryChannel" }],
+      advice: [{ ruleId: "R8", key: "routing:advice.ministryChannel", contactIds: [] }],
       exclusiveRule: "R8",
       firedRules: ["R8"],
     });
@@ -225,9 +246,10 @@ describe("evaluateRouting", () => {
       {
         contactId: "provincial",
         kinds: ["notify", "initial_report", "emergency"],
-        rules: ["R1", "R2", "R3", "R4", "R5"],
+        rules: ["R1", "R2", "R3", "R4"],
       },
       { contactId: "vncert", kinds: ["notify", "initial_report", "emergency"], rules: ["R1", "R2", "R3"] },
+      { contactId: "police", kinds: ["emergency", "notify"], rules: ["R3", "R5"] },
       { contactId: "ncsc", kinds: ["cc"], rules: ["R4"] },
     ]);
     expect(result.exclusiveRule).toBeNull();
@@ -253,8 +275,8 @@ describe("evaluateRouting", () => {
       },
     ];
     expect(evaluateRouting(rules, facts()).advice).toEqual([
-      { ruleId: "A", key: "routing:x" },
-      { ruleId: "B", key: "routing:y" },
+      { ruleId: "A", key: "routing:x", contactIds: [] },
+      { ruleId: "B", key: "routing:y", contactIds: ["c"] },
     ]);
   });
 
@@ -404,6 +426,8 @@ describe("routingFactsFrom", () => {
       lostControl: false,
       integrityUnrecoverable: false,
       dangerousSituation: false,
+      status: "ongoing",
+      detectedByAntivirus: false,
     };
     const detection = ["user_report"];
     const result = routingFactsFrom(input, 3, { detection, ownerSector: "civil", stage: "submitted" });

@@ -3,29 +3,7 @@ import { describe, expect, it } from "vitest";
 import { COMPROMISE_TYPES, INCIDENT_TYPES } from "../../src/domain/incident-types.ts";
 import { classifySeverity, SEVERITY_LEVELS, severityLabelKey } from "../../src/domain/severity.ts";
 import type { SeverityInput, SeverityLevel } from "../../src/domain/severity-input.ts";
-
-/** Everything benign: an unsuccessful scan of a level-2 system that the unit handles itself. */
-function benign(overrides: Partial<SeverityInput> = {}): SeverityInput {
-  return {
-    incidentType: "vuln_exploit_attempt",
-    systemLevel: 2,
-    nationalCritical: "no",
-    serviceDisrupted: false,
-    publicService: false,
-    privilegedAccount: "no",
-    dataExposed: { kind: "none" },
-    spreading: "no",
-    canHandleAlone: true,
-    machinesAffected: 1,
-    serverAffected: false,
-    lostControl: false,
-    integrityUnrecoverable: false,
-    dangerousSituation: false,
-    ...overrides,
-  };
-}
-
-const R = (name: string): string => `severity:reason.${name}`;
+import { benign, R } from "./severity-fixtures.ts";
 
 interface Row {
   name: string;
@@ -137,20 +115,49 @@ const rows: Row[] = [
     level: 3,
     keys: [R("personalDataUnknownCount")],
   },
-  { name: "level-3 system", input: { systemLevel: 3 }, level: 3, keys: [R("systemLevel3")] },
+  // Reference §7(b) (updated): a system's level raises the severity only with a confirmed effect, so a level
+  // without one stays Thấp (these rows were level 3 before the update).
+  {
+    name: "level-3 system, no effect",
+    input: { systemLevel: 3 },
+    level: 1,
+    keys: [R("attemptOnLeveledSystem")],
+  },
   {
     name: "outage of a level-3 system",
     input: { systemLevel: 3, serviceDisrupted: true },
     level: 3,
     keys: [R("systemLevel3")],
   },
-  { name: "level-4 system, no harm", input: { systemLevel: 4 }, level: 3, keys: [R("systemLevel4or5")] },
-  { name: "level-5 system, no harm", input: { systemLevel: 5 }, level: 3, keys: [R("systemLevel4or5")] },
+  {
+    name: "level-4 system, no harm",
+    input: { systemLevel: 4 },
+    level: 1,
+    keys: [R("attemptOnLeveledSystem")],
+  },
+  {
+    name: "level-5 system, no harm",
+    input: { systemLevel: 5 },
+    level: 1,
+    keys: [R("attemptOnLeveledSystem")],
+  },
   {
     name: "national critical system, no harm",
     input: { nationalCritical: "yes" },
+    level: 1,
+    keys: [R("noConfirmedImpact")],
+  },
+  {
+    name: "level-4 system with an outage",
+    input: { systemLevel: 4, serviceDisrupted: true },
     level: 3,
-    keys: [R("nationalCriticalSystem")],
+    keys: [R("systemLevel4or5")],
+  },
+  {
+    name: "national critical system with internal documents exposed",
+    input: { nationalCritical: "yes", dataExposed: { kind: "internal" } },
+    level: 3,
+    keys: [R("nationalCriticalSystem"), R("internalDocuments")],
   },
   {
     name: "online public service or e-mail down",
@@ -226,10 +233,11 @@ const rows: Row[] = [
     serious: false,
   },
   {
+    // Without the harm there is no confirmed effect either, so only the unit's own call raises it.
     name: "QĐ05 missing harm condition",
     input: { ...SERIOUS, serviceDisrupted: false },
     level: 3,
-    keys: [R("systemLevel4or5"), R("cannotHandleAlone")],
+    keys: [R("cannotHandleAlone")],
     serious: false,
   },
   {
@@ -278,7 +286,7 @@ const rows: Row[] = [
     name: "QĐ05 harm: spreading unknown is not a harm",
     input: { systemLevel: 4, canHandleAlone: false, spreading: "unknown" },
     level: 3,
-    keys: [R("systemLevel4or5"), R("cannotHandleAlone")],
+    keys: [R("cannotHandleAlone")],
     serious: false,
   },
   {
@@ -389,8 +397,11 @@ describe("classifySeverity", () => {
     expect(classifySeverity(benign({ dataExposed: { kind: "personal", count: 9_999 } })).reasons).toEqual([
       { level: 2, key: R("personalDataBelow10000"), params: { count: 9_999 } },
     ]);
-    expect(classifySeverity(benign({ systemLevel: 4 })).reasons).toEqual([
+    expect(classifySeverity(benign({ systemLevel: 4, serviceDisrupted: true })).reasons).toEqual([
       { level: 3, key: R("systemLevel4or5"), params: { level: 4 } },
+    ]);
+    expect(classifySeverity(benign({ systemLevel: 3 })).reasons).toEqual([
+      { level: 1, key: R("attemptOnLeveledSystem"), params: { level: 3 } },
     ]);
     expect(classifySeverity(benign({ spreading: "yes", machinesAffected: 7 })).reasons).toEqual([
       { level: 3, key: R("spreadingSeveralMachines"), params: { count: 7 } },
@@ -471,6 +482,7 @@ describe("severity locales", () => {
       { dataExposed: { kind: "personal", count: 12_000 } },
       { dataExposed: { kind: "personal", count: 12 } },
       { systemLevel: 5 },
+      { systemLevel: 5, serviceDisrupted: true },
       { serviceDisrupted: true },
       { spreading: "yes", machinesAffected: 3 },
     ];

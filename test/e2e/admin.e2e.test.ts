@@ -106,7 +106,8 @@ describe("contact administration end to end (grammY, polling, emulator)", () => 
     await admin.say("0213 3876 111");
     expect(admin.lastText()).toMatch(/Trước: 0213\.3798\.798\nSau: 0213 3876 111/);
     await admin.press("_save");
-    expect(admin.lastText()).toContain("Đã lưu (phiên bản 2)");
+    // Version 2 is migration 8's legacy flag on the Sở TT&TT entry.
+    expect(admin.lastText()).toContain("Đã lưu (phiên bản 3)");
 
     const reporter = new EmulatedUser(stack, 7100);
     await fileReport(reporter);
@@ -126,7 +127,7 @@ describe("contact administration end to end (grammY, polling, emulator)", () => 
     await stranger.pressData("a.view|_delete", last);
     expect(stranger.lastText()).toContain("Chỉ quản trị viên");
     expect(stack.app.store.rolesOf("telegram", String(STRANGER))).toEqual([]);
-    expect(stack.app.store.contact("provincial")?.version).toBe(2);
+    expect(stack.app.store.contact("provincial")?.version).toBe(3);
     expect(
       stack.app.db
         .prepare("SELECT action, subject FROM audit_log WHERE actor = ? AND outcome = 'denied' ORDER BY id")

@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DEFAULT_ROUTING_RULES } from "../../src/domain/routing.ts";
+import { rulesWithoutRecipient } from "../../src/domain/routing-gaps.ts";
 import { openDatabase } from "../../src/store/db.ts";
 import {
   DatabaseTooNewError,
@@ -364,5 +366,160 @@ describe("migration 7: one page per table", () => {
       detail: string;
     }[];
     expect(plan.map((p) => p.detail).join("\n")).toMatch(/USING INDEX outbox_key/);
+  });
+});
+
+describe("migration 8: the 2025 reorganisation", () => {
+  // R3 and R5 as releases up to migration 7 seeded them (src/domain/routing.ts before issue 17).
+  const OLD_R3 = {
+    id: "R3",
+    stage: "submitted",
+    when: { fact: "severity", gte: 4 },
+    actions: [
+      { contact: "vncert", kind: "emergency" },
+      { contact: "provincial", kind: "emergency" },
+    ],
+    advice: [
+      "routing:advice.phoneHotlinesNow",
+      "routing:advice.informSteeringCommittee",
+      "routing:advice.progressReports",
+    ],
+    exclusive: false,
+  };
+  const OLD_R5 = {
+    id: "R5",
+    stage: "submitted",
+    when: {
+      any: [
+        { fact: "incidentType", in: ["ransomware", "data_leak", "phishing", "account_compromise"] },
+        { fact: "dataExposed", in: ["personal", "state_secret"] },
+        { fact: "dangerousSituation", eq: true },
+      ],
+    },
+    actions: [{ contact: "provincial", kind: "notify" }],
+    advice: ["routing:advice.reportToPolice"],
+    exclusive: false,
+  };
+
+  /** A version-7 database as an older release left it: its R3 and R5 are the old defaults. */
+  function version7(): Database.Database {
+    const db = new Database(":memory:");
+    db.pragma("foreign_keys = ON");
+    migrate(db, MIGRATIONS.slice(0, 7));
+    const set = db.prepare("UPDATE routing_rules SET definition = ? WHERE id = ?");
+    set.run(JSON.stringify(OLD_R3), "R3");
+    set.run(JSON.stringify(OLD_R5), "R5");
+    return db;
+  }
+
+  it("adds the police and the Sở KH&CN without numbers and out of use, flags the Sở TT&TT, routes R3 and R5 to the police", () => {
+    const db = version7();
+    const provincialBefore = JSON.parse(
+      (db.prepare("SELECT data FROM contacts WHERE id = 'provincial'").get() as { data: string }).data,
+    );
+    expect(migrate(db, MIGRATIONS.slice(0, 8))).toEqual([8]);
+
+    const store = new Store(db);
+    const contacts = store.contacts();
+    for (const id of ["police", "provincial_dost"]) {
+      const c = contacts.find((x) => x.id === id);
+      // Never an invented number or address: all empty, and nothing routes there until an admin says so.
+      expect(c, id).toMatchObject({
+        version: 1,
+        active: false,
+        phones: [],
+        hotlines: [],
+        emails: [],
+        address: "",
+      });
+      expect(c?.notes).toMatch(/^CHƯA XÁC MINH/);
+      expect(db.prepare("SELECT active FROM contacts WHERE id = ?").get(id)).toEqual({ active: 0 });
+      expect(db.prepare("SELECT count(*) AS n FROM contact_versions WHERE contact_id = ?").get(id)).toEqual({
+        n: 1,
+      });
+    }
+    expect(contacts.find((c) => c.id === "police")).toMatchObject({
+      role: "police",
+      nameVi: "Công an tỉnh – Phòng An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao (PA05)",
+    });
+
+    const provincial = contacts.find((c) => c.id === "provincial");
+    expect(provincial?.version).toBe(2);
+    expect(provincial?.notes).toMatch(/^ĐẦU MỐI CŨ/);
+    expect(provincial?.phones).toEqual(provincialBefore.phones);
+    expect(provincial?.active).toBe(true);
+    expect(
+      db
+        .prepare(
+          "SELECT version, valid_to IS NULL AS open FROM contact_versions WHERE contact_id = 'provincial' ORDER BY version",
+        )
+        .all(),
+    ).toEqual([
+      { version: 1, open: 0 },
+      { version: 2, open: 1 },
+    ]);
+
+    // The rules now say what the domain's defaults say, with a version an audit can show.
+    const rules = store.routingRules();
+    for (const id of ["R3", "R5"]) {
+      expect(
+        rules.find((r) => r.id === id),
+        id,
+      ).toEqual(DEFAULT_ROUTING_RULES.find((r) => r.id === id));
+      expect(
+        db
+          .prepare(
+            "SELECT version, changed_by, active, position IS NOT NULL AS placed FROM routing_rule_versions WHERE rule_id = ? ORDER BY version DESC LIMIT 1",
+          )
+          .get(id),
+      ).toEqual({ version: 2, changed_by: "system:migration-008", active: 1, placed: 1 });
+    }
+    // And the admins are told that R3 and R5 have no police to go to yet.
+    expect(rulesWithoutRecipient(rules, contacts).map((g) => g.ruleId)).toEqual(["R3", "R5"]);
+
+    // A new database takes the same path: migration 2's frozen seed, then this one.
+    const fresh = new Database(":memory:");
+    migrate(fresh);
+    for (const id of ["R3", "R5"]) {
+      expect(
+        new Store(fresh).routingRules().find((r) => r.id === id),
+        `fresh ${id}`,
+      ).toEqual(DEFAULT_ROUTING_RULES.find((r) => r.id === id));
+    }
+
+    // What an admin changed stays as the admin made it: a hand-edited R5, a police contact already added, a
+    // provincial entry that is no longer the Sở TT&TT.
+    const edited = version7();
+    const editedR5 = { ...OLD_R5, actions: [{ contact: "provincial", kind: "initial_report" }] };
+    edited.prepare("UPDATE routing_rules SET definition = ? WHERE id = 'R5'").run(JSON.stringify(editedR5));
+    const police = {
+      ...JSON.parse(
+        (db.prepare("SELECT data FROM contacts WHERE id = 'police'").get() as { data: string }).data,
+      ),
+      active: true,
+      phones: ["0912 345 678"],
+    };
+    edited
+      .prepare(
+        "INSERT INTO contacts (id, version, data, active, updated_at, updated_by) VALUES ('police', 3, ?, 1, 'x', 'telegram:1')",
+      )
+      .run(JSON.stringify(police));
+    edited
+      .prepare(
+        "UPDATE contacts SET data = json_set(data, '$.shortName', 'Công an tỉnh Lai Châu', '$.nameVi', 'Công an tỉnh Lai Châu') WHERE id = 'provincial'",
+      )
+      .run();
+    expect(migrate(edited, MIGRATIONS.slice(0, 8))).toEqual([8]);
+    const again = new Store(edited);
+    expect(again.routingRules().find((r) => r.id === "R5")).toEqual(editedR5);
+    expect(again.contacts().find((c) => c.id === "police")).toMatchObject({
+      version: 3,
+      active: true,
+      phones: ["0912 345 678"],
+    });
+    expect(again.contacts().find((c) => c.id === "provincial")?.version).toBe(1);
+    expect(again.routingRules().find((r) => r.id === "R3")).toEqual(
+      DEFAULT_ROUTING_RULES.find((r) => r.id === "R3"),
+    );
   });
 });

@@ -6,6 +6,7 @@ import { migration004DutyPrompts } from "./004-duty-prompts.ts";
 import { migration005ContactAdmin } from "./005-contact-admin.ts";
 import { migration006LeanWritePath } from "./006-lean-write-path.ts";
 import { migration007OnePagePerTable } from "./007-one-page-per-table.ts";
+import { migration008Reorg2025 } from "./008-reorg-2025.ts";
 
 /** One numbered, forward-only schema change. */
 export interface Migration {
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005ContactAdmin,
   migration006LeanWritePath,
   migration007OnePagePerTable,
+  migration008Reorg2025,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
