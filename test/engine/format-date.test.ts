@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime } from "../../src/engine/render.ts";
+import { formatDateTime } from "../../src/present/datetime.ts";
 
 /** The reference: what Intl alone says, formatted as the product shows dates. */
 function viaIntl(iso: string, timeZone: string): string {
