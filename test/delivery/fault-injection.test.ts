@@ -27,12 +27,15 @@ async function stack(
   fakeOptions: FakeBotApiOptions,
   senderOptions: { maxAttempts?: number; onDeadLetter?: (row: OutboxRow, error: string) => void } = {},
 ) {
-  const fake = await FakeBotApi.start({ timeScale: SCALE, ...fakeOptions });
+  // A dropped request is cut after 300 ms, so the client learns of it without a timeout of its own.
+  const fake = await FakeBotApi.start({ timeScale: SCALE, dropCutAfterMs: 300, ...fakeOptions });
   const dir = mkdtempSync(join(tmpdir(), "incident-delivery-"));
   const db = openDatabase(join(dir, "outbox.db"));
   const store = new Store(db);
-  // A short client timeout keeps the test fast: a dropped request fails after half a second, unprocessed.
-  const bot = new Bot(fake.token, { client: { apiRoot: fake.apiRoot, timeoutSeconds: 0.5 } });
+  // The client timeout is longer than the whole test: it must never fire, because a timeout cannot tell an
+  // unprocessed request from one the fake processed late on a loaded machine (that one would be sent twice).
+  // The fake's injected faults all strike before processing, so "exactly once" below is the outbox's promise.
+  const bot = new Bot(fake.token, { client: { apiRoot: fake.apiRoot, timeoutSeconds: 120 } });
   const sender = new TelegramSender(store, grammyPort(bot.api), createLogger("silent"), {
     limiter: new RateLimiter({ timeScale: SCALE }),
     baseDelayMs: 20,
