@@ -19,7 +19,7 @@ import { createLogger } from "../src/app.ts";
 import { grammyPort } from "../src/channels/telegram/grammy.ts";
 import { TelegramSender } from "../src/channels/telegram/sender.ts";
 import { RateLimiter, TELEGRAM_LIMITS, type TelegramLimits } from "../src/delivery/rate-limiter.ts";
-import type { ChatMessage } from "../src/engine/types.ts";
+import type { ChatMessage } from "../src/messages.ts";
 import { openDatabase } from "../src/store/db.ts";
 import { Store } from "../src/store/store.ts";
 import { FakeBotApi } from "../test/support/fake-bot-api.ts";

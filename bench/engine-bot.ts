@@ -1,8 +1,8 @@
 import { performance } from "node:perf_hooks";
 import { Bot, type Context } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
-import type { Engine } from "../src/engine/engine.ts";
-import type { ChatMessage, HandleResult, InboundEvent, InboundPayload } from "../src/engine/types.ts";
+import type { Engine } from "../src/conversation/engine.ts";
+import type { ChatMessage, HandleResult, InboundEvent, InboundPayload } from "../src/messages.ts";
 import type { Store } from "../src/store/store.ts";
 import { BOT_INFO, BOT_TOKEN, fakeFetch, fakeTransformer } from "./fake-telegram.ts";
 

@@ -1,4 +1,5 @@
 import { setup } from "xstate";
+import { MachineRunner } from "../flows/machine-runner.ts";
 import {
   ASKING_HANDLERS,
   cancellationStates,
@@ -7,9 +8,8 @@ import {
   questionnaire,
 } from "../flows/questionnaire.ts";
 import type { FlowEvent, QuestionnaireContext, QuestionSpec } from "../flows/types.ts";
-import { Engine } from "../src/engine/engine.ts";
-import { FLOWS, type FlowDefinition } from "../src/engine/flows.ts";
-import { MachineRunner } from "../src/engine/machine-runner.ts";
+import { Engine } from "../src/conversation/engine.ts";
+import { FLOWS, type FlowDefinition } from "../src/conversation/flows.ts";
 import type { Translator } from "../src/i18n.ts";
 import type { Store } from "../src/store/store.ts";
 

@@ -390,6 +390,7 @@ export function memoizedTranslator(t: Translator): Translator {
   return {
     defaultLocale: t.defaultLocale,
     exists: (key, locale) => t.exists(key, locale),
+    text: (locale, key, params) => t.text(locale, key, params),
     t(locale, key, params) {
       const id = params ? `${locale}\u0000${key}\u0000${JSON.stringify(params)}` : `${locale}\u0000${key}`;
       let text = cache.get(id);

@@ -14,7 +14,7 @@ import {
 } from "./questionnaire.ts";
 import type { AnswerValue, FlowEvent, QuestionnaireContext, QuestionSpec } from "./types.ts";
 
-/** Bumped whenever a change would make an old snapshot mean something else; see src/engine/flows.ts. */
+/** Bumped whenever a change would make an old snapshot mean something else; see src/conversation/flows.ts. */
 export const REPORT_FLOW_VERSION = 1;
 
 const has = (answers: Readonly<Record<string, AnswerValue>>, id: string, values: readonly AnswerValue[]) =>

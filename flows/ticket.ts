@@ -1,4 +1,5 @@
 import { assign, setup } from "xstate";
+import { mayHandleTicket } from "../src/domain/authority.ts";
 
 export const TICKET_FLOW_VERSION = 1;
 
@@ -55,8 +56,7 @@ type Args = { context: TicketContext; event: TicketEvent };
 export const ticketMachine = setup({
   types: { context: {} as TicketContext, events: {} as TicketEvent, input: {} as TicketInput },
   guards: {
-    mayAct: ({ context, event }: Args) =>
-      event.actor.admin || event.actor.contacts.some((c) => context.contacts.includes(c)),
+    mayAct: ({ context, event }: Args) => mayHandleTicket(event.actor, context.contacts),
     isReporter: ({ context, event }: Args) => event.actor.id === context.reporter,
   },
   actions: {

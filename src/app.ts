@@ -5,11 +5,12 @@ import {
   STALE_CONTACTS_JOB,
 } from "./admin/stale-reminder.ts";
 import type { Config } from "./config.ts";
+import { DRAFT_EXPIRY, DRAFT_REMINDER } from "./conversation/drafts.ts";
+import { Engine } from "./conversation/engine.ts";
 import { deadLetterNotifier } from "./delivery/dead-letters.ts";
 import { createEmailTransport, domainOf } from "./delivery/email.ts";
 import { EmailSender } from "./delivery/email-sender.ts";
 import { DUTY_JOB_KINDS, DutyDesk } from "./duty/desk.ts";
-import { DRAFT_EXPIRY, DRAFT_REMINDER, Engine } from "./engine/engine.ts";
 import { createTranslator, type Translator } from "./i18n.ts";
 import { InboundRouter } from "./inbound/route.ts";
 import { type AppMetrics, createMetrics } from "./metrics/metrics.ts";

@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { closeSync, createWriteStream, existsSync, openSync, readSync, writeFileSync } from "node:fs";
 import { Command } from "commander";
 import { auditCsv } from "./admin/audit-export.ts";
-import { ContactAdmin } from "./admin/contact-admin.ts";
+import { ContactAdmin, type RoleOutcome } from "./admin/contact-admin.ts";
 import {
   applyImport,
   checkContactsYaml,
@@ -22,7 +22,7 @@ import { BackupError, backupDatabase } from "./store/backup.ts";
 import { type Db, openDatabase } from "./store/db.ts";
 import { DatabaseTooNewError, LATEST_VERSION, migrate, schemaVersion } from "./store/migrations/index.ts";
 import { ensurePrivateFile } from "./store/private-files.ts";
-import { type Role, Store } from "./store/store.ts";
+import { Store } from "./store/store.ts";
 
 /** Builds the `incident-bot` command line. */
 export function buildCli(): Command {
@@ -132,20 +132,16 @@ export function buildCli(): Command {
     .command("bind <contactId> <target>")
     .description("deliver a contact's tickets to a chat, e.g. contacts bind vncert telegram:-1001234567890")
     .action((contactId: string, target: string) => {
-      withStore((store) => {
+      withAdmin((service) => {
         const { channel, id } = parseTarget(target);
-        if (!store.contact(contactId))
-          throw new UsageError(
-            `No contact "${contactId}". Known: ${store
-              .contacts()
-              .map((c) => c.id)
-              .join(", ")}`,
-          );
         const at = new Date().toISOString();
-        const added = store.bindChat(contactId, channel, id, "cli", at);
-        if (added) store.audit(at, "cli", "duty.bind", `${channel}:${id}`, "ok", { contactId });
+        const outcome = service.o.store.transaction(() =>
+          service.bindChat(SHELL, contactId, channel, id, at),
+        );
+        if (outcome.status === "unknownContact")
+          throw new UsageError(`No contact "${contactId}". Known: ${outcome.known.join(", ")}`);
         process.stdout.write(
-          added
+          outcome.status === "bound"
             ? `Bound ${channel}:${id} to ${contactId}.\n`
             : `${channel}:${id} was already bound to ${contactId}.\n`,
         );
@@ -155,15 +151,14 @@ export function buildCli(): Command {
     .command("unbind <contactId> <target>")
     .description("stop delivering a contact's tickets to a chat")
     .action((contactId: string, target: string) => {
-      withStore((store) => {
+      withAdmin((service) => {
         const { channel, id } = parseTarget(target);
-        const removed = store.unbindChat(contactId, channel, id);
-        if (removed)
-          store.audit(new Date().toISOString(), "cli", "duty.unbind", `${channel}:${id}`, "ok", {
-            contactId,
-          });
+        const at = new Date().toISOString();
+        const outcome = service.o.store.transaction(() =>
+          service.unbindChat(SHELL, contactId, channel, id, at),
+        );
         process.stdout.write(
-          removed
+          outcome.status === "unbound"
             ? `Unbound ${channel}:${id} from ${contactId}.\n`
             : `${channel}:${id} was not bound to ${contactId}.\n`,
         );
@@ -196,12 +191,10 @@ export function buildCli(): Command {
           const read = readAtMost(file, MAX_IMPORT_BYTES);
           if (read === undefined) {
             throw new UsageError(
-              plain(
-                t.t(config.defaultLocale, "admin:file.tooLarge", {
-                  file,
-                  maxMb: MAX_IMPORT_BYTES / 1024 / 1024,
-                }),
-              ),
+              t.text(config.defaultLocale, "admin:file.tooLarge", {
+                file,
+                maxMb: MAX_IMPORT_BYTES / 1024 / 1024,
+              }),
             );
           }
           text = read.toString("utf8");
@@ -213,17 +206,15 @@ export function buildCli(): Command {
         if (!checked.ok) {
           const lines = checked.issues.map(
             (i) =>
-              `  ${i.line === null ? "" : t.t(config.defaultLocale, "admin:file.line", { line: i.line })}` +
-              `${i.field ? ` · ${i.field}` : ""}: ${t.t(config.defaultLocale, i.reason.key, i.reason.params)}`,
+              `  ${i.line === null ? "" : t.text(config.defaultLocale, "admin:file.line", { line: i.line })}` +
+              `${i.field ? ` · ${i.field}` : ""}: ${t.text(config.defaultLocale, i.reason.key, i.reason.params)}`,
           );
           throw new UsageError(
-            plain(
-              `${t.t(config.defaultLocale, "admin:file.rejected", { file, count: checked.issues.length })}\n${lines.join("\n")}`,
-            ),
+            `${t.text(config.defaultLocale, "admin:file.rejected", { file, count: checked.issues.length })}\n${lines.join("\n")}`,
           );
         }
         const say = (key: string, params?: Record<string, string | number>) =>
-          plain(t.t(config.defaultLocale, key, params));
+          t.text(config.defaultLocale, key, params);
         if (isEmptyPlan(checked.plan)) {
           process.stdout.write(`${say("admin:file.noChanges")}\n`);
           return;
@@ -295,14 +286,15 @@ export function buildCli(): Command {
     .command("grant <user> <role> [contactId]")
     .description("grant a role, e.g. users grant telegram:123456 duty vncert")
     .action((user: string, role: string, contactId?: string) => {
-      withStore((store) => {
+      withAdmin((service) => {
         const { channel, id } = parseTarget(user);
-        const checked = checkRole(store, role, contactId);
         const at = new Date().toISOString();
-        const added = store.grantRole(channel, id, checked.role, checked.contactId, "cli", at);
-        if (added) store.audit(at, "cli", "role.grant", `${channel}:${id}`, "ok", checked);
+        const outcome = service.o.store.transaction(() =>
+          service.grant(SHELL, channel, id, role, contactId ?? "", at),
+        );
+        roleUsage(outcome, role);
         process.stdout.write(
-          added
+          outcome.status === "granted"
             ? `Granted ${role}${contactId ? ` (${contactId})` : ""} to ${channel}:${id}.\n`
             : "Already granted.\n",
         );
@@ -312,13 +304,16 @@ export function buildCli(): Command {
     .command("revoke <user> <role> [contactId]")
     .description("revoke a role")
     .action((user: string, role: string, contactId?: string) => {
-      withStore((store) => {
+      withAdmin((service) => {
         const { channel, id } = parseTarget(user);
-        const checked = checkRole(store, role, contactId);
-        const removed = store.revokeRole(channel, id, checked.role, checked.contactId);
-        if (removed)
-          store.audit(new Date().toISOString(), "cli", "role.revoke", `${channel}:${id}`, "ok", checked);
-        process.stdout.write(removed ? `Revoked ${role} from ${channel}:${id}.\n` : "No such grant.\n");
+        const at = new Date().toISOString();
+        const outcome = service.o.store.transaction(() =>
+          service.revoke(SHELL, channel, id, role, contactId ?? "", at),
+        );
+        roleUsage(outcome, role);
+        process.stdout.write(
+          outcome.status === "revoked" ? `Revoked ${role} from ${channel}:${id}.\n` : "No such grant.\n",
+        );
       });
     });
   users
@@ -386,15 +381,6 @@ function cliTranslator(config: Config): Translator {
   return createTranslator(config.defaultLocale);
 }
 
-/** Translations are HTML-escaped for the chat; a terminal shows the characters themselves. */
-function plain(text: string): string {
-  return text
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, "&");
-}
-
 /** "telegram:-100123" → channel and id; the channel prefix is required so ids of channels never mix. */
 function parseTarget(target: string): { channel: string; id: string } {
   const match = /^(telegram|zalo):(-?[A-Za-z0-9_]{1,64})$/.exec(target.trim());
@@ -402,26 +388,15 @@ function parseTarget(target: string): { channel: string; id: string } {
   return { channel: match[1] ?? "", id: match[2] ?? "" };
 }
 
-function checkRole(
-  store: Store,
-  role: string,
-  contactId: string | undefined,
-): { role: Role; contactId: string } {
-  if (role !== "admin" && role !== "duty" && role !== "reporter") {
+/** The operator at the server's shell: trusted, audited as "cli". */
+const SHELL = { kind: "shell" } as const;
+
+/** A role the service refused for its arguments becomes the operator's usage error. */
+function roleUsage(outcome: RoleOutcome, role: string): void {
+  if (outcome.status === "badRole")
     throw new UsageError(`Unknown role "${role}": expected admin, duty or reporter`);
-  }
-  if (role === "duty") {
-    if (!contactId || !store.contact(contactId)) {
-      throw new UsageError(
-        `The duty role needs a contact id: ${store
-          .contacts()
-          .map((c) => c.id)
-          .join(", ")}`,
-      );
-    }
-    return { role, contactId };
-  }
-  return { role, contactId: "" };
+  if (outcome.status === "badContact")
+    throw new UsageError(`The duty role needs a contact id: ${outcome.known.join(", ")}`);
 }
 
 /** An operator error: printed as is, without a stack trace. */

@@ -19,6 +19,20 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
 }
 
+/**
+ * The language to answer a person in: the one they chose (stored), else the one their client reports (e.g.
+ * Telegram's language_code, "en-GB" counting as "en"), else the deployment's default.
+ */
+export function resolveLocale(
+  chosen: string | null | undefined,
+  clientLanguage: string | undefined,
+  fallback: Locale,
+): Locale {
+  if (isLocale(chosen)) return chosen;
+  const code = clientLanguage?.slice(0, 2).toLowerCase();
+  return isLocale(code) ? code : fallback;
+}
+
 /** Reads every namespace file of every locale from disk (once, at start). */
 export function loadResources(dir: string = LOCALES_DIR): Resources {
   const resources = {} as Resources;
@@ -43,9 +57,47 @@ export function escapeHtml(text: string): string {
 
 export type Params = Record<string, string | number | boolean | undefined>;
 
-/** Renders keys in a given language; parameters are HTML-escaped unless passed through `raw`. */
+const ENTITIES: Readonly<Record<string, string>> = { amp: "&", lt: "<", gt: ">", quot: '"' };
+
+/** Decodes the entities the resources and escapeHtml write (&amp; &lt; &gt; &quot; and numeric ones). */
+function decodeEntities(html: string): string {
+  return html.replace(/&(amp|lt|gt|quot|#\d+);/g, (whole, name: string) =>
+    name.startsWith("#") ? String.fromCodePoint(Number(name.slice(1))) : (ENTITIES[name] ?? whole),
+  );
+}
+
+/**
+ * Plain text from a translator's HTML rendering: text parameters go through as inert private-use markers and
+ * are put back verbatim after the resource's own entities are decoded, so neither is touched twice; numbers
+ * pass as they are, so plural and number formatting still work.
+ */
+function plainText(render: Translator["t"], locale: Locale, key: string, params?: Params): string {
+  if (!params) return decodeEntities(render(locale, key));
+  const raw: string[] = [];
+  const marked: Params = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value === "string") {
+      marked[name] = `\uE000${raw.length}\uE001`;
+      raw.push(value);
+    } else {
+      marked[name] = value;
+    }
+  }
+  return decodeEntities(render(locale, key, marked)).replace(
+    /\uE000(\d+)\uE001/g,
+    (_, i: string) => raw[Number(i)] ?? "",
+  );
+}
+
+/** Renders keys in a given language: `t` for HTML (chat messages, an e-mail's HTML), `text` for plain text. */
 export interface Translator {
+  /** The text as HTML: parameters escaped, the resource's own markup kept. */
   t(locale: Locale, key: string, params?: Params): string;
+  /**
+   * The text as plain text (the shell, an e-mail's text part, a subject line): parameters as given and the
+   * resource's entities decoded, so nobody unescapes by hand. Keys read this way carry no tags.
+   */
+  text(locale: Locale, key: string, params?: Params): string;
   exists(key: string, locale?: Locale): boolean;
   readonly defaultLocale: Locale;
 }
@@ -90,8 +142,9 @@ export function createTranslator(
     }
     return template;
   };
-  return {
+  const translator: Translator = {
     defaultLocale,
+    text: (locale, key, params) => plainText(translator.t, locale, key, params),
     t(locale, key, params) {
       const t = byLocale.get(locale) ?? instance.t;
       if (params) {
@@ -111,6 +164,7 @@ export function createTranslator(
       return instance.exists(key, { lng: locale ?? defaultLocale, fallbackLng: false });
     },
   };
+  return translator;
 }
 
 /**

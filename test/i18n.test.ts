@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createI18next, createTranslator, LOCALES, loadResources } from "../src/i18n.ts";
+import { createI18next, createTranslator, LOCALES, loadResources, resolveLocale } from "../src/i18n.ts";
 
 const resources = loadResources();
 
@@ -56,5 +56,38 @@ describe("the translator's own interpolation", () => {
       expect(translator.t("en", key, params)).toBe(t(key, params));
     }
     expect(translator.t("en", "common:no.such.key", { x: 1 })).toBe(t("common:no.such.key", { x: 1 }));
+  });
+});
+
+describe("t() for HTML, text() for plain text", () => {
+  const tr = createTranslator("vi");
+
+  it("text() leaves parameters as typed, where t() escapes them", () => {
+    const params = { file: 'a<b>&"c".yaml', count: 2 };
+    expect(tr.t("vi", "admin:file.rejected", params)).toContain("a&lt;b&gt;&amp;&quot;c&quot;.yaml");
+    expect(tr.text("vi", "admin:file.rejected", params)).toBe(
+      'Không nhập tệp a<b>&"c".yaml: có 2 lỗi, chưa thay đổi gì trong cơ sở dữ liệu.',
+    );
+  });
+
+  it("text() decodes the resource's own entities, and never decodes what a parameter carries", () => {
+    expect(tr.t("vi", "duty:bind.usage", { ids: "&lt;x&gt;" })).toContain("/bind &lt;mã đầu mối&gt;");
+    expect(tr.text("vi", "duty:bind.usage", { ids: "&lt;x&gt;" })).toBe(
+      "Cách dùng: /bind <mã đầu mối>, ví dụ /bind vncert. Các mã hiện có: &lt;x&gt;",
+    );
+  });
+
+  it("text() keeps plural and number formatting (numbers pass as they are)", () => {
+    expect(tr.text("vi", "email:files", { count: 3 })).toBe(tr.t("vi", "email:files", { count: 3 }));
+  });
+});
+
+describe("resolveLocale", () => {
+  it("takes the chosen language, else the client's, else the default", () => {
+    expect(resolveLocale("en", "vi", "vi")).toBe("en");
+    expect(resolveLocale(null, "en-GB", "vi")).toBe("en");
+    expect(resolveLocale("fr", "EN", "vi")).toBe("en");
+    expect(resolveLocale(undefined, "fr", "vi")).toBe("vi");
+    expect(resolveLocale(undefined, undefined, "en")).toBe("en");
   });
 });

@@ -9,8 +9,8 @@ import type { ContactData } from "../domain/contacts.ts";
 import { type Condition, routingRuleSchema } from "../domain/routing.ts";
 import type { Reason } from "../domain/severity-input.ts";
 import { clipText } from "../domain/text-cut.ts";
-import { formatDateTime } from "../engine/render.ts";
-import { escapeHtml, isLocale, type Locale, type Translator } from "../i18n.ts";
+import { escapeHtml, type Locale, resolveLocale, type Translator } from "../i18n.ts";
+import { formatDateTime } from "../present/datetime.ts";
 import type { StoredRouting } from "../store/store.ts";
 import { fieldValue } from "./admin-view.ts";
 import {
@@ -233,8 +233,7 @@ export class AdminChat {
   }
 
   localeOf(channel: string, userId: string): Locale {
-    const saved = this.service.o.store.userLocale(channel, userId);
-    return isLocale(saved) ? saved : this.defaultLocale;
+    return resolveLocale(this.service.o.store.userLocale(channel, userId), undefined, this.defaultLocale);
   }
 
   /** `/approve` and `/reject` with no number: the changes waiting, described. */

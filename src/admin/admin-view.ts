@@ -11,8 +11,8 @@ import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.t
 import type { Condition } from "../domain/routing.ts";
 import { type RoutingGap, rulesWithoutRecipient } from "../domain/routing-gaps.ts";
 import type { Reason } from "../domain/severity-input.ts";
-import type { ChatMessage, Choice } from "../engine/types.ts";
 import { escapeHtml } from "../i18n.ts";
+import type { ChatMessage, Choice } from "../messages.ts";
 import { CHOICE_FIELDS, EDITABLE_FIELDS, type EditableField } from "./contact-fields.ts";
 
 /** What rendering needs: a translator bound to the reader's language. */

@@ -1,3 +1,4 @@
+import { adminsOn, isAdmin } from "../domain/authority.ts";
 import type { ContactData } from "../domain/contacts.ts";
 import { AdminStore, type ContactRecord, type PendingChange } from "../store/admin-store.ts";
 import type { Role, Store } from "../store/store.ts";
@@ -47,6 +48,11 @@ export type DecisionOutcome =
   | { status: "ownChange" }
   | { status: "superseded"; change: PendingChange };
 
+export type BindOutcome =
+  | { status: "bound" | "already" | "unbound" | "notBound" }
+  | { status: "denied" }
+  | { status: "unknownContact"; known: string[] };
+
 export type RoleOutcome =
   | { status: "granted" | "revoked" | "unchanged" }
   | { status: "denied" }
@@ -76,10 +82,7 @@ export class ContactAdmin {
   /** True for configured admins and people granted the admin role; the shell is always trusted. */
   isAdmin(actor: AdminActor): boolean {
     if (actor.kind === "shell") return true;
-    return (
-      (this.o.configAdmins[actor.channel] ?? []).includes(actor.userId) ||
-      this.o.store.rolesOf(actor.channel, actor.userId).some((r) => r.role === "admin")
-    );
+    return isAdmin(this.o.configAdmins, actor, this.o.store.rolesOf(actor.channel, actor.userId));
   }
 
   /** Checks authority for one action; a refusal is written to the audit log. */
@@ -91,11 +94,7 @@ export class ContactAdmin {
 
   /** Every admin reachable on a channel (configured and granted), for notices such as the four-eyes request. */
   adminsOn(channel: string): string[] {
-    const granted = this.o.store
-      .allRoles()
-      .filter((r) => r.channel === channel && r.role === "admin")
-      .map((r) => r.userId);
-    return [...new Set([...(this.o.configAdmins[channel] ?? []), ...granted])];
+    return adminsOn(this.o.configAdmins, channel, this.o.store.allRoles());
   }
 
   contacts(): ContactRecord[] {
@@ -317,6 +316,29 @@ export class ContactAdmin {
     if (!changed) return { status: "unchanged" };
     this.o.store.audit(at, actorId(actor), `role.${op}`, subject, "ok", { role, contactId: contact });
     return { status: op === "grant" ? "granted" : "revoked" };
+  }
+
+  /** Delivers a contact's tickets to a chat from now on; checked and audited like every admin change. */
+  bindChat(actor: AdminActor, contactId: string, channel: string, chatId: string, at: string): BindOutcome {
+    const subject = `${channel}:${chatId}`;
+    if (!this.authorize(actor, "duty.bind", subject, at, { contactId: contactId.slice(0, 40) }))
+      return { status: "denied" };
+    if (!this.o.store.contact(contactId)) {
+      return { status: "unknownContact", known: this.o.store.contacts().map((c) => c.id) };
+    }
+    const added = this.o.store.bindChat(contactId, channel, chatId, actorId(actor), at);
+    if (added) this.o.store.audit(at, actorId(actor), "duty.bind", subject, "ok", { contactId });
+    return { status: added ? "bound" : "already" };
+  }
+
+  /** Stops delivering a contact's tickets to a chat. */
+  unbindChat(actor: AdminActor, contactId: string, channel: string, chatId: string, at: string): BindOutcome {
+    const subject = `${channel}:${chatId}`;
+    if (!this.authorize(actor, "duty.unbind", subject, at, { contactId: contactId.slice(0, 40) }))
+      return { status: "denied" };
+    const removed = this.o.store.unbindChat(contactId, channel, chatId);
+    if (removed) this.o.store.audit(at, actorId(actor), "duty.unbind", subject, "ok", { contactId });
+    return { status: removed ? "unbound" : "notBound" };
   }
 
   /** Active contacts last verified longer ago than the configured time, oldest first. */

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import nodemailer, { type Transporter } from "nodemailer";
 import type { Contact } from "../domain/contacts.ts";
-import type { RenderContext } from "../engine/render.ts";
-import type { RoutedTicket } from "../engine/types.ts";
+import type { RoutedTicket } from "../messages.ts";
+import type { RenderContext } from "../present/incident.ts";
 import type { IncidentRow, Store } from "../store/store.ts";
 import { type EmailAttachment, renderTicketEmail } from "./email/compose.ts";
 
@@ -76,7 +76,7 @@ export function enqueueTicketEmail(
 ): boolean {
   if (contact.emails.length === 0) return false;
   const key = ticketEmailKey(incident.ticketId, contact.id);
-  const rendered = renderTicketEmail(incident, routed, contact, rc);
+  const rendered = renderTicketEmail(incident, routed, contact, rc, store.routingRules());
   const payload: EmailPayload = {
     kind: "email",
     to: [...contact.emails],

@@ -2,8 +2,6 @@ import type { DeadlineSpec } from "../config.ts";
 import { isWorkingDay, localDate, NO_ADJUSTMENTS, type WorkCalendarAdjustments } from "./holidays.ts";
 
 const DAY = 86_400_000;
-/** Circular 20/2017 Art. 9: the operator notifies within 5 days of discovering the incident. */
-export const LEGAL_NOTIFICATION_MS = 5 * DAY;
 
 /**
  * When a deadline that starts at `startIso` falls. Working days are Vietnam's (see holidays.ts): Monday to

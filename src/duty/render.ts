@@ -1,13 +1,13 @@
 import type { AnswerValue } from "../../flows/types.ts";
 import type { Contact } from "../domain/contacts.ts";
-import { LEGAL_NOTIFICATION_MS } from "../domain/deadlines.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
 import type { LeveledReason } from "../domain/severity.ts";
 import { severityLabelKey } from "../domain/severity.ts";
 import { clipForHtml } from "../domain/text-cut.ts";
-import { contactName, formatDateTime, type RenderContext } from "../engine/render.ts";
-import type { ChatMessage, Choice } from "../engine/types.ts";
 import { escapeHtml } from "../i18n.ts";
+import type { ChatMessage, Choice } from "../messages.ts";
+import { formatDateTime } from "../present/datetime.ts";
+import { contactName, type RenderContext } from "../present/incident.ts";
 import type { IncidentRow } from "../store/store.ts";
 
 /** What a duty message shows: everything, or (Telegram being hosted abroad) only what identifies the ticket. */
@@ -39,6 +39,8 @@ export interface TicketView {
   resolution: string | null;
   reason: string | null;
   duplicateOf: string | null;
+  /** When the notification the law asks for is due (from the routing rules' data). */
+  legalDeadline: string;
 }
 
 const text = (v: unknown) => (typeof v === "string" ? v : "");
@@ -138,12 +140,7 @@ function renderWith(
         phone: shown(text(reporter.phone), FIELD_BUDGET.phone) || "—",
         email: shown(text(reporter.email), FIELD_BUDGET.email) || "—",
       }),
-      t("duty:message.deadline", {
-        value: formatDateTime(
-          new Date(Date.parse(incident.detectedAt) + LEGAL_NOTIFICATION_MS).toISOString(),
-          rc.timeZone,
-        ),
-      }),
+      t("duty:message.deadline", { value: formatDateTime(state.legalDeadline, rc.timeZone) }),
       t("duty:message.description", {
         value: shown(text(answers.description), (descriptionBudget ?? 0) / scale),
       }),

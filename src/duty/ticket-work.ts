@@ -1,3 +1,4 @@
+import { MachineRunner } from "../../flows/machine-runner.ts";
 import {
   TICKET_FLOW_VERSION,
   type TicketActor,
@@ -8,11 +9,11 @@ import {
 } from "../../flows/ticket.ts";
 import type { DeadlineSpec } from "../config.ts";
 import type { Contact } from "../domain/contacts.ts";
-import { deadlineAt, LEGAL_NOTIFICATION_MS } from "../domain/deadlines.ts";
-import { MachineRunner } from "../engine/machine-runner.ts";
-import type { RenderContext } from "../engine/render.ts";
-import type { ChatMessage, CopyMessage, EditMessage, RoutedTicket } from "../engine/types.ts";
-import { isLocale, type Locale, type Translator } from "../i18n.ts";
+import { deadlineAt } from "../domain/deadlines.ts";
+import { legalDeadline } from "../domain/tickets.ts";
+import { type Locale, resolveLocale, type Translator } from "../i18n.ts";
+import type { ChatMessage, CopyMessage, EditMessage, RoutedTicket } from "../messages.ts";
+import type { RenderContext } from "../present/incident.ts";
 import type { IncidentRow, Store } from "../store/store.ts";
 import { contactLabel, type DutyDetail, renderDutyMessage, type TicketView } from "./render.ts";
 
@@ -28,7 +29,7 @@ export interface DutyDeskOptions {
   ackDeadlines: Record<1 | 2 | 3 | 4, DeadlineSpec>;
   /** An acknowledged but unresolved ticket is raised again in its duty chats after this long (default 24 h). */
   unresolvedReminderMs?: number;
-  /** How long before the 5-day notification deadline the duty chats are warned (default 24 h). */
+  /** How long before the legal notification deadline (5 days in the default rules) the duty chats are warned (default 24 h). */
   legalWarningMs?: number;
   /** After resolution, the reporter is reminded of the final report after this long (default 3 days). */
   finalReportReminderMs?: number;
@@ -123,7 +124,7 @@ export class TicketWork {
   }
 
   reporterLocale(incident: IncidentRow): Locale {
-    return isLocale(incident.reporterLocale) ? incident.reporterLocale : this.o.defaultLocale;
+    return resolveLocale(incident.reporterLocale, undefined, this.o.defaultLocale);
   }
 
   /** The ticket machine's state for an incident (a fresh one if no one has acted yet). */
@@ -230,7 +231,7 @@ export class TicketWork {
       { ticketId: incident.ticketId, from },
       from,
     );
-    const legal = Date.parse(incident.detectedAt) + LEGAL_NOTIFICATION_MS;
+    const legal = Date.parse(legalDeadline(incident.detectedAt, this.store.routingRules(), "submitted"));
     const warnAt = Math.max(Date.parse(from), legal - (this.o.legalWarningMs ?? 24 * HOUR));
     this.store.scheduleJob(
       `legal:${incident.ticketId}`,
@@ -412,5 +413,6 @@ export function ticketView(store: Store, incident: IncidentRow): TicketView {
     resolution: context.resolution ?? null,
     reason: incident.status === "rejected" ? (context.reason ?? null) : null,
     duplicateOf: context.duplicateOf ?? null,
+    legalDeadline: legalDeadline(incident.detectedAt, store.routingRules(), "submitted"),
   };
 }

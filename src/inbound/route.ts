@@ -1,6 +1,7 @@
+import { ADMIN_COMMANDS } from "../conversation/commands.ts";
+import type { Engine } from "../conversation/engine.ts";
 import type { DutyDesk, DutyEvent } from "../duty/desk.ts";
-import { ADMIN_COMMANDS, type Engine } from "../engine/engine.ts";
-import type { ChatMessage, InboundEvent as ConversationEvent, EditMessage } from "../engine/types.ts";
+import type { ChatMessage, InboundEvent as ConversationEvent, EditMessage } from "../messages.ts";
 import type { InboundEvent } from "./event.ts";
 import { ticketCommand, typedNumber } from "./ticket-commands.ts";
 

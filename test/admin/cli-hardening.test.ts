@@ -5,6 +5,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/store/db.ts";
+import { cliTimeout } from "../support/cli-budget.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "incident-cli-hard-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,7 +22,8 @@ function cli(...args: string[]) {
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 
-describe("files holding personal data are the owner's only", () => {
+// Each describe's limit is for its test with the most CLI runs (four here, two for backup, one for imports).
+describe("files holding personal data are the owner's only", { timeout: cliTimeout(4) }, () => {
   it("the data folder is 0700 and the database, -wal and -shm are 0600, even with a permissive umask", () => {
     const old = process.umask(0o022);
     try {
@@ -59,10 +61,10 @@ describe("files holding personal data are the owner's only", () => {
     const csv = join(dir, "audit.csv");
     expect(cli("audit", "export", csv).code).toBe(0);
     expect(mode(csv)).toBe(0o600);
-  }, 60_000);
+  });
 });
 
-describe("incident-bot backup", () => {
+describe("incident-bot backup", { timeout: cliTimeout(2) }, () => {
   it("a DATABASE_PATH with no database behind it is refused, not backed up as an empty database", () => {
     const target = join(dir, "from-nowhere.db");
     const run = spawnSync(process.execPath, ["--import", "tsx", "src/cli.ts", "backup", target], {
@@ -78,7 +80,7 @@ describe("incident-bot backup", () => {
     expect(run.stderr).toMatch(/DATABASE_PATH/);
     expect(existsSync(target)).toBe(false);
     expect(existsSync(join(dir, "typo"))).toBe(false);
-  }, 60_000);
+  });
 
   it("refuses to overwrite an existing file unless --force", () => {
     const target = join(dir, "existing.db");
@@ -91,7 +93,7 @@ describe("incident-bot backup", () => {
     const forced = cli("backup", "--force", target);
     expect(forced.code).toBe(0);
     expect(readFileSync(target).subarray(0, 15).toString()).toBe("SQLite format 3");
-  }, 60_000);
+  });
 
   it("a directory, a missing folder or an unusable target get one clear line and exit 1, no stack trace", () => {
     const folder = join(dir, "a-folder");
@@ -104,7 +106,7 @@ describe("incident-bot backup", () => {
       expect(run.err).toContain(target);
     }
     expect(existsSync(join(dir, "missing"))).toBe(false);
-  }, 60_000);
+  });
 
   it("a database that is not a database gets one clear line", () => {
     const notDb = join(dir, "not-a-db");
@@ -116,10 +118,10 @@ describe("incident-bot backup", () => {
     expect(run.status).toBe(1);
     expect(run.stderr.trim().split("\n"), run.stderr).toHaveLength(1);
     expect(run.stderr).toContain(notDb);
-  }, 60_000);
+  });
 });
 
-describe("incident-bot contacts import: hostile files", () => {
+describe("incident-bot contacts import: hostile files", { timeout: cliTimeout(1) }, () => {
   it("a YAML alias bomb is refused with a line-numbered error, not a crash", () => {
     const bomb = join(dir, "bomb.yaml");
     const lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
@@ -134,7 +136,7 @@ describe("incident-bot contacts import: hostile files", () => {
     expect(run.code).toBe(1);
     expect(run.err).not.toMatch(/ReferenceError|\bat \S+ \(/);
     expect(run.err).toMatch(/dòng \d+/);
-  }, 60_000);
+  });
 
   it("a file over 5 MB is refused before it is parsed", () => {
     const big = join(dir, "big.yaml");
@@ -143,7 +145,7 @@ describe("incident-bot contacts import: hostile files", () => {
     expect(run.code).toBe(1);
     expect(run.err.trim().split("\n")).toHaveLength(1);
     expect(run.err).toMatch(/5 MB/);
-  }, 60_000);
+  });
 
   it("a pipe or a device, which stat reports as empty, is read no further than 5 MB and refused", () => {
     // stdin here is a pipe (stat size 0), like /dev/zero or `<(…)`: a size check on stat lets it through and the
@@ -158,11 +160,12 @@ describe("incident-bot contacts import: hostile files", () => {
       {
         env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATABASE_PATH: dbPath },
         encoding: "utf8",
-        timeout: 50_000,
+        // Killed before the test's own limit, so a read that never ends fails here with the output so far.
+        timeout: cliTimeout(1) - 5_000,
       },
     );
     expect(run.status).toBe(1);
     expect(run.stderr.trim().split("\n"), run.stderr).toHaveLength(1);
     expect(run.stderr).toMatch(/5 MB/);
-  }, 60_000);
+  });
 });

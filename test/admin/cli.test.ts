@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { cliTimeout } from "../support/cli-budget.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "incident-admin-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,7 +17,8 @@ function cli(...args: string[]) {
   return { code: run.status, out: run.stdout, err: run.stderr };
 }
 
-describe("incident-bot contacts export|import, audit export", () => {
+// Eight CLI runs below, each a real operator command.
+describe("incident-bot contacts export|import, audit export", { timeout: cliTimeout(8) }, () => {
   it("exports, refuses a broken file naming line and field, dry-runs, imports, and writes the audit as CSV", () => {
     const file = join(dir, "contacts.yaml");
     expect(cli("contacts", "export", file).code).toBe(0);
@@ -41,5 +43,5 @@ describe("incident-bot contacts export|import, audit export", () => {
     expect(readFileSync(csv, "utf8")).toMatch(
       /^\uFEFFid,at,actor,action,subject,outcome,details\r\n1,.*,cli,contact\.update,vncert,ok,/,
     );
-  }, 60_000);
+  });
 });

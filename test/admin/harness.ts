@@ -1,6 +1,6 @@
-import { Engine } from "../../src/engine/engine.ts";
-import type { ChatMessage, InboundPayload } from "../../src/engine/types.ts";
+import { Engine } from "../../src/conversation/engine.ts";
 import { createTranslator } from "../../src/i18n.ts";
+import type { ChatMessage, InboundPayload } from "../../src/messages.ts";
 import { openDatabase } from "../../src/store/db.ts";
 import { Store } from "../../src/store/store.ts";
 

@@ -7,7 +7,7 @@ import {
   STALE_CONTACTS_JOB,
 } from "../../src/admin/stale-reminder.ts";
 import { createLogger, registerJobs } from "../../src/app.ts";
-import { Engine } from "../../src/engine/engine.ts";
+import { Engine } from "../../src/conversation/engine.ts";
 import { createTranslator } from "../../src/i18n.ts";
 import { Scheduler } from "../../src/outbox/scheduler.ts";
 import { openDatabase } from "../../src/store/db.ts";

@@ -11,8 +11,8 @@ import { incidentForm } from "../../src/delivery/documents/form.ts";
 import { renderPdf } from "../../src/delivery/documents/pdf.ts";
 import { type FormView, formView } from "../../src/delivery/documents/view.ts";
 import { mau03Fields } from "../../src/domain/mau03.ts";
-import type { RenderContext } from "../../src/engine/render.ts";
 import { createTranslator } from "../../src/i18n.ts";
+import type { RenderContext } from "../../src/present/incident.ts";
 import type { IncidentRow } from "../../src/store/store.ts";
 import { FULL_WALK, fileFullTicket as fileTicket } from "../fixtures/report-walk-full.ts";
 

@@ -11,9 +11,9 @@ import {
   enqueueTicketEmail,
   renderTicketEmail,
 } from "../../src/delivery/email.ts";
-import type { RenderContext } from "../../src/engine/render.ts";
-import type { RoutedTicket } from "../../src/engine/types.ts";
 import { createTranslator } from "../../src/i18n.ts";
+import type { RoutedTicket } from "../../src/messages.ts";
+import type { RenderContext } from "../../src/present/incident.ts";
 import { fileWalk } from "../fixtures/report-walk-full.ts";
 
 const rc: RenderContext = { t: createTranslator("vi"), locale: "vi", timeZone: "Asia/Ho_Chi_Minh" };

@@ -12,9 +12,9 @@ import {
 } from "../../src/delivery/email.ts";
 import { EmailSender } from "../../src/delivery/email-sender.ts";
 import type { Contact } from "../../src/domain/contacts.ts";
-import type { RenderContext } from "../../src/engine/render.ts";
-import type { RoutedTicket } from "../../src/engine/types.ts";
 import { createTranslator } from "../../src/i18n.ts";
+import type { RoutedTicket } from "../../src/messages.ts";
+import type { RenderContext } from "../../src/present/incident.ts";
 import type { OutboxRow } from "../../src/store/store.ts";
 import { createHarness } from "../engine/harness.ts";
 import { REPORT_WALK } from "../fixtures/report-walk.ts";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Document, Packer, Paragraph } from "docx";
 import PizZip from "pizzip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Engine } from "../../src/engine/engine.ts";
+import { Engine } from "../../src/conversation/engine.ts";
 import { createTranslator } from "../../src/i18n.ts";
 import { openDatabase } from "../../src/store/db.ts";
 import { Store } from "../../src/store/store.ts";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createLogger, registerJobs } from "../../src/app.ts";
 import { ACK_DEADLINE_JOB, DUTY_JOB_KINDS, DutyDesk, type DutyEvent } from "../../src/duty/desk.ts";
-import type { ChatMessage, EditMessage } from "../../src/engine/types.ts";
 import { createTranslator } from "../../src/i18n.ts";
+import type { ChatMessage, EditMessage } from "../../src/messages.ts";
 import { Scheduler } from "../../src/outbox/scheduler.ts";
 import { createHarness } from "../engine/harness.ts";
 import { addProvincialPolice } from "../fixtures/contacts.ts";

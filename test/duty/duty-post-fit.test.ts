@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DutyDesk, type DutyEvent } from "../../src/duty/desk.ts";
-import type { ChatMessage, EditMessage } from "../../src/engine/types.ts";
 import { createTranslator } from "../../src/i18n.ts";
+import type { ChatMessage, EditMessage } from "../../src/messages.ts";
 import { createHarness } from "../engine/harness.ts";
 import { REPORT_WALK } from "../fixtures/report-walk.ts";
 import { textError } from "../support/telegram-rules.ts";

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, createLogger } from "../../src/app.ts";
 import { startTelegram } from "../../src/channels/telegram/run.ts";
 import { parseConfig } from "../../src/config.ts";
+import { Engine } from "../../src/conversation/engine.ts";
 import { RateLimiter } from "../../src/delivery/rate-limiter.ts";
-import { Engine } from "../../src/engine/engine.ts";
 import {
   EmulatedUser,
   fileReport,

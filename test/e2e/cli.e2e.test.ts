@@ -5,6 +5,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { afterAll, describe, expect, it } from "vitest";
+import { cliTimeout, PER_CLI_RUN_MS } from "../support/cli-budget.ts";
 import { freePort, TOKEN, waitFor } from "./telegram-harness.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "incident-cli-"));
@@ -27,7 +28,8 @@ function cli(args: string[], env: Record<string, string>) {
   return { child, exited, out: () => stdout, err: () => stderr };
 }
 
-describe("incident-bot start", () => {
+// One process a test; starting the bot next to the emulator weighs about two CLI runs.
+describe("incident-bot start", { timeout: cliTimeout(2) }, () => {
   it("with no channel configured, exits 1 naming the variable to set and pointing at npm run chat", async () => {
     const run = cli(["start"], { DATABASE_PATH: join(dir, "none.db") });
     expect(await run.exited).toBe(1);
@@ -53,7 +55,11 @@ describe("incident-bot start", () => {
       LOG_LEVEL: "info",
     });
     try {
-      await waitFor(() => run.out().includes("telegram channel started"), "the bot to start", 15_000);
+      await waitFor(
+        () => run.out().includes("telegram channel started"),
+        "the bot to start",
+        2 * PER_CLI_RUN_MS,
+      );
       expect(run.out()).not.toContain(TOKEN.split(":")[1] ?? "never");
       const client = server.getClient(TOKEN, { userId: 9001, chatId: 9001, type: "private" });
       await client.sendCommand(client.makeCommand("/start"));
@@ -70,5 +76,5 @@ describe("incident-bot start", () => {
       run.child.kill("SIGKILL");
       await server.stop();
     }
-  }, 30_000);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { InboundPayload } from "../../src/engine/types.ts";
+import type { InboundPayload } from "../../src/messages.ts";
 import { REPORT_WALK } from "../fixtures/report-walk.ts";
 import { createHarness } from "./harness.ts";
 

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { REPORT_WALK } from "../fixtures/report-walk.ts";
+import { cliTimeout, PER_CLI_RUN_MS } from "../support/cli-budget.ts";
 
 // The child runs on the real clock, so the detection time is "now" instead of a fixed hour of today.
 const WALK = REPORT_WALK.map((line, i) => (i === 2 ? "bây giờ" : line));
@@ -35,13 +36,16 @@ function startChat(dbPath: string) {
     }
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  /** Resolves once the n-th prompt has been printed, i.e. the n-th line (or the start) was committed. */
+  /**
+   * Resolves once the n-th prompt has been printed, i.e. the n-th line (or the start) was committed. The limit
+   * only bounds a hung child; the first prompt includes the process start, as slow as a CLI run under load.
+   */
   const prompt = (n: number) =>
     new Promise<void>((resolve, reject) => {
       if (prompts >= n) return resolve();
       const timer = setTimeout(
         () => reject(new Error(`no prompt ${n}; output:\n${output.slice(-800)}`)),
-        15_000,
+        PER_CLI_RUN_MS,
       );
       waiters.push({
         n,
@@ -66,7 +70,9 @@ function appliedUpdates(dbPath: string): number {
   return n;
 }
 
-describe("a killed process loses nothing (SIGKILL at several points)", () => {
+// Five processes, and each typed line waits for its commit.
+const LIMIT = cliTimeout(5) + WALK.length * 1_000;
+describe("a killed process loses nothing (SIGKILL at several points)", { timeout: LIMIT }, () => {
   it("resumes the conversation with every committed answer and files exactly one ticket", async () => {
     const dbPath = join(dir, "crash.db");
     // Kill points: after a committed line (wait), or right after writing a line (in flight).
@@ -127,5 +133,5 @@ describe("a killed process loses nothing (SIGKILL at several points)", () => {
     expect(routed.n).toBe(2);
     expect(db.prepare("SELECT count(*) AS n FROM conversations").get()).toEqual({ n: 0 });
     db.close();
-  }, 120_000);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createLogger, registerJobs } from "../../src/app.ts";
-import { DUTY_CHANNEL, type RoutedTicket } from "../../src/engine/types.ts";
+import { DUTY_CHANNEL, type RoutedTicket } from "../../src/messages.ts";
 import { Scheduler } from "../../src/outbox/scheduler.ts";
 import { REPORT_WALK } from "../fixtures/report-walk.ts";
 import { createHarness, type Harness } from "./harness.ts";

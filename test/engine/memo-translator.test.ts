@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { memoizeNumericLookups } from "../../src/engine/memo-translator.ts";
+import { memoizeNumericLookups } from "../../src/conversation/memo-translator.ts";
 import { createTranslator, type Params, type Translator } from "../../src/i18n.ts";
 
 function counting(inner: Translator) {
@@ -7,6 +7,7 @@ function counting(inner: Translator) {
   const t: Translator = {
     defaultLocale: inner.defaultLocale,
     exists: (key, locale) => inner.exists(key, locale),
+    text: (locale, key, params) => inner.text(locale, key, params),
     t(locale, key, params) {
       calls.push(params);
       return inner.t(locale, key, params);

@@ -5,7 +5,7 @@ import { getShortestPaths } from "xstate/graph";
 import { PROFILE_QUESTIONS, profileMachine } from "../../flows/profile.ts";
 import { REPORT_QUESTIONS, reportMachine } from "../../flows/report.ts";
 import type { FlowEvent, QuestionnaireContext, QuestionSpec } from "../../flows/types.ts";
-import { currentMeta } from "../../src/engine/render.ts";
+import { currentMeta } from "../../src/conversation/render.ts";
 import { AT, modelEvents, roundTrip, serializeState } from "./model.ts";
 
 /**

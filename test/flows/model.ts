@@ -1,7 +1,7 @@
 import type { AnyMachineSnapshot, AnyStateMachine } from "xstate";
 import { createActor } from "xstate";
 import type { FlowEvent, QuestionSpec } from "../../flows/types.ts";
-import { currentMeta } from "../../src/engine/render.ts";
+import { currentMeta } from "../../src/conversation/render.ts";
 
 export const AT = "2026-11-21T03:00:00.000Z";
 

@@ -15,7 +15,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { markupError, messageError } from "./telegram-rules.ts";
 
-/** 500: an internal error; 429: a flood wait; drop: never answered; reset: connection cut. */
+/** 500: an internal error; 429: a flood wait; drop: never answered (or cut late); reset: connection cut. */
 export type Fault = "500" | "429" | "drop" | "reset";
 
 export interface FaultContext {
@@ -48,6 +48,12 @@ export interface FakeBotApiOptions {
   faultFor?: (call: FaultContext) => Fault | undefined;
   /** retry_after (Telegram seconds) of an injected 429. */
   injectedRetryAfter?: number;
+  /**
+   * Cut a dropped request's connection after this many ms (real time, not scaled) instead of holding it until
+   * close. A client can then notice a drop without a short timeout of its own: a short client timeout can also
+   * fire on a request this fake did process when the machine is slow, and that looks like a duplicate.
+   */
+  dropCutAfterMs?: number;
   /** Monotonic milliseconds. */
   now?: () => number;
 }
@@ -215,7 +221,22 @@ export class FakeBotApi {
           req.socket.destroy();
         } else if (fault === "drop") {
           this.held.add(res);
-          res.on("close", () => this.held.delete(res));
+          const cutAfter = this.options.dropCutAfterMs;
+          const cut =
+            cutAfter === undefined
+              ? undefined
+              : setTimeout(() => {
+                  this.waits.delete(cut as NodeJS.Timeout);
+                  req.socket.destroy();
+                }, cutAfter);
+          if (cut) this.waits.add(cut);
+          res.on("close", () => {
+            this.held.delete(res);
+            if (cut) {
+              clearTimeout(cut);
+              this.waits.delete(cut);
+            }
+          });
         } else if (fault === "429") {
           reply(res, ...tooMany(this.options.injectedRetryAfter ?? 1));
         } else {

@@ -14,8 +14,8 @@ import {
 } from "../../src/channels/telegram/render.ts";
 import { TelegramSender } from "../../src/channels/telegram/sender.ts";
 import { parseConfig } from "../../src/config.ts";
+import { FLOWS } from "../../src/conversation/flows.ts";
 import { RateLimiter } from "../../src/delivery/rate-limiter.ts";
-import { FLOWS } from "../../src/engine/flows.ts";
 import { openDatabase } from "../../src/store/db.ts";
 import { type OutboxRow, Store } from "../../src/store/store.ts";
 import { manualTime } from "../support/manual-time.ts";

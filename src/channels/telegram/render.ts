@@ -1,5 +1,5 @@
 import { splitHtml } from "../../domain/text-cut.ts";
-import type { Choice } from "../../engine/types.ts";
+import type { Choice } from "../../messages.ts";
 import { CALLBACK_SEPARATOR } from "./normalize.ts";
 
 /** Telegram's limit on callback data. */

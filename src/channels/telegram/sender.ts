@@ -1,7 +1,7 @@
 import type { Logger } from "../../app.ts";
 import { LimiterAbortedError, RateLimiter } from "../../delivery/rate-limiter.ts";
 import { clipHtml } from "../../domain/text-cut.ts";
-import type { ChatMessage, CopyMessage, EditMessage } from "../../engine/types.ts";
+import type { ChatMessage, CopyMessage, EditMessage } from "../../messages.ts";
 import { type ChannelSender, type LaneOptions, OutboxLane } from "../../outbox/lane.ts";
 import type { SendFailure } from "../../outbox/retry.ts";
 import type { OutboxRow, Store } from "../../store/store.ts";

@@ -1,4 +1,4 @@
-import type { ChatMessage } from "../../engine/types.ts";
+import type { ChatMessage } from "../../messages.ts";
 
 /** Turns the HTML subset used in messages into plain terminal text. */
 export function htmlToText(html: string): string {

@@ -1,12 +1,12 @@
 import type { App } from "../../app.ts";
 import type { Contact } from "../../domain/contacts.ts";
-import { contactName } from "../../engine/render.ts";
-import type { ChatMessage } from "../../engine/types.ts";
 import type { Locale } from "../../i18n.ts";
 import type { InboundEvent } from "../../inbound/event.ts";
+import type { ChatMessage } from "../../messages.ts";
 import type { ChannelSender } from "../../outbox/lane.ts";
 import { OutboxLane } from "../../outbox/lane.ts";
 import type { SendFailure } from "../../outbox/retry.ts";
+import { contactName } from "../../present/incident.ts";
 import type { OutboxRow } from "../../store/store.ts";
 import { formatChatMessage, htmlToText } from "./format.ts";
 

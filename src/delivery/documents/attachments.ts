@@ -1,4 +1,4 @@
-import type { RenderContext } from "../../engine/render.ts";
+import type { RenderContext } from "../../present/incident.ts";
 import type { IncidentRow } from "../../store/store.ts";
 import type { EmailAttachment } from "../email/compose.ts";
 import { renderInitialReport } from "./export.ts";

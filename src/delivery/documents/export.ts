@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { extname } from "node:path";
-import type { RenderContext } from "../../engine/render.ts";
+import type { RenderContext } from "../../present/incident.ts";
 import { ensurePrivateFile } from "../../store/private-files.ts";
 import type { IncidentRow, Store } from "../../store/store.ts";
 import { renderDocx, TemplateError } from "./docx.ts";

@@ -1,6 +1,7 @@
 import type { Mau03Field, Mau03Form, Mau03Value } from "../../domain/mau03.ts";
-import { formatDateTime, type RenderContext } from "../../engine/render.ts";
 import type { Params } from "../../i18n.ts";
+import { formatDateTime } from "../../present/datetime.ts";
+import type { RenderContext } from "../../present/incident.ts";
 
 /**
  * The Mẫu 03 model in the reader's language: every label and value as plain text (never HTML), choice
@@ -55,23 +56,9 @@ export interface FormView {
   signatureHint: string;
 }
 
-/**
- * The translator escapes every parameter for HTML; documents need the raw text. String parameters go through
- * as inert private-use markers and are put back verbatim; numbers pass as they are, so plurals still work.
- */
+/** Documents are plain text: the translator's text() gives it (parameters as typed, no HTML escaping). */
 export function plain(rc: RenderContext, key: string, params?: Params): string {
-  if (!params) return rc.t.t(rc.locale, key);
-  const raw: string[] = [];
-  const marked: Params = {};
-  for (const [name, value] of Object.entries(params)) {
-    if (typeof value === "string") {
-      marked[name] = `\uE000${raw.length}\uE001`;
-      raw.push(value);
-    } else {
-      marked[name] = value;
-    }
-  }
-  return rc.t.t(rc.locale, key, marked).replace(/\uE000(\d+)\uE001/g, (_, i: string) => raw[Number(i)] ?? "");
+  return rc.t.text(rc.locale, key, params);
 }
 
 /** A label key without a text in the reader's language falls back to the field's own label. */

@@ -1,11 +1,14 @@
 import type { Contact } from "../../domain/contacts.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../../domain/incident-types.ts";
+import { DEFAULT_ROUTING_RULES, type RoutingRule } from "../../domain/routing.ts";
 import type { LeveledReason } from "../../domain/severity.ts";
 import { severityLabelKey } from "../../domain/severity.ts";
 import { clipText } from "../../domain/text-cut.ts";
-import { contactName, formatDateTime, type RenderContext } from "../../engine/render.ts";
-import type { RoutedTicket } from "../../engine/types.ts";
+import { legalDeadline } from "../../domain/tickets.ts";
 import { escapeHtml, type Params } from "../../i18n.ts";
+import type { RoutedTicket } from "../../messages.ts";
+import { formatDateTime } from "../../present/datetime.ts";
+import { contactName, type RenderContext } from "../../present/incident.ts";
 import type { IncidentRow } from "../../store/store.ts";
 import { incidentForm } from "../documents/form.ts";
 import { type FieldView, type FormView, formView, plain, type SectionView } from "../documents/view.ts";
@@ -19,8 +22,6 @@ export interface RenderedEmail {
   html: string;
 }
 
-// Circular 20/2017 Art. 9: notify within 5 days of detection (as the duty message and the reporter's receipt say).
-const LEGAL_DEADLINE_MS = 5 * 86_400_000;
 const SUBJECT_PART_MAX = 120;
 
 interface Field {
@@ -72,6 +73,7 @@ function buildModel(
   routed: RoutedTicket,
   contact: Contact,
   rc: RenderContext,
+  rules: readonly RoutingRule[],
 ): EmailModel {
   const t = (key: string, params?: Params) => plain(rc, key, params);
   const empty = t("email:empty");
@@ -87,10 +89,9 @@ function buildModel(
     : incident.incidentType;
   const operator = incident.answers.operator;
   const organisation = form.organisation || (typeof operator === "string" ? operator.trim() : "");
-  const deadline = formatDateTime(
-    new Date(Date.parse(incident.detectedAt) + LEGAL_DEADLINE_MS).toISOString(),
-    rc.timeZone,
-  );
+  // The notification deadline comes from the routing rules' data (Circular 20/2017 Art. 9 by default), as on
+  // the duty post and the reporter's receipt.
+  const deadline = formatDateTime(legalDeadline(incident.detectedAt, rules, "submitted"), rc.timeZone);
   const reasons = (
     Array.isArray(incident.severityReasons) ? incident.severityReasons : []
   ) as LeveledReason[];
@@ -225,8 +226,10 @@ export function renderTicketEmail(
   routed: RoutedTicket,
   contact: Contact,
   rc: RenderContext,
+  /** The active routing rules: the legal deadline the e-mail states comes from their data. */
+  rules: readonly RoutingRule[] = DEFAULT_ROUTING_RULES,
 ): RenderedEmail {
-  const model = buildModel(incident, routed, contact, rc);
+  const model = buildModel(incident, routed, contact, rc, rules);
   return { subject: model.subject, text: textOf(model), html: htmlOf(model) };
 }
 

@@ -1,12 +1,15 @@
 import type { AnyMachineSnapshot, AnyStateMachine } from "xstate";
 import { ADMIN_CONTACTS_FLOW_VERSION, adminContactsMachine } from "../../flows/admin-contacts.ts";
+import { MachineRunner } from "../../flows/machine-runner.ts";
+import type { StateView } from "../../flows/present.ts";
+import { PROFILE_VIEWS } from "../../flows/profile.present.ts";
 import { PROFILE_FLOW_VERSION, PROFILE_QUESTIONS, profileMachine } from "../../flows/profile.ts";
+import { REPORT_VIEWS } from "../../flows/report.present.ts";
 import { REPORT_FLOW_VERSION, REPORT_QUESTIONS, reportMachine } from "../../flows/report.ts";
 import type { QuestionSpec } from "../../flows/types.ts";
 import { adminChoices, adminFreeText, renderAdmin } from "../admin/admin-view.ts";
-import { MachineRunner } from "./machine-runner.ts";
-import type { RenderContext } from "./render.ts";
-import type { ChatMessage, Choice } from "./types.ts";
+import type { ChatMessage, Choice } from "../messages.ts";
+import type { RenderContext } from "../present/incident.ts";
 
 /**
  * How a flow that is not a questionnaire draws itself: its buttons depend on data in its context (e.g. the list
@@ -30,6 +33,8 @@ export interface FlowDefinition {
   runner: MachineRunner;
   questions: readonly QuestionSpec[];
   present?: FlowPresenter;
+  /** How some of its prompt states are shown (flows/*.present.ts), by the state's name. */
+  stateViews?: Readonly<Record<string, StateView | undefined>>;
 }
 
 const SAMPLE_INPUT = { draftId: "sample", at: "2026-01-01T00:00:00.000Z" };
@@ -67,6 +72,7 @@ export const FLOWS: FlowRegistry = {
     machine: reportMachine,
     runner: new MachineRunner(reportMachine, SAMPLE_INPUT),
     questions: REPORT_QUESTIONS,
+    stateViews: REPORT_VIEWS,
   },
   profile: {
     id: "profile",
@@ -75,6 +81,7 @@ export const FLOWS: FlowRegistry = {
     machine: profileMachine,
     runner: new MachineRunner(profileMachine, SAMPLE_INPUT),
     questions: PROFILE_QUESTIONS,
+    stateViews: PROFILE_VIEWS,
   },
   adminContacts: ADMIN_CONTACTS_FLOW,
 };

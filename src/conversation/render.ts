@@ -2,22 +2,13 @@ import type { AnyMachineSnapshot } from "xstate";
 import { PREFILL_CHOICE } from "../../flows/answers.ts";
 import { isApplicable } from "../../flows/questionnaire.ts";
 import type { AnswerValue, QuestionnaireContext, QuestionSpec, StateMeta } from "../../flows/types.ts";
-import type { Assessment } from "../domain/assessment.ts";
-import type { Contact } from "../domain/contacts.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
-import { severityLabelKey } from "../domain/severity.ts";
-import type { Reason } from "../domain/severity-input.ts";
 import { clipText } from "../domain/text-cut.ts";
-import { escapeHtml, type Locale, type Translator } from "../i18n.ts";
+import { escapeHtml } from "../i18n.ts";
+import type { ChatMessage, Choice } from "../messages.ts";
+import { formatDateTime } from "../present/datetime.ts";
+import { type RenderContext, renderReason } from "../present/incident.ts";
 import type { FlowDefinition } from "./flows.ts";
-import type { ChatMessage, Choice } from "./types.ts";
-
-/** Everything rendering needs besides the state: the reader's language and the display time zone. */
-export interface RenderContext {
-  t: Translator;
-  locale: Locale;
-  timeZone: string;
-}
 
 /** Navigation choices carry values starting with "_" so they never collide with an answer's value. */
 export const NAV = {
@@ -44,80 +35,6 @@ export function currentMeta(snapshot: AnyMachineSnapshot): { key: string; meta: 
 /** The token that marks buttons as belonging to this exact question of this flow. */
 export function stateToken(flow: FlowDefinition, stateKey: string): string {
   return `${flow.tokenPrefix}.${stateKey}`;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-/** The zone's UTC offset in each hour already asked about, or null if it changes within that hour. */
-const hourOffsets = new Map<string, number | null>();
-const HOUR_MS = 3_600_000;
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      day: "2-digit",
-      month: "2-digit",
-      year: "numeric",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    formatters.set(timeZone, format);
-  }
-  return format;
-}
-
-/** Wall-clock fields of an instant in a zone, the slow way (Intl). */
-function wallClock(ms: number, timeZone: string) {
-  const parts = formatterFor(timeZone).formatToParts(new Date(ms));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return {
-    year: get("year"),
-    month: get("month"),
-    day: get("day"),
-    hour: get("hour"),
-    minute: get("minute"),
-  };
-}
-
-/** The zone's offset from UTC at an instant, to the minute. */
-function offsetAt(ms: number, timeZone: string): number {
-  const w = wallClock(ms, timeZone);
-  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute) - Math.floor(ms / 60_000) * 60_000;
-}
-
-const pad = (n: number) => String(n).padStart(2, "0");
-
-/** dd/mm/yyyy hh:mm, as every channel shows a date. */
-const show = (w: ReturnType<typeof wallClock>) =>
-  `${pad(w.day)}/${pad(w.month)}/${w.year} ${pad(w.hour)}:${pad(w.minute)}`;
-
-/**
- * Formats a UTC instant as dd/mm/yyyy hh:mm in the display zone. Intl takes several microseconds per call and
- * a summary formats many dates, so the zone's offset is worked out once per hour of time (zones change
- * offset at most once in an hour; an hour in which one does is formatted through Intl every time).
- */
-export function formatDateTime(iso: string, timeZone: string): string {
-  const ms = Date.parse(iso);
-  const hour = Math.floor(ms / HOUR_MS);
-  const key = `${timeZone}\u0000${hour}`;
-  let offset = hourOffsets.get(key);
-  if (offset === undefined) {
-    const start = offsetAt(hour * HOUR_MS, timeZone);
-    offset = start === offsetAt(hour * HOUR_MS + HOUR_MS - 1, timeZone) ? start : null;
-    if (hourOffsets.size >= 10_000) hourOffsets.clear();
-    hourOffsets.set(key, offset);
-  }
-  if (offset === null) return show(wallClock(ms, timeZone));
-  const d = new Date(ms + offset);
-  return show({
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    hour: d.getUTCHours(),
-    minute: d.getUTCMinutes(),
-  });
 }
 
 /** The label of one option of a question, in the reader's language. */
@@ -213,11 +130,6 @@ export function choicesFor(flow: FlowDefinition, snapshot: AnyMachineSnapshot, r
   return out;
 }
 
-/** Renders a reason (i18n key + params) in the reader's language. */
-export function renderReason(reason: Reason, rc: RenderContext): string {
-  return rc.t.t(rc.locale, reason.key, reason.params);
-}
-
 /** The progress of a questionnaire: position of the question among those that apply. */
 function progress(
   flow: FlowDefinition,
@@ -289,78 +201,4 @@ export function renderAnswers(
         `• <b>${rc.t.t(rc.locale, `${flow.id}:q.${q.id}.label`)}:</b> ${formatAnswer(flow, q, answers[q.id] ?? null, rc)}`,
     )
     .join("\n");
-}
-
-/** Severity level with its reasons, as shown to reporters and duty officers. */
-export function renderSeverity(assessment: Assessment, rc: RenderContext): string {
-  const { severity } = assessment;
-  const head = rc.t.t(rc.locale, "report:severity.line", {
-    level: rc.t.t(rc.locale, severityLabelKey(severity.level)),
-  });
-  const reasons = severity.reasons.map((r) => `  – ${renderReason(r, rc)}`).join("\n");
-  return `${head}\n${reasons}`;
-}
-
-/** Where a report goes: each destination with what it receives, then the advice of the rules that fired. */
-export function renderRouting(
-  assessment: Assessment,
-  contacts: readonly Contact[],
-  rc: RenderContext,
-): string {
-  const lines: string[] = [];
-  for (const d of assessment.routing.destinations) {
-    const contact = contacts.find((c) => c.id === d.contactId);
-    const name = contact ? contactName(contact, rc.locale) : d.contactId;
-    const kinds = d.kinds.map((k) => rc.t.t(rc.locale, `routing:kind.${k}`)).join(", ");
-    lines.push(`• <b>${escapeHtml(name)}</b>: ${kinds}`);
-  }
-  for (const a of assessment.routing.advice) {
-    // Advice that names units names those the ticket went to, from the contact data; with none, the
-    // translation's general wording (its key without the "routed" context) applies.
-    const units = a.contactIds
-      .map((id) => {
-        const contact = contacts.find((c) => c.id === id);
-        return contact ? contactName(contact, rc.locale) : id;
-      })
-      .join(", ");
-    const params = units === "" ? undefined : { units, context: "routed" };
-    lines.push(`👉 ${rc.t.t(rc.locale, a.key, params)}`);
-  }
-  return lines.join("\n");
-}
-
-/** A contact's display name in the reader's language, with its short name. */
-export function contactName(contact: Contact, locale: Locale): string {
-  const name = locale === "en" ? contact.nameEn : contact.nameVi;
-  return contact.shortName && !name.includes(contact.shortName) ? `${name} (${contact.shortName})` : name;
-}
-
-/** National coordination first, as the directives list them, then monitoring, police, provincial units. */
-const ROLE_ORDER: readonly Contact["role"][] = [
-  "coordination",
-  "monitoring",
-  "police",
-  "provincial",
-  "other",
-];
-
-/** The hotline table of the directive, from the current contact data. */
-export function renderHotlines(contacts: readonly Contact[], rc: RenderContext): string {
-  const blocks = [...contacts]
-    .sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role))
-    .filter((c) => c.active)
-    .map((c) => {
-      const lines = [`<b>${escapeHtml(contactName(c, rc.locale))}</b>`];
-      if (c.hotlines.length)
-        lines.push(rc.t.t(rc.locale, "common:contacts.hotline", { value: c.hotlines.join(", ") }));
-      if (c.phones.length)
-        lines.push(rc.t.t(rc.locale, "common:contacts.phone", { value: c.phones.join(", ") }));
-      if (c.emails.length)
-        lines.push(rc.t.t(rc.locale, "common:contacts.email", { value: c.emails.join(", ") }));
-      lines.push(
-        `<i>${rc.t.t(rc.locale, "common:contacts.verified", { date: c.lastVerified.split("-").reverse().join("/") })}</i>`,
-      );
-      return lines.join("\n");
-    });
-  return blocks.join("\n\n");
 }

@@ -1,4 +1,4 @@
-import type { FileRef } from "../../flows/types.ts";
+import type { FileRef } from "../flows/types.ts";
 
 /** One inbound update from any channel, normalized: the engine never sees a channel's own types. */
 export interface InboundEvent {

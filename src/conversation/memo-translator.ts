@@ -24,6 +24,7 @@ export function memoizeNumericLookups(inner: Translator): Translator {
   return {
     defaultLocale: inner.defaultLocale,
     exists: (key, locale) => inner.exists(key, locale),
+    text: (locale, key, params) => inner.text(locale, key, params),
     t(locale, key, params) {
       if (!params) return inner.t(locale, key);
       const cacheKey = numericKey(locale, key, params);

@@ -1,0 +1,66 @@
+import { isReporterOf } from "../domain/authority.ts";
+import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
+import { severityLabelKey } from "../domain/severity.ts";
+import { clipText } from "../domain/text-cut.ts";
+import { isTicketId } from "../domain/tickets.ts";
+import { escapeHtml } from "../i18n.ts";
+import { formatDateTime } from "../present/datetime.ts";
+import type { Turn } from "./turn.ts";
+
+export function status(turn: Turn, args: string): void {
+  const ticketId = args.trim().toUpperCase();
+  if (!ticketId) {
+    turn.say("common:status.usage");
+    return;
+  }
+  if (!isTicketId(ticketId)) {
+    turn.say("common:status.badId", { value: clipText(args, 30) });
+    return;
+  }
+  const incident = turn.store.incidentByTicket(ticketId);
+  // Not found and not yours answer alike, so ticket ids cannot be probed.
+  if (!incident || !isReporterOf(incident, turn.event)) {
+    turn.say("common:status.notFound", { ticketId });
+    return;
+  }
+  const lines = turn.store
+    .timeline(incident.id)
+    .map(
+      (e) =>
+        `• ${formatDateTime(e.at, turn.options.timeZone)} — ${turn.t.t(turn.locale, `common:timeline.${e.action}`)}`,
+    );
+  turn.say("common:status.header", {
+    ticketId,
+    status: turn.t.t(turn.locale, `common:ticketStatus.${incident.status}`),
+    severity: turn.t.t(turn.locale, severityLabelKey(incident.severity as 1 | 2 | 3 | 4)),
+    type: isIncidentType(incident.incidentType)
+      ? turn.t.t(turn.locale, incidentTypeLabelKey(incident.incidentType))
+      : "",
+  });
+  turn.messages.push({ kind: "chat", text: lines.join("\n") });
+  if (incident.routing.destinations.length > 0) {
+    turn.messages.push({
+      kind: "chat",
+      text: `${turn.t.t(turn.locale, "admin:status.routedTo")}\n${turn.admin.routedContacts(incident.routing, turn.locale)}`,
+    });
+  }
+}
+
+export function myTickets(turn: Turn): void {
+  const tickets = turn.store.incidentsByReporter(turn.event.channel, turn.event.userId, 10);
+  if (tickets.length === 0) {
+    turn.say("common:mytickets.none");
+    return;
+  }
+  const lines = tickets.map(
+    (i) =>
+      `• <b>${escapeHtml(i.ticketId)}</b> — ${formatDateTime(i.createdAt, turn.options.timeZone)} — ${turn.t.t(
+        turn.locale,
+        severityLabelKey(i.severity as 1 | 2 | 3 | 4),
+      )} — ${turn.t.t(turn.locale, `common:ticketStatus.${i.status}`)}`,
+  );
+  turn.messages.push({
+    kind: "chat",
+    text: `${turn.t.t(turn.locale, "common:mytickets.title")}\n${lines.join("\n")}`,
+  });
+}

@@ -1,0 +1,181 @@
+import type { AnyMachineSnapshot } from "xstate";
+import type { AdminChat, OtherChatMessage } from "../admin/admin-chat.ts";
+import { type Locale, resolveLocale, type Translator } from "../i18n.ts";
+import type { ChatMessage, EditMessage, HandleResult, InboundEvent, RoutedTicket } from "../messages.ts";
+import { DUTY_CHANNEL } from "../messages.ts";
+import type { RenderContext } from "../present/incident.ts";
+import type { StackEntry, Store } from "../store/store.ts";
+import { COMMAND_ALIASES, command } from "./commands.ts";
+import { armDraftTimers, timer } from "./drafts.ts";
+import type { EngineOptions } from "./engine.ts";
+import { FLOWS, type FlowDefinition, type FlowRegistry } from "./flows.ts";
+import { choice, file, text } from "./input.ts";
+import { upgradeStack } from "./stack.ts";
+
+export interface Active {
+  flow: FlowDefinition;
+  snapshot: AnyMachineSnapshot;
+}
+
+/** A stack as one turn committed it: its JSON, its entries, their restored snapshots and their JSON. */
+export interface SavedStack {
+  /** Undefined when the stack was emptied (the row deleted). */
+  json: string | undefined;
+  entries: StackEntry[];
+  actives: Array<Active | undefined>;
+  entryJson: string[];
+}
+
+/**
+ * The work of one inbound event: state it loads, messages it produces, and the rows it writes at the end. The
+ * jobs it does live beside it (stack.ts, input.ts, commands.ts, submit.ts, status.ts, drafts.ts) as functions of
+ * the turn, so each file holds one job and this class only the state they share.
+ */
+export class Turn {
+  readonly store: Store;
+  readonly t: Translator;
+  readonly at: string;
+  locale: Locale;
+  rc: RenderContext;
+  stack: StackEntry[];
+  readonly messages: ChatMessage[] = [];
+  readonly edits: EditMessage[] = [];
+  readonly restored = new WeakMap<StackEntry, Active>();
+  /** Entries whose JSON is already known (loaded unchanged), so saving does not serialize them again. */
+  readonly entryJson = new WeakMap<StackEntry, string>();
+  /** The stack as committed, set by commit(). */
+  saved: SavedStack | undefined;
+  readonly flows: FlowRegistry;
+  readonly routed: RoutedTicket[] = [];
+  ticketId: string | undefined;
+  timerFired: string | undefined;
+  /** Messages for other chats than this one (four-eyes requests and decisions to the other admins). */
+  readonly others: OtherChatMessage[] = [];
+
+  constructor(
+    readonly options: EngineOptions,
+    readonly event: InboundEvent,
+    readonly admin: AdminChat,
+    cached?: SavedStack,
+  ) {
+    this.store = options.store;
+    this.t = options.translator;
+    this.at = event.at.toISOString();
+    const saved = this.store.knownUserLocale(event.channel, event.userId);
+    if (saved === undefined) this.store.ensureUser(event.channel, event.userId, this.at);
+    this.locale = resolveLocale(saved, event.languageCode, options.defaultLocale);
+    this.rc = { t: this.t, locale: this.locale, timeZone: options.timeZone };
+    const json = this.store.conversationJson(event.channel, event.chatId);
+    if (json === undefined) this.stack = [];
+    else if (cached?.json === json) {
+      this.stack = [...cached.entries];
+      cached.entries.forEach((entry, i) => {
+        const active = cached.actives[i];
+        if (active) this.restored.set(entry, active);
+        const text = cached.entryJson[i];
+        if (text !== undefined) this.entryJson.set(entry, text);
+      });
+    } else this.stack = JSON.parse(json) as StackEntry[];
+    this.flows = options.flows ?? FLOWS;
+  }
+
+  say(key: string, params?: Record<string, string | number>): void {
+    this.messages.push({ kind: "chat", text: this.t.t(this.locale, key, params) });
+  }
+
+  actor(): string {
+    return `${this.event.channel}:${this.event.userId}`;
+  }
+
+  adminActor() {
+    return { kind: "chat" as const, channel: this.event.channel, userId: this.event.userId };
+  }
+
+  isAdmin(): boolean {
+    return this.admin.service.isAdmin(this.adminActor());
+  }
+
+  run(): void {
+    const p = this.event.payload;
+    if (this.event.chatType === "group") {
+      // Reporting happens in private chats only: incident details do not belong in a group.
+      if (
+        p.kind === "command" &&
+        ["start", "report"].includes(COMMAND_ALIASES[p.command.toLowerCase()] ?? "")
+      ) {
+        this.messages.push({
+          kind: "chat",
+          text: this.t.t(this.locale, "common:group.privateOnly"),
+          openPrivate: { label: this.t.t(this.locale, "common:group.openPrivate"), start: "report" },
+        });
+      }
+      return;
+    }
+    upgradeStack(this);
+    switch (p.kind) {
+      case "command": {
+        command(this, COMMAND_ALIASES[p.command.toLowerCase()] ?? "", p.args.trim());
+        return;
+      }
+      case "text": {
+        text(this, p.text);
+        return;
+      }
+      case "choice": {
+        choice(this, p.token, p.value);
+        return;
+      }
+      case "file": {
+        file(this, p);
+        return;
+      }
+      case "timer": {
+        timer(this, p.job);
+        return;
+      }
+    }
+  }
+
+  /** Writes what the turn did: the stack, the draft timers and every message as an outbox row. */
+  commit(): HandleResult {
+    const { channel, chatId } = this.event;
+    // The same text as JSON.stringify(this.stack): an array's JSON is its elements' JSON joined by commas.
+    const entryJson = this.stack.map((e) => this.entryJson.get(e) ?? JSON.stringify(e));
+    const json = entryJson.length > 0 ? `[${entryJson.join(",")}]` : undefined;
+    this.store.saveConversationJson(channel, chatId, this.event.userId, json, this.at);
+    this.saved = {
+      json,
+      entries: [...this.stack],
+      actives: this.stack.map((e) => this.restored.get(e)),
+      entryJson,
+    };
+    armDraftTimers(this);
+    const outbox: number[] = [];
+    const own: NonNullable<HandleResult["own"]> = [];
+    // The turn's own messages need no idempotency key: this transaction runs once per dedupe key.
+    for (const m of [...this.edits, ...this.messages]) {
+      const id = this.store.enqueue(null, channel, chatId, m, this.at);
+      if (id !== undefined) {
+        outbox.push(id);
+        own.push({ id, payload: m });
+      }
+    }
+    for (const m of this.others) {
+      const id = this.store.enqueue(null, m.channel, m.chatId, { kind: "chat", text: m.text }, this.at);
+      if (id !== undefined) outbox.push(id);
+    }
+    for (const r of this.routed) {
+      const id = this.store.enqueue(
+        `ticket:${r.ticketId}:${r.contactId}`,
+        DUTY_CHANNEL,
+        r.contactId,
+        r,
+        this.at,
+      );
+      if (id !== undefined) outbox.push(id);
+    }
+    return this.ticketId
+      ? { duplicate: false, outbox, own, ticketId: this.ticketId }
+      : { duplicate: false, outbox, own };
+  }
+}

@@ -1,0 +1,46 @@
+import type { RoutingRule, RoutingStage } from "./routing.ts";
+
+/** A ticket id as the product prints and accepts it: SC-2026-000123 (year, then the year's sequence number). */
+const TICKET_ID = /^SC-\d{4}-\d{6}$/;
+/** The same id anywhere in a text (a duty officer's "duplicate of sc-2026-000123, see above"). */
+const TICKET_ID_IN_TEXT = /SC-\d{4}-\d{6}/i;
+
+/** The ticket id of the n-th ticket of a year, e.g. SC-2026-000123. */
+export function formatTicketId(year: number, n: number): string {
+  return `SC-${year}-${String(n).padStart(6, "0")}`;
+}
+
+/** True when the text is exactly a ticket id (upper case, as printed). */
+export function isTicketId(text: string): boolean {
+  return TICKET_ID.test(text);
+}
+
+/** The first ticket id written in a text, in upper case; undefined when there is none. */
+export function findTicketId(text: string): string | undefined {
+  return TICKET_ID_IN_TEXT.exec(text)?.[0].toUpperCase();
+}
+
+const HOUR = 3_600_000;
+/**
+ * Circular 20/2017 Art. 9's 5 days, used only when the active rules give no deadline for a stage (an admin
+ * removed or disabled every rule that had one): the law's deadline does not go away with the data.
+ */
+const STATUTORY_HOURS = 5 * 24;
+
+/**
+ * The legal deadline of a stage, in hours, from the routing rule data: the shortest `deadlineHours` among the
+ * active rules of that stage (R1 for notifying after discovery, R7 for the final report after the response
+ * ends). Admins edit the rules, so the deadline the reporter, the duty chats, the e-mail and the warning job
+ * show follows their edit.
+ */
+export function legalDeadlineHours(rules: readonly RoutingRule[], stage: RoutingStage): number {
+  const hours = rules
+    .filter((r) => r.stage === stage && r.deadlineHours !== undefined)
+    .map((r) => r.deadlineHours as number);
+  return hours.length > 0 ? Math.min(...hours) : STATUTORY_HOURS;
+}
+
+/** When a stage's legal deadline falls, counted from `fromIso` (discovery, or the end of the response). */
+export function legalDeadline(fromIso: string, rules: readonly RoutingRule[], stage: RoutingStage): string {
+  return new Date(Date.parse(fromIso) + legalDeadlineHours(rules, stage) * HOUR).toISOString();
+}

@@ -1,0 +1,110 @@
+import type { TicketActor } from "../../flows/ticket.ts";
+import { deadlineAt } from "../domain/deadlines.ts";
+import { severityLabelKey } from "../domain/severity.ts";
+import { legalDeadline } from "../domain/tickets.ts";
+import { formatDateTime } from "../present/datetime.ts";
+import type { IncidentRow, JobRow } from "../store/store.ts";
+import {
+  ACK_DEADLINE_JOB,
+  type DutyDeskOptions,
+  escalationCandidates,
+  type TicketWork,
+  UNRESOLVED_JOB,
+} from "./ticket-work.ts";
+
+// The reminders nobody may miss, fired by the scheduler through DutyDesk.fireJob inside its transaction.
+
+const SYSTEM_ACTOR: TicketActor = { id: "system:sla", name: "SLA", contacts: [], admin: true };
+/**
+ * Still unacknowledged at its deadline: a reminder in its duty chats, escalation to the next organisation
+ * of the chain not yet on the ticket, the reporter told, and the deadline armed again from now.
+ */
+export function ackDeadlinePassed(
+  o: DutyDeskOptions,
+  work: TicketWork,
+  incident: IncidentRow,
+  job: JobRow,
+): void {
+  if (!["new", "escalated"].includes(incident.status)) return;
+  const locale = o.defaultLocale;
+  work.toDutyChats(incident, "duty:sla.reminder", {
+    ticketId: incident.ticketId,
+    severity: work.t(locale, severityLabelKey(incident.severity as 1 | 2 | 3 | 4)),
+    deadline: formatDateTime(job.dueAt, o.timeZone),
+  });
+  const onTicket = incident.routing.destinations.map((d) => d.contactId);
+  const next = escalationCandidates(work.store.contacts(), onTicket, "sla")[0];
+  const escalated = next ? work.escalate(incident, next.id, SYSTEM_ACTOR, "ack_deadline") : undefined;
+  if (next && escalated) {
+    work.toReporter(incident, "duty:sla.escalated", {
+      ticketId: incident.ticketId,
+      contact: work.contactName(next.id, work.reporterLocale(incident)),
+    });
+    work.refreshDutyPosts(escalated);
+  }
+  work.store.audit(work.at, SYSTEM_ACTOR.id, "ticket.ack_deadline", incident.ticketId, "ok", {
+    escalatedTo: escalated ? (next?.id ?? null) : null,
+  });
+  if (!escalated) {
+    work.store.scheduleJob(
+      `ack:${incident.ticketId}`,
+      ACK_DEADLINE_JOB,
+      deadlineAt(work.at, o.ackDeadlines[incident.severity as 1 | 2 | 3 | 4], o.timeZone),
+      { ticketId: incident.ticketId, from: work.at },
+      work.at,
+    );
+  }
+}
+
+/** Acknowledged but not resolved after the configured time: raised again in its duty chats, and re-armed. */
+export function stillUnresolved(o: DutyDeskOptions, work: TicketWork, incident: IncidentRow): void {
+  if (!["acknowledged", "in_progress", "waiting_reporter"].includes(incident.status)) return;
+  const last = work.store.timeline(incident.id).at(-1);
+  work.toDutyChats(incident, "duty:sla.unresolved", {
+    ticketId: incident.ticketId,
+    status: work.t(o.defaultLocale, `common:ticketStatus.${incident.status}`),
+    since: formatDateTime(last?.at ?? incident.createdAt, o.timeZone),
+  });
+  work.store.audit(work.at, SYSTEM_ACTOR.id, "ticket.unresolved_reminder", incident.ticketId, "ok", {});
+  work.store.scheduleJob(
+    `unresolved:${incident.ticketId}`,
+    UNRESOLVED_JOB,
+    work.later(o.unresolvedReminderMs ?? 24 * 3_600_000),
+    { ticketId: incident.ticketId },
+    work.at,
+  );
+}
+
+/**
+ * The notification clock of Circular 20/2017 (the rules' deadline, 5 days by default) is about to run out and no organisation has confirmed
+ * receiving the ticket: the duty chats are asked to acknowledge, the reporter to notify formally as well.
+ */
+export function legalDeadlineNear(
+  o: DutyDeskOptions,
+  work: TicketWork,
+  incident: IncidentRow,
+  deadline: string,
+): void {
+  // Once an organisation has acknowledged the ticket, the notification the Circular asks for was received.
+  if (!["new", "escalated"].includes(incident.status)) return;
+  const when = formatDateTime(deadline || incident.detectedAt, o.timeZone);
+  work.toDutyChats(incident, "duty:sla.legalDuty", { ticketId: incident.ticketId, deadline: when });
+  work.toReporter(incident, "duty:sla.legalReporter", { ticketId: incident.ticketId, deadline: when });
+  work.store.audit(work.at, SYSTEM_ACTOR.id, "ticket.legal_warning", incident.ticketId, "ok", {});
+}
+
+/** A few days after resolution: the reporter is reminded that the final report is due (the closing rules' deadline, 5 days by default). */
+export function finalReportDue(
+  o: DutyDeskOptions,
+  work: TicketWork,
+  incident: IncidentRow,
+  resolvedAt: string,
+): void {
+  if (!["resolved", "closed"].includes(incident.status)) return;
+  work.toReporter(incident, "duty:sla.finalReport", {
+    ticketId: incident.ticketId,
+    resolvedAt: formatDateTime(resolvedAt, o.timeZone),
+    deadline: formatDateTime(legalDeadline(resolvedAt, work.store.routingRules(), "closed"), o.timeZone),
+  });
+  work.store.audit(work.at, SYSTEM_ACTOR.id, "ticket.final_report_reminder", incident.ticketId, "ok", {});
+}
