@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config.ts";
 import { type Share, type SlaTicket, slaByUnit, type UnitSla } from "../domain/sla.ts";
+import { legalDeadlineHours } from "../domain/tickets.ts";
 import type { Store } from "../store/store.ts";
 import { csvCell } from "./audit-export.ts";
 
@@ -63,7 +64,9 @@ export function slaReport(
     .ticketTimes(start, end)
     .filter((t) => !NOT_INCIDENTS.has(t.status))
     .map((t) => ({ ...t, units: t.contactIds }));
-  return slaByUnit(tickets, config.ackDeadlines, config.timeZone, now);
+  // The legal clock as the duty desk counts it: from the routing rules' data (5 days unless an admin changed it).
+  const legalMs = legalDeadlineHours(store.routingRules(), "submitted") * 3_600_000;
+  return slaByUnit(tickets, config.ackDeadlines, config.timeZone, legalMs, now);
 }
 
 /** A duration for people: "45s", "12m", "3h 05m", "2d 04h". */

@@ -1,5 +1,5 @@
 import type { DeadlineSpec } from "../config.ts";
-import { deadlineAt, LEGAL_NOTIFICATION_MS } from "./deadlines.ts";
+import { deadlineAt } from "./deadlines.ts";
 
 /** One ticket's response times, as the timeline records them (null: not reached yet). */
 export interface SlaTicket {
@@ -28,7 +28,10 @@ export interface UnitSla {
   resolveP90: number | undefined;
   /** Acknowledged within the acknowledge deadline of the ticket's severity, counted from filing. */
   ackOnTime: Share;
-  /** Acknowledged (the notification received) within 5 days of detection (Circular 20/2017 Art. 9). */
+  /**
+   * Acknowledged (the notification received) within the legal clock from detection (Circular 20/2017 Art. 9's
+   * 5 days, as the active routing rules set it).
+   */
   legalOnTime: Share;
 }
 
@@ -62,6 +65,7 @@ export function slaByUnit(
   tickets: readonly SlaTicket[],
   ackDeadlines: Record<1 | 2 | 3 | 4, DeadlineSpec>,
   timeZone: string,
+  legalMs: number,
   now: Date,
 ): UnitSla[] {
   const byUnit = new Map<string, SlaTicket[]>();
@@ -95,7 +99,7 @@ export function slaByUnit(
       legalOnTime: share(
         mine.map((t) => ({
           at: t.acknowledgedAt,
-          deadline: Date.parse(t.detectedAt) + LEGAL_NOTIFICATION_MS,
+          deadline: Date.parse(t.detectedAt) + legalMs,
         })),
         now.getTime(),
       ),
