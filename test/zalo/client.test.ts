@@ -170,7 +170,9 @@ describe("which error each failure gives", () => {
     fake.failNext({ http_status: 502, body: { ok: false, error_code: 502, description: "Bad gateway" } });
     expect(await failure(bot().getMe())).toMatchObject({ code: "EZALO", status: 502 });
     fake.failNext({ http_status: 429, body: { ok: false, error_code: 429, description: "Quota exceeded" } });
-    expect(await failure(bot().sendMessage("u1", "x"))).toMatchObject({ message: "EZALO: 429 Quota exceeded" });
+    expect(await failure(bot().sendMessage("u1", "x"))).toMatchObject({
+      message: "EZALO: 429 Quota exceeded",
+    });
   });
 
   it("a body that is not JSON (an nginx 429 page, a 200 of garbage): ParseError EPARSE", async () => {
@@ -332,7 +334,10 @@ describe("the token never appears", () => {
     // Failures whose natural text would carry the URL: a timeout, a refused connection, a body echoing it.
     fake.failNext({ http_status: 500, body: `<pre>POST /bot${TOKEN}/getMe failed</pre>` });
     await failure(bot().getMe());
-    fake.failNext({ http_status: 400, body: { ok: false, error_code: 400, description: `bad /bot${TOKEN}/x` } });
+    fake.failNext({
+      http_status: 400,
+      body: { ok: false, error_code: 400, description: `bad /bot${TOKEN}/x` },
+    });
     await failure(bot().getMe());
     fake.failNext({ method: "getMe", http_status: 200, hang: true });
     await failure(bot({ request: { timeout: 100 } }).getMe());
