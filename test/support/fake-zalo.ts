@@ -326,7 +326,10 @@ export class FakeZalo {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const raw = await readRaw(req);
-    const params = { ...Object.fromEntries(url.searchParams), ...parseBody(raw, req.headers["content-type"]) };
+    const params = {
+      ...Object.fromEntries(url.searchParams),
+      ...parseBody(raw, req.headers["content-type"]),
+    };
     if (url.pathname.startsWith("/__fake/")) return this.control(req, url, params, res);
     const match = /^\/bot([^/]+)\/(?:test\/)?([A-Za-z]+)$/.exec(url.pathname);
     if (!match || !["GET", "POST"].includes(req.method ?? "")) {

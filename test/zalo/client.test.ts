@@ -57,7 +57,7 @@ afterAll(async () => {
   await fake.stop();
 });
 
-describe("wire format: POST JSON to ${baseApiUrl}/bot${token}/${method}", () => {
+describe("wire format: POST JSON to <baseApiUrl>/bot<token>/<method>", () => {
   it("sends each method with the documented wire name and body", async () => {
     const b = bot();
     const cases: Array<[() => Promise<unknown>, string, unknown]> = [
@@ -253,7 +253,7 @@ describe("polling and events", () => {
   it("processUpdate takes raw and wrapped bodies and emits message, the type event and onText", () => {
     const b = bot();
     const seen: string[] = [];
-    b.on("message", (msg: ZaloMessage, meta: { type?: string }) => seen.push(`message:${meta.type}`));
+    b.on("message", (_msg: ZaloMessage, meta: { type?: string }) => seen.push(`message:${meta.type}`));
     for (const type of ["text", "photo", "sticker", "voice"]) b.on(type, () => seen.push(type));
     b.onText(/^\/start(?:\s+(.*))?$/, (_msg, match) => seen.push(`start:${match?.[1] ?? ""}`));
     b.onText(/.*/, () => seen.push("any"));
