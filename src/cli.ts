@@ -15,6 +15,7 @@ import { createApp } from "./app.ts";
 import { startTelegram } from "./channels/telegram/run.ts";
 import { runTerminalChat } from "./channels/terminal/run-chat.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { parseChannelId } from "./domain/ids.ts";
 import { createTranslator, type Translator } from "./i18n.ts";
 import { AdminStore } from "./store/admin-store.ts";
 import { BackupError, backupDatabase } from "./store/backup.ts";
@@ -340,7 +341,7 @@ function withAdmin(fn: (service: ContactAdmin, config: Config) => void): void {
     fn(
       new ContactAdmin({
         store: new Store(db),
-        configAdmins: { telegram: config.adminTelegramIds },
+        configAdmins: config.adminIds,
         changeApproval: config.contactChangeApproval,
         staleMs: config.contactStaleMs,
       }),
@@ -366,9 +367,13 @@ function plain(text: string): string {
 
 /** "telegram:-100123" → channel and id; the channel prefix is required so ids of channels never mix. */
 function parseTarget(target: string): { channel: string; id: string } {
-  const match = /^(telegram|zalo):(-?[A-Za-z0-9_]{1,64})$/.exec(target.trim());
-  if (!match) throw new UsageError(`Expected CHANNEL:ID such as telegram:-1001234567890 (got "${target}")`);
-  return { channel: match[1] ?? "", id: match[2] ?? "" };
+  const named = parseChannelId(target);
+  if (!named) {
+    throw new UsageError(
+      `Expected CHANNEL:ID such as telegram:-1001234567890 or zalo:6ede9afa66b88fe6d6a9 (got "${target}")`,
+    );
+  }
+  return { channel: named.channel, id: named.id };
 }
 
 function checkRole(
