@@ -1,0 +1,235 @@
+import type { Logger } from "../../app.ts";
+import type { ChatMessage, CopyMessage, EditMessage } from "../../engine/types.ts";
+import { isLocale, type Locale, type Translator } from "../../i18n.ts";
+import type { OutboxRow, Store } from "../../store/store.ts";
+import { ZaloError } from "./errors.ts";
+import { ZALO_CHANNEL } from "./normalize.ts";
+import type { QuotaCrossing, ZaloSendCounter } from "./quota.ts";
+import { renderWithChoices, splitZaloText } from "./render.ts";
+import type { ZaloSent } from "./types.ts";
+
+/** The calls the sender makes; the ZaloBot client has them. */
+export interface ZaloSendApi {
+  sendMessage(chatId: string, text: string, form?: Record<string, unknown>): Promise<ZaloSent>;
+  sendChatAction(chatId: string, action?: "typing"): Promise<unknown>;
+}
+
+export interface ZaloSenderOptions {
+  translator: Translator;
+  defaultLocale: Locale;
+  /** Counts every message sent this month; crossings of 80% and 100% go to onQuota. */
+  counter?: ZaloSendCounter;
+  onQuota?: (crossing: NonNullable<QuotaCrossing>) => void;
+  maxAttempts?: number;
+  /** First retry delay; doubles each attempt, with jitter. */
+  baseDelayMs?: number;
+  clock?: () => Date;
+  onDeadLetter?: (row: OutboxRow, error: string) => void;
+}
+
+type ZaloPayload = ChatMessage | EditMessage | CopyMessage;
+
+/** Answers that no retry can change: a bad request (empty chat, text too long), a revoked token, not found. */
+const PERMANENT_CODES = new Set([400, 401, 403, 404]);
+
+/** Whether Zalo refused because the month's quota is used up: retrying before next month only adds load. */
+export function isQuotaExceeded(error: unknown): boolean {
+  return (
+    error instanceof ZaloError &&
+    error.errorCode === 429 &&
+    /quota/i.test(String(error.response.description ?? ""))
+  );
+}
+
+/** Whether a failed send must not be retried. */
+export function isPermanent(error: unknown): boolean {
+  if (isQuotaExceeded(error)) return true;
+  return error instanceof ZaloError && error.errorCode !== undefined && PERMANENT_CODES.has(error.errorCode);
+}
+
+interface ChatPass {
+  done: Promise<void>;
+  again: boolean;
+}
+
+/**
+ * Delivers the Zalo rows of the outbox after the engine's commit: in order per chat, at least once, a failed
+ * send left pending with exponential backoff and dead-lettered at the end. Zalo has no buttons, no edits and
+ * no copies: choices become a numbered list with a hint, an edit (the answered question redrawn) is skipped,
+ * and a copied attachment becomes a short note.
+ */
+export class ZaloSender {
+  private readonly passes = new Map<string, ChatPass>();
+  private readonly maxAttempts: number;
+  private readonly baseDelayMs: number;
+  private readonly clock: () => Date;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly api: ZaloSendApi,
+    private readonly logger: Logger,
+    private readonly options: ZaloSenderOptions,
+  ) {
+    this.maxAttempts = options.maxAttempts ?? 8;
+    this.baseDelayMs = options.baseDelayMs ?? 1000;
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  /** The reader's language: a private chat's id is its person's id on Zalo; groups get the default. */
+  private localeOf(chatId: string): Locale {
+    const saved = this.store.userLocale(ZALO_CHANNEL, chatId);
+    return isLocale(saved) ? saved : this.options.defaultLocale;
+  }
+
+  /** The text Zalo receives for a message: plain text, choices numbered, split to fit. */
+  render(chatId: string, payload: ChatMessage): string[] {
+    const locale = this.localeOf(chatId);
+    let hint = this.options.translator.t(locale, "zaloBot:choiceHint");
+    // A duty chat is a group, where the bot only hears messages that quote it or name it.
+    if (this.store.contactsOfChat(ZALO_CHANNEL, chatId).length > 0) {
+      hint = `${hint}\n${this.options.translator.t(locale, "zaloBot:groupHint")}`;
+    }
+    return splitZaloText(renderWithChoices(payload.text, payload.choices, hint));
+  }
+
+  /** Shows "typing…" while the bot works; best effort (it lasts a few seconds or until the next message). */
+  async typing(chatId: string): Promise<void> {
+    try {
+      await this.api.sendChatAction(chatId, "typing");
+    } catch {
+      // Only a courtesy: the answer itself is what matters.
+    }
+  }
+
+  /** Sends what is due for one chat; one pass per chat at a time, a call during a pass makes it look again. */
+  flushChat(chatId: string): Promise<void> {
+    const running = this.passes.get(chatId);
+    if (running) {
+      running.again = true;
+      return running.done;
+    }
+    const pass: ChatPass = { done: Promise.resolve(), again: true };
+    pass.done = (async () => {
+      try {
+        while (pass.again && !this.stopped) {
+          pass.again = false;
+          await this.sendDue(chatId);
+        }
+      } finally {
+        this.passes.delete(chatId);
+      }
+    })();
+    this.passes.set(chatId, pass);
+    return pass.done;
+  }
+
+  async flushAll(): Promise<void> {
+    const rows = this.store.duePending(ZALO_CHANNEL, this.clock().toISOString(), 5000);
+    const chats = [...new Set(rows.map((r) => r.chatId))];
+    await Promise.all(chats.map((chatId) => this.flushChat(chatId)));
+  }
+
+  start(intervalMs = 1000): void {
+    this.stopped = false;
+    this.timer = setInterval(() => {
+      this.flushAll().catch((error: unknown) =>
+        this.logger.error(
+          { err: error instanceof Error ? error.message : String(error) },
+          "zalo flush failed",
+        ),
+      );
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.passes.values()].map((p) => p.done));
+  }
+
+  private async sendDue(chatId: string): Promise<void> {
+    const now = this.clock().toISOString();
+    for (const row of this.store.pendingForChat(ZALO_CHANNEL, chatId)) {
+      // Order matters in a conversation: while an earlier message waits for its retry, later ones wait too.
+      if (row.nextAttemptAt > now || this.stopped) return;
+      if (!(await this.deliver(row))) return;
+    }
+  }
+
+  /** One attempt at one row; false when the chat must stop here (the row waits for its retry). */
+  async deliver(row: OutboxRow): Promise<boolean> {
+    try {
+      const result = await this.sendRow(row);
+      this.store.markSent(row.id, this.clock().toISOString(), result);
+      return true;
+    } catch (error) {
+      const description = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+      const attempts = row.attempts + 1;
+      if (isQuotaExceeded(error)) this.reportQuota(this.options.counter?.exhausted(this.clock()));
+      if (attempts >= this.maxAttempts || isPermanent(error)) {
+        this.store.markDead(row.id, description);
+        this.logger.error({ outboxId: row.id, attempts, code: codeOf(error) }, "zalo message dead-lettered");
+        try {
+          this.options.onDeadLetter?.(row, description);
+        } catch (notifyError) {
+          this.logger.error({ err: String(notifyError) }, "dead-letter report failed");
+        }
+        return true;
+      }
+      const backoff = this.baseDelayMs * 2 ** (attempts - 1);
+      const delay = backoff / 2 + Math.random() * backoff;
+      this.store.markRetry(row.id, new Date(this.clock().getTime() + delay).toISOString(), description);
+      this.logger.warn(
+        { outboxId: row.id, attempts, delayMs: Math.round(delay) },
+        "zalo send failed, will retry",
+      );
+      return false;
+    }
+  }
+
+  /**
+   * Sends one outbox row and returns what to record as its result; throws the client's error on failure.
+   * The router's dispatcher can call this directly.
+   */
+  async sendRow(row: OutboxRow): Promise<unknown> {
+    const payload = row.payload as ZaloPayload;
+    if (payload.kind === "edit") return { skipped: "edit" };
+    const texts =
+      payload.kind === "copy"
+        ? [this.options.translator.t(this.localeOf(row.chatId), "zaloBot:fileUnavailable")]
+        : payload.kind === "chat"
+          ? this.render(row.chatId, payload)
+          : [];
+    if (texts.length === 0) return { skipped: (payload as { kind?: string }).kind ?? "empty" };
+    const messageIds: string[] = [];
+    // A part already sent is not sent again after a restart only if the row is marked; a split message
+    // retried from the start may repeat its first parts (at least once, as everywhere in the outbox).
+    for (const text of texts) {
+      const sent = await this.api.sendMessage(row.chatId, text);
+      messageIds.push(sent.message_id);
+      this.reportQuota(this.options.counter?.record(this.clock()));
+    }
+    return { messageIds };
+  }
+
+  private reportQuota(crossing: QuotaCrossing): void {
+    if (!crossing || !this.options.onQuota) return;
+    try {
+      this.options.onQuota(crossing);
+    } catch (error) {
+      this.logger.error({ err: String(error) }, "zalo quota notice failed");
+    }
+  }
+}
+
+function codeOf(error: unknown): number | string | undefined {
+  if (error instanceof ZaloError) return error.errorCode;
+  return (error as { code?: string })?.code;
+}
