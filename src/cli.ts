@@ -14,6 +14,7 @@ import {
 import { createApp } from "./app.ts";
 import { startTelegram } from "./channels/telegram/run.ts";
 import { runTerminalChat } from "./channels/terminal/run-chat.ts";
+import { startZalo } from "./channels/zalo/run.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { parseChannelId } from "./domain/ids.ts";
 import { createTranslator, type Translator } from "./i18n.ts";
@@ -41,17 +42,23 @@ export function buildCli(): Command {
             "To try the report flow without a token, run: npm run chat",
         );
       }
-      if (!config.telegram.token) {
-        throw new UsageError(
-          "The Zalo channel is not in this build yet; set TELEGRAM_BOT_TOKEN or use: npm run chat",
-        );
-      }
       const app = createApp(config);
-      const running = await startTelegram(app);
+      // Both channels in one process on one database, according to which tokens are set. Zalo starts first so
+      // that its webhook route can sit on the server Telegram starts; alone, it starts its own.
+      const zalo = config.zalo.token
+        ? await startZalo(app, { ownServer: !config.telegram.token })
+        : undefined;
+      const telegram = config.telegram.token
+        ? await startTelegram(app, {}, zalo?.webhook ? { zaloWebhook: zalo.webhook } : {})
+        : undefined;
       // Stop taking updates, finish the ones in hand and the pending sends, close the database, exit.
       const shutdown = (signal: string) => {
         app.logger.info({ signal }, "shutting down");
-        running.stop().then(
+        (async () => {
+          await zalo?.stop();
+          if (telegram) await telegram.stop();
+          else app.close();
+        })().then(
           () => process.exit(0),
           () => process.exit(1),
         );
