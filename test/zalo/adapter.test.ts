@@ -12,7 +12,6 @@ import {
 import { ZaloSender } from "../../src/channels/zalo/sender.ts";
 import { createTranslator } from "../../src/i18n.ts";
 import { openDatabase } from "../../src/store/db.ts";
-import { migration009ZaloSendCounter } from "../../src/store/migrations/009-zalo-send-counter.ts";
 import { Store } from "../../src/store/store.ts";
 import { FakeZalo } from "../support/fake-zalo.ts";
 
@@ -177,10 +176,9 @@ describe("sender: outbox rows through the client, counted against the monthly qu
   function setup(quota = 10) {
     now = NOW;
     const db = openDatabase(":memory:");
-    migration009ZaloSendCounter.up(db);
     const store = new Store(db);
     const bot = new ZaloBot(fake.tokens[0] ?? "", { baseApiUrl: fake.url });
-    const counter = new ZaloSendCounter(db, quota);
+    const counter = new ZaloSendCounter(store, quota);
     const notify = quotaNotifier({
       store,
       translator,
@@ -264,8 +262,8 @@ describe("sender: outbox rows through the client, counted against the monthly qu
     ]);
     expect(levels[0]?.payload).toContain("8/10");
     // The count survives a restart: a new counter on the same database continues it.
-    expect(new ZaloSendCounter(db, 10).sent(NOW)).toBe(12);
-    expect(new ZaloSendCounter(db, 10).sent(new Date("2026-12-01T00:00:00+07:00"))).toBe(0);
+    expect(new ZaloSendCounter(new Store(db), 10).sent(NOW)).toBe(12);
+    expect(new ZaloSendCounter(store, 10).sent(new Date("2026-12-01T00:00:00+07:00"))).toBe(0);
   });
 
   it("a typing action while the bot works", async () => {

@@ -1,37 +1,24 @@
-import type Database from "better-sqlite3";
 import type { Locale, Translator } from "../../i18n.ts";
+import { SqliteZaloSends } from "../../store/repos/zalo-sends.ts";
 import type { Store } from "../../store/store.ts";
 
 /** A threshold of the monthly quota just crossed by a send (each is reported once a month). */
 export type QuotaCrossing = { level: 80 | 100; sent: number; quota: number; month: string } | undefined;
 
 /**
- * The monthly count of messages sent to Zalo (table of migration 009). The month is the calendar month in the
- * display zone, as Zalo's plan page shows it to Vietnamese operators.
+ * The monthly count of messages sent to Zalo, kept in the database so a restart continues it. The month is the
+ * calendar month in the display zone, as Zalo's plan page shows it to Vietnamese operators.
  */
 export class ZaloSendCounter {
-  private readonly add: Database.Statement;
-  private readonly mark80: Database.Statement;
-  private readonly mark100: Database.Statement;
-  private readonly read: Database.Statement;
+  private readonly repo: SqliteZaloSends;
   private readonly monthOf: Intl.DateTimeFormat;
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly store: Store,
     readonly quota: number,
     timeZone = "Asia/Ho_Chi_Minh",
   ) {
-    this.add = db.prepare(
-      `INSERT INTO zalo_send_counter (month, sent) VALUES (?, ?)
-       ON CONFLICT (month) DO UPDATE SET sent = sent + excluded.sent RETURNING sent`,
-    );
-    this.mark80 = db.prepare(
-      "UPDATE zalo_send_counter SET warned_80_at = ? WHERE month = ? AND warned_80_at IS NULL RETURNING month",
-    );
-    this.mark100 = db.prepare(
-      "UPDATE zalo_send_counter SET warned_100_at = ? WHERE month = ? AND warned_100_at IS NULL RETURNING month",
-    );
-    this.read = db.prepare("SELECT sent FROM zalo_send_counter WHERE month = ?");
+    this.repo = new SqliteZaloSends(store.db);
     this.monthOf = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit" });
   }
 
@@ -40,34 +27,34 @@ export class ZaloSendCounter {
   }
 
   sent(at: Date): number {
-    return (this.read.get(this.month(at)) as { sent: number } | undefined)?.sent ?? 0;
+    return this.repo.sent(this.month(at));
   }
 
   /** Counts `n` sends; returns the threshold this crossed for the first time this month, if any. */
   record(at: Date, n = 1): QuotaCrossing {
     const month = this.month(at);
-    return this.db.transaction((): QuotaCrossing => {
-      const { sent } = this.add.get(month, n) as { sent: number };
-      const stamp = at.toISOString();
-      if (sent >= this.quota && this.mark100.get(stamp, month)) {
-        this.mark80.get(stamp, month); // 100% says all that 80% would
+    const stamp = at.toISOString();
+    return this.store.transaction((): QuotaCrossing => {
+      const sent = this.repo.add(month, n);
+      if (sent >= this.quota && this.repo.markWarned(month, 100, stamp)) {
+        this.repo.markWarned(month, 80, stamp); // 100% says all that 80% would
         return { level: 100, sent, quota: this.quota, month };
       }
-      if (sent >= this.quota * 0.8 && this.mark80.get(stamp, month)) {
+      if (sent >= this.quota * 0.8 && this.repo.markWarned(month, 80, stamp)) {
         return { level: 80, sent, quota: this.quota, month };
       }
       return undefined;
-    })();
+    });
   }
 
   /** Zalo said the quota is used up before our count did (sends from elsewhere): report 100% once. */
   exhausted(at: Date): QuotaCrossing {
     const month = this.month(at);
-    return this.db.transaction((): QuotaCrossing => {
-      this.add.get(month, 0);
-      if (!this.mark100.get(at.toISOString(), month)) return undefined;
-      return { level: 100, sent: this.sent(at), quota: this.quota, month };
-    })();
+    return this.store.transaction((): QuotaCrossing => {
+      const sent = this.repo.add(month, 0);
+      if (!this.repo.markWarned(month, 100, at.toISOString())) return undefined;
+      return { level: 100, sent, quota: this.quota, month };
+    });
   }
 }
 

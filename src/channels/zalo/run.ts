@@ -13,7 +13,6 @@ import { Scheduler } from "../../delivery/scheduler.ts";
 import { DutyDesk, type DutyEvent } from "../../duty/desk.ts";
 import { isLocale, type Locale } from "../../i18n.ts";
 import { type HttpServerOptions, startHttpServer } from "../../server/http.ts";
-import { migration009ZaloSendCounter } from "../../store/migrations/009-zalo-send-counter.ts";
 import { ZaloBot } from "./client.ts";
 import { normalizeZaloUpdate, ZALO_CHANNEL } from "./normalize.ts";
 import { quotaNotifier, ZaloSendCounter } from "./quota.ts";
@@ -49,8 +48,6 @@ export interface RunningZalo {
 export async function startZalo(app: App, options: ZaloRunOptions = {}): Promise<RunningZalo> {
   const { zalo } = app.config;
   if (!zalo.token) throw new Error("ZALO_BOT_TOKEN is not set");
-  // Migration 009 is applied by the migration list once 008 (another change) is in it; until then, here.
-  migration009ZaloSendCounter.up(app.db);
   const bot = new ZaloBot(zalo.token, {
     baseApiUrl: zalo.apiRoot,
     polling: {
@@ -62,7 +59,7 @@ export async function startZalo(app: App, options: ZaloRunOptions = {}): Promise
   });
   const me = await bot.getMe();
   const botNames = [me.display_name, me.account_name].filter((n): n is string => Boolean(n));
-  const counter = new ZaloSendCounter(app.db, zalo.monthlyQuota, app.config.timeZone);
+  const counter = new ZaloSendCounter(app.store, zalo.monthlyQuota, app.config.timeZone);
   const sender = new ZaloSender(app.store, bot, app.logger, {
     translator: app.translator,
     defaultLocale: app.config.defaultLocale,
@@ -168,9 +165,7 @@ export async function startZalo(app: App, options: ZaloRunOptions = {}): Promise
   if (options.ownServer) {
     server = await startHttpServer({
       port: app.config.port,
-      health: () => {
-        app.db.prepare("SELECT 1").get();
-      },
+      health: () => app.store.ping(),
       ...(webhook ? { zaloWebhook: webhook } : {}),
     });
     // Alone in the process: draft reminders and expiry are this channel's to fire.
