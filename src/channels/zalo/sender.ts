@@ -1,6 +1,7 @@
 import type { Logger } from "../../app.ts";
 import type { ChatMessage, CopyMessage, EditMessage } from "../../engine/types.ts";
 import { isLocale, type Locale, type Translator } from "../../i18n.ts";
+import { SqliteZaloSends } from "../../store/repos/zalo-sends.ts";
 import type { OutboxRow, Store } from "../../store/store.ts";
 import { ZaloError } from "./errors.ts";
 import { ZALO_CHANNEL } from "./normalize.ts";
@@ -65,6 +66,9 @@ export class ZaloSender {
   private readonly clock: () => Date;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** The newest row delivered per chat (see lastRef). */
+  private readonly lastRow = new Map<string, number>();
+  private readonly sends: SqliteZaloSends;
 
   constructor(
     private readonly store: Store,
@@ -75,6 +79,22 @@ export class ZaloSender {
     this.maxAttempts = options.maxAttempts ?? 8;
     this.baseDelayMs = options.baseDelayMs ?? 1000;
     this.clock = options.clock ?? (() => new Date());
+    this.sends = new SqliteZaloSends(store.db);
+  }
+
+  /**
+   * The reference of the assistant's newest message in a chat. Zalo tells neither the bot's message ids in
+   * updates nor which message a person quoted, and in a group it only delivers messages that quote the bot or
+   * name it: so a message there answers the newest thing the bot said. A row's own id is its reference (stored
+   * as its `messageIds`, as the duty desk looks messages up), the Zalo ids are kept beside it.
+   */
+  lastRef(chatId: string): string | undefined {
+    let id = this.lastRow.get(chatId);
+    if (id === undefined) {
+      this.store.flushSentMarks();
+      id = this.sends.lastSentRow(chatId);
+    }
+    return id === undefined ? undefined : String(id);
   }
 
   /** The reader's language: a private chat's id is its person's id on Zalo; groups get the default. */
@@ -200,6 +220,7 @@ export class ZaloSender {
    */
   async sendRow(row: OutboxRow): Promise<unknown> {
     const payload = row.payload as ZaloPayload;
+    // Zalo cannot edit a message: the answered question, already on screen, stays as it is.
     if (payload.kind === "edit") return { skipped: "edit" };
     const texts =
       payload.kind === "copy"
@@ -208,15 +229,16 @@ export class ZaloSender {
           ? this.render(row.chatId, payload)
           : [];
     if (texts.length === 0) return { skipped: (payload as { kind?: string }).kind ?? "empty" };
-    const messageIds: string[] = [];
-    // A part already sent is not sent again after a restart only if the row is marked; a split message
-    // retried from the start may repeat its first parts (at least once, as everywhere in the outbox).
+    const zaloIds: string[] = [];
+    // A split message retried from the start may repeat its first parts (at least once, as everywhere in the
+    // outbox): Zalo has no idempotency key either.
     for (const text of texts) {
       const sent = await this.api.sendMessage(row.chatId, text);
-      messageIds.push(sent.message_id);
+      zaloIds.push(sent.message_id);
       this.reportQuota(this.options.counter?.record(this.clock()));
     }
-    return { messageIds };
+    this.lastRow.set(row.chatId, Math.max(row.id, this.lastRow.get(row.chatId) ?? 0));
+    return { messageIds: [row.id], zaloMessageIds: zaloIds };
   }
 
   private reportQuota(crossing: QuotaCrossing): void {

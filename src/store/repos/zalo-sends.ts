@@ -31,6 +31,9 @@ export class SqliteZaloSends {
         "UPDATE zalo_send_counter SET warned_100_at = ? WHERE month = ? AND warned_100_at IS NULL",
       ),
       sent: db.prepare("SELECT sent FROM zalo_send_counter WHERE month = ?"),
+      lastSent: db.prepare(
+        "SELECT id FROM outbox WHERE channel = 'zalo' AND chat_id = ? AND status = 'sent' ORDER BY id DESC LIMIT 1",
+      ),
     };
   }
 
@@ -42,6 +45,11 @@ export class SqliteZaloSends {
   /** Records the warning at a level; false when it was already given this month. */
   markWarned(month: string, level: 80 | 100, at: string): boolean {
     return (level === 80 ? this.s.warned80 : this.s.warned100).run(at, month).changes === 1;
+  }
+
+  /** The id of the newest outbox row delivered to a Zalo chat (call after the store flushed its sent marks). */
+  lastSentRow(chatId: string): number | undefined {
+    return (this.s.lastSent.get(chatId) as { id: number } | undefined)?.id;
   }
 
   sent(month: string): number {
