@@ -165,6 +165,8 @@ export async function startZalo(app: App, options: ZaloRunOptions = {}): Promise
   if (options.ownServer) {
     server = await startHttpServer({
       port: app.config.port,
+      host: app.config.host,
+      logger: app.logger,
       health: () => app.store.ping(),
       ...(webhook ? { zaloWebhook: webhook } : {}),
     });
