@@ -3,7 +3,7 @@ import type { ChatMessage, CopyMessage, EditMessage } from "../../engine/types.t
 import { isLocale, type Locale, type Translator } from "../../i18n.ts";
 import { SqliteZaloSends } from "../../store/repos/zalo-sends.ts";
 import type { OutboxRow, Store } from "../../store/store.ts";
-import { ZaloError } from "./errors.ts";
+import { ParseError, ZaloError } from "./errors.ts";
 import { ZALO_CHANNEL } from "./normalize.ts";
 import type { QuotaCrossing, ZaloSendCounter } from "./quota.ts";
 import { renderWithChoices, splitZaloText } from "./render.ts";
@@ -239,6 +239,37 @@ export class ZaloSender {
     }
     this.lastRow.set(row.chatId, Math.max(row.id, this.lastRow.get(row.chatId) ?? 0));
     return { messageIds: [row.id], zaloMessageIds: zaloIds };
+  }
+
+  /** The outbox channel this sender delivers (the dispatcher's lane key). */
+  readonly channel = ZALO_CHANNEL;
+
+  /** Sends one row for the dispatcher's lane (same as sendRow). */
+  send(row: OutboxRow, _backlog = 0): Promise<unknown> {
+    return this.sendRow(row);
+  }
+
+  /**
+   * What a failed send means: the monthly quota used up is final until next month (retrying only adds load, and
+   * the admins are told once); a bad request or a revoked token likewise; a proxy's 429 page waits a while;
+   * anything else (network, 5xx, a timeout) is retried with backoff.
+   */
+  classify(
+    error: unknown,
+  ): { kind: "permanent" } | { kind: "transient" } | { kind: "retryAfter"; ms: number } {
+    if (isQuotaExceeded(error)) {
+      this.reportQuota(this.options.counter?.exhausted(this.clock()));
+      return { kind: "permanent" };
+    }
+    if (isPermanent(error)) return { kind: "permanent" };
+    if (error instanceof ParseError && error.response.status === 429)
+      return { kind: "retryAfter", ms: 30_000 };
+    return { kind: "transient" };
+  }
+
+  /** The error as stored and logged: the client's messages carry no token and no message text. */
+  describe(error: unknown): string {
+    return (error instanceof Error ? error.message : String(error)).slice(0, 500);
   }
 
   private reportQuota(crossing: QuotaCrossing): void {
