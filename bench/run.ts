@@ -128,7 +128,7 @@ const engineTimes: EngineBotTimes = { updates: 0, handleMs: 0, sendMs: 0 };
 const engineBot = createEngineBot(app.engine, app.store, engineTimes);
 const peerBot = createPeerBot(peerDeps, "report");
 const zaloBot = createZaloBenchBot({
-  engine: app.engine,
+  router: app.router,
   store: app.store,
   translator: app.translator,
   defaultLocale: config.defaultLocale,

@@ -4,8 +4,8 @@ import { pino } from "pino";
 import { ZaloBot } from "../src/channels/zalo/client.ts";
 import { normalizeZaloUpdate } from "../src/channels/zalo/normalize.ts";
 import { ZaloSender } from "../src/channels/zalo/sender.ts";
-import type { Engine } from "../src/engine/engine.ts";
 import type { Locale, Translator } from "../src/i18n.ts";
+import type { InboundRouter } from "../src/inbound/route.ts";
 import type { Store } from "../src/store/store.ts";
 
 const TOKEN = "1234567890:bench-zalo-token-NOT-REAL";
@@ -45,13 +45,13 @@ export function zaloTextUpdate(chatId: string, text: string, seq: number) {
 }
 
 /**
- * The product's Zalo path for one update, as the bench measures it: normalize → `engine.handle` → the chat's
+ * The product's Zalo path for one update, as the bench measures it: normalize → the router (the engine) → the chat's
  * rows rendered as Zalo text (numbered options, split at 2,000 units) → the client's sendMessage → markSent.
  * The runtime also sends a typing action and flushes through the outbox reader; those are the same per channel
  * and left out on both sides.
  */
 export function createZaloBenchBot(deps: {
-  engine: Engine;
+  router: InboundRouter;
   store: Store;
   translator: Translator;
   defaultLocale: Locale;
@@ -68,8 +68,8 @@ export function createZaloBenchBot(deps: {
     async handleUpdate(body: unknown): Promise<void> {
       const inbound = normalizeZaloUpdate(body, new Date());
       if (inbound.kind !== "event") return;
-      const result = deps.engine.handle(inbound.event);
-      for (const { id, payload } of result.own ?? []) {
+      const result = deps.router.handle(inbound.event);
+      for (const { id, payload } of result.own) {
         if (payload.kind !== "chat") continue;
         const messageIds: string[] = [];
         for (const text of sender.render(inbound.event.chatId, payload)) {

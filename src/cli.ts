@@ -57,7 +57,7 @@ export function buildCli(): Command {
         (async () => {
           await zalo?.stop();
           if (telegram) await telegram.stop();
-          else app.close();
+          else await app.close();
         })().then(
           () => process.exit(0),
           () => process.exit(1),

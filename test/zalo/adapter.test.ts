@@ -11,6 +11,7 @@ import {
 } from "../../src/channels/zalo/render.ts";
 import { ZaloSender } from "../../src/channels/zalo/sender.ts";
 import { createTranslator } from "../../src/i18n.ts";
+import { OutboxLane } from "../../src/outbox/lane.ts";
 import { openDatabase } from "../../src/store/db.ts";
 import { Store } from "../../src/store/store.ts";
 import { FakeZalo } from "../support/fake-zalo.ts";
@@ -192,15 +193,16 @@ describe("sender: outbox rows through the client, counted against the monthly qu
       counter,
       onQuota: notify,
       clock: () => now,
-      baseDelayMs: 1,
     });
+    // The one lane every channel's sender runs in (order, retry policy, dead letters).
+    const lane = new OutboxLane(store, sender, logger, { clock: () => now, baseDelayMs: 1 });
     const enqueue = (chatId: string, payload: unknown) =>
       store.enqueue(null, "zalo", chatId, payload, NOW.toISOString());
-    return { store, sender, counter, enqueue, db };
+    return { store, sender, lane, counter, enqueue, db };
   }
 
   it("sends a question as numbered text with the hint, splits a long message, skips edits", async () => {
-    const { sender, enqueue, store } = setup(100);
+    const { lane, enqueue, store } = setup(100);
     enqueue(USER, {
       kind: "chat",
       text: "<b>Mức độ?</b>",
@@ -212,7 +214,7 @@ describe("sender: outbox rows through the client, counted against the monthly qu
     });
     enqueue(USER, { kind: "edit", messageRef: "x", text: "cũ" });
     enqueue(USER, { kind: "chat", text: "a".repeat(4500) });
-    await sender.flushChat(USER);
+    await lane.flushChat(USER);
     const sent = fake.outbox(USER).map((e) => String(e.params.text));
     expect(sent[0]).toBe("Mức độ?\n\n1. Thấp\n2. Cao\n\nXin gõ số thứ tự hoặc nội dung lựa chọn.");
     expect(sent.slice(1).map((t) => t.length)).toEqual([2000, 2000, 500]);
@@ -221,18 +223,18 @@ describe("sender: outbox rows through the client, counted against the monthly qu
   });
 
   it("a 5xx is retried; a 400 is dead at once; 'Quota exceeded' is dead without retries and tells the admins", async () => {
-    const { sender, enqueue, store } = setup(100);
+    const { lane, enqueue, store } = setup(100);
     fake.failNext({ method: "sendMessage", http_status: 502, body: "<html>Bad Gateway</html>" });
     const id = enqueue(USER, { kind: "chat", text: "một" }) ?? 0;
-    await sender.flushChat(USER);
+    await lane.flushChat(USER);
     expect(store.outboxRow(id)?.status).toBe("pending");
     now = new Date(NOW.getTime() + 60_000);
-    await sender.flushChat(USER);
+    await lane.flushChat(USER);
     expect(store.outboxRow(id)?.status).toBe("sent");
 
     fake.configure({ quotaRemaining: 0 });
     const quotaId = enqueue(USER, { kind: "chat", text: "hai" }) ?? 0;
-    await sender.flushChat(USER);
+    await lane.flushChat(USER);
     expect(store.outboxRow(quotaId)?.status).toBe("dead");
     expect(fake.calls.sendMessage).toBe(3); // one failure, one success, one 429: no retry storm
     const notices = store.db
@@ -245,9 +247,9 @@ describe("sender: outbox rows through the client, counted against the monthly qu
   });
 
   it("counts sends per month in the database and warns the admins once at 80% and once at 100%", async () => {
-    const { sender, enqueue, store, counter, db } = setup(10);
+    const { lane, enqueue, store, counter, db } = setup(10);
     for (let i = 0; i < 12; i++) enqueue(USER, { kind: "chat", text: `tin ${i}` });
-    await sender.flushChat(USER);
+    await lane.flushChat(USER);
     expect(counter.sent(NOW)).toBe(12);
     const levels = store.db
       .prepare(

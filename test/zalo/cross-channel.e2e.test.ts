@@ -46,7 +46,7 @@ describe("tickets across channels: Telegram and Zalo in one process on one datab
       }),
       createLogger("silent"),
     );
-    zalo = await startZalo(app, { pollTimeoutSeconds: 1, pollIntervalMs: 100, sender: { baseDelayMs: 50 } });
+    zalo = await startZalo(app, { pollTimeoutSeconds: 1, pollIntervalMs: 100, baseDelayMs: 50 });
     telegram = await startTelegram(app, { baseDelayMs: 50, limiter: new RateLimiter({ timeScale: 100 }) });
     app.store.bindChat("vncert", "telegram", String(GROUP), "test", new Date().toISOString());
   });

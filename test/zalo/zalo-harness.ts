@@ -36,7 +36,7 @@ export async function startZaloStack(
     ownServer: true,
     pollTimeoutSeconds: 1,
     pollIntervalMs: 100,
-    sender: { baseDelayMs: 50 },
+    baseDelayMs: 50,
   });
   const processed = (key: string) =>
     app.db.prepare("SELECT 1 FROM processed_updates WHERE channel = 'zalo' AND dedupe_key = ?").get(key) !==
@@ -49,7 +49,7 @@ export async function startZaloStack(
     processed,
     async stop() {
       await zalo.stop();
-      app.close();
+      await app.close();
       await fake.stop();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -1,5 +1,5 @@
 import type { FileRef } from "../../../flows/types.ts";
-import type { InboundEvent } from "../../engine/types.ts";
+import type { InboundEvent } from "../../inbound/event.ts";
 import { unwrapUpdate } from "./client.ts";
 import { ZALO_EVENTS, type ZaloMessage } from "./types.ts";
 

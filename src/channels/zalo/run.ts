@@ -1,17 +1,12 @@
 /**
- * Runtime wiring of the Zalo channel: the client, the update handler (normalize → engine or notice → send),
- * polling or the /zalo/hook webhook, and the sender loop. It runs alone or beside Telegram on one database.
- *
- * This is the minimal wiring built before the channel-independent router landed: reporters on Zalo are
- * complete; duty actions in Zalo chats (numbered replies, /tiepnhan SC-…) and posting tickets into Zalo duty
- * chats belong to the router and dispatcher, and are not handled here beyond /bind and its kin.
+ * Runtime wiring of the Zalo channel: the client, the update handler (normalize → the app's router → the
+ * dispatcher), polling or the /zalo/hook webhook, and Zalo's lane in the dispatcher. It runs alone or beside
+ * Telegram on one database: the router, the duty desk and the dispatcher are the app's, shared by both.
  */
 import type { FastifyInstance } from "fastify";
 import type { App } from "../../app.ts";
-import { deadLetterNotifier } from "../../delivery/dead-letters.ts";
-import { Scheduler } from "../../delivery/scheduler.ts";
-import { DutyDesk, type DutyEvent } from "../../duty/desk.ts";
 import { isLocale, type Locale } from "../../i18n.ts";
+import { OutboxLane } from "../../outbox/lane.ts";
 import { type HttpServerOptions, startHttpServer } from "../../server/http.ts";
 import { ZaloBot } from "./client.ts";
 import { normalizeZaloUpdate, ZALO_CHANNEL } from "./normalize.ts";
@@ -19,28 +14,29 @@ import { quotaNotifier, ZaloSendCounter } from "./quota.ts";
 import { ZaloSender, type ZaloSenderOptions } from "./sender.ts";
 
 export const ZALO_WEBHOOK_PATH = "/zalo/hook";
-const DUTY_COMMANDS = new Set(["bind", "unbind", "tickets", "ticket"]);
-const REPORT_COMMANDS = new Set(["start", "report", "baocao"]);
 
 export interface ZaloRunOptions {
-  /** Starts its own HTTP server (/healthz, and the webhook): when Telegram does not run in this process. */
+  /** Zalo is the only channel: it starts the HTTP server (/healthz, the webhook) and the app's loops. */
   ownServer?: boolean;
   /** Seconds of one long poll (default 30). */
   pollTimeoutSeconds?: number;
   /** Milliseconds between polls (default 300). */
   pollIntervalMs?: number;
   sender?: Partial<ZaloSenderOptions>;
+  /** First retry delay of Zalo's lane (tests shorten it). */
+  baseDelayMs?: number;
 }
 
 export interface RunningZalo {
   bot: ZaloBot;
   sender: ZaloSender;
+  lane: OutboxLane;
   /** One update, as polled or pushed: applied once, answered, sent. */
   handle(body: unknown): Promise<void>;
   /** The webhook route for the HTTP server, in webhook mode. */
   webhook: HttpServerOptions["zaloWebhook"];
   server: FastifyInstance | undefined;
-  /** Stops polling and the loops, finishes the sends in hand; leaves the database open. */
+  /** Stops taking updates (and, alone, closes the server); the app's close() finishes the sends. */
   stop(): Promise<void>;
 }
 
@@ -59,39 +55,26 @@ export async function startZalo(app: App, options: ZaloRunOptions = {}): Promise
   });
   const me = await bot.getMe();
   const botNames = [me.display_name, me.account_name].filter((n): n is string => Boolean(n));
-  const counter = new ZaloSendCounter(app.store, zalo.monthlyQuota, app.config.timeZone);
   const sender = new ZaloSender(app.store, bot, app.logger, {
     translator: app.translator,
     defaultLocale: app.config.defaultLocale,
-    counter,
+    counter: new ZaloSendCounter(app.store, zalo.monthlyQuota, app.config.timeZone),
     onQuota: quotaNotifier({
       store: app.store,
       translator: app.translator,
       locale: app.config.defaultLocale,
       configAdmins: app.config.adminIds,
     }),
-    maxAttempts: app.config.deliveryMaxAttempts,
-    onDeadLetter: deadLetterNotifier({
-      store: app.store,
-      translator: app.translator,
-      locale: app.config.defaultLocale,
-      channel: ZALO_CHANNEL,
-      configAdmins: app.config.adminIds.zalo ?? [],
-    }),
     ...options.sender,
   });
-  const desk = new DutyDesk({
-    store: app.store,
-    translator: app.translator,
-    timeZone: app.config.timeZone,
-    defaultLocale: app.config.defaultLocale,
-    detail: app.config.dutyMessageDetail,
-    configAdmins: app.config.adminIds,
-    ackDeadlines: app.config.ackDeadlines,
-    unresolvedReminderMs: app.config.unresolvedReminderMs,
-    legalWarningMs: app.config.legalWarningMs,
-    finalReportReminderMs: app.config.finalReportReminderMs,
+  // Zalo's rows go through the same lane, order and retry policy as every channel's.
+  const lane = new OutboxLane(app.store, sender, app.logger, {
+    ...app.laneOptions,
+    ...(options.baseDelayMs !== undefined ? { baseDelayMs: options.baseDelayMs } : {}),
   });
+  app.dispatcher.register(lane);
+  // A webhook is answered once the update is committed; polling waits for the chat's own answer to go out.
+  const waitForSends = zalo.mode !== "webhook";
 
   const localeOf = (userId: string): Locale => {
     const saved = app.store.userLocale(ZALO_CHANNEL, userId);
@@ -103,60 +86,48 @@ export async function startZalo(app: App, options: ZaloRunOptions = {}): Promise
     );
   };
 
-  /** A note sent once per update (the dedupe key), through the outbox like every message. */
-  const note = (inbound: { dedupeKey: string; chatId: string; userId: string; at: Date }, key: string) => {
-    const at = inbound.at.toISOString();
-    const fresh = app.store.transaction(() => {
-      if (!app.store.markProcessed(ZALO_CHANNEL, inbound.dedupeKey, at)) return false;
-      app.store.enqueue(
-        `zalo-note:${inbound.dedupeKey}`,
-        ZALO_CHANNEL,
-        inbound.chatId,
-        { kind: "chat", text: app.translator.t(localeOf(inbound.userId), key) },
-        at,
-      );
-      return true;
-    });
-    if (fresh) background(sender.flushChat(inbound.chatId));
-  };
-
   const handle = async (body: unknown): Promise<void> => {
     const inbound = normalizeZaloUpdate(body, new Date(), botNames);
     if (inbound.kind === "ignore") return;
     if (inbound.kind === "notice") {
-      if (inbound.chatType === "private") note(inbound, inbound.key);
-      return;
-    }
-    const { event } = inbound;
-    if (event.chatType === "group") {
-      const p = event.payload;
-      if (p.kind === "command" && DUTY_COMMANDS.has(p.command)) {
-        const duty: DutyEvent = {
-          channel: ZALO_CHANNEL,
-          chatId: event.chatId,
-          chatType: "group",
-          userId: event.userId,
-          userName: inbound.userName,
-          dedupeKey: event.dedupeKey,
-          at: event.at,
-          payload: { kind: "command", command: p.command as "bind", args: p.args },
-        };
-        const { chats } = desk.handle(duty);
-        await Promise.all(chats.map((chat) => sender.flushChat(chat)));
-      } else if (p.kind === "command" && REPORT_COMMANDS.has(p.command)) {
-        // Incident details do not belong in a group: the member is asked to write to the assistant privately.
-        note(event, "common:group.privateOnly");
+      if (inbound.chatType !== "private") return;
+      // A note sent once per update (its key), through the outbox like every message; nothing else changes.
+      const at = inbound.at.toISOString();
+      const fresh = app.store.transaction(() => {
+        if (!app.store.markProcessed(ZALO_CHANNEL, inbound.dedupeKey, at)) return false;
+        app.store.enqueue(
+          `zalo-note:${inbound.dedupeKey}`,
+          ZALO_CHANNEL,
+          inbound.chatId,
+          { kind: "chat", text: app.translator.t(localeOf(inbound.userId), inbound.key) },
+          at,
+        );
+        return true;
+      });
+      if (fresh) {
+        const sent = lane.flushChat(inbound.chatId);
+        if (waitForSends) await sent;
+        else background(sent);
       }
       return;
     }
-    // "Typing…" while the engine works and the answer goes out; a courtesy that never holds anything up.
-    background(sender.typing(event.chatId));
-    const result = app.engine.handle(event);
-    if (result.duplicate) return;
-    await sender.flushChat(event.chatId);
+    const { event } = inbound;
+    // Zalo never says which message a person quoted, and a group only delivers messages that quote the
+    // assistant or name it: a message answers the assistant's newest message in its chat. The router then reads
+    // a number as that duty post's numbered action, or text as the answer to the desk's question.
+    const replyTo = sender.lastRef(event.chatId);
+    if (event.chatType === "private") background(sender.typing(event.chatId));
+    const routed = app.router.handle({
+      ...event,
+      userName: inbound.userName,
+      ...(replyTo !== undefined ? { replyTo } : {}),
+    });
+    if (routed.kind === "nothing") return;
+    await app.dispatcher.dispatch({ channel: ZALO_CHANNEL, chatId: event.chatId }, routed, {
+      wait: waitForSends,
+    });
   };
 
-  let scheduler: Scheduler | undefined;
   let server: FastifyInstance | undefined;
   const webhook =
     zalo.mode === "webhook" && zalo.webhookSecret
@@ -170,13 +141,9 @@ export async function startZalo(app: App, options: ZaloRunOptions = {}): Promise
       health: () => app.store.ping(),
       ...(webhook ? { zaloWebhook: webhook } : {}),
     });
-    // Alone in the process: draft reminders and expiry are this channel's to fire.
-    scheduler = new Scheduler(app.engine, app.store, app.logger, () => background(sender.flushAll()));
-    scheduler.start();
+    // Alone in the process: messages committed before a stop go out first, then the app's loops run.
+    await app.start();
   }
-  // Messages committed before a crash or restart go out first; then retries run every second.
-  await sender.flushAll();
-  sender.start();
   if (zalo.mode === "webhook") {
     await bot.setWebhook(zalo.webhookUrl ?? "", { secret_token: zalo.webhookSecret ?? "" });
   } else {
@@ -192,16 +159,14 @@ export async function startZalo(app: App, options: ZaloRunOptions = {}): Promise
   return {
     bot,
     sender,
+    lane,
     handle,
     webhook,
     server,
     stop: () => {
       stopped ??= (async () => {
         await bot.stopPolling({ cancel: true });
-        scheduler?.stop();
         await server?.close();
-        sender.stop();
-        await sender.drain();
       })();
       return stopped;
     },

@@ -1,6 +1,8 @@
 import type { Logger } from "../../app.ts";
 import type { ChatMessage, CopyMessage, EditMessage } from "../../engine/types.ts";
 import { isLocale, type Locale, type Translator } from "../../i18n.ts";
+import type { ChannelSender } from "../../outbox/lane.ts";
+import type { SendFailure } from "../../outbox/retry.ts";
 import { SqliteZaloSends } from "../../store/repos/zalo-sends.ts";
 import type { OutboxRow, Store } from "../../store/store.ts";
 import { ParseError, ZaloError } from "./errors.ts";
@@ -21,11 +23,7 @@ export interface ZaloSenderOptions {
   /** Counts every message sent this month; crossings of 80% and 100% go to onQuota. */
   counter?: ZaloSendCounter;
   onQuota?: (crossing: NonNullable<QuotaCrossing>) => void;
-  maxAttempts?: number;
-  /** First retry delay; doubles each attempt, with jitter. */
-  baseDelayMs?: number;
   clock?: () => Date;
-  onDeadLetter?: (row: OutboxRow, error: string) => void;
 }
 
 type ZaloPayload = ChatMessage | EditMessage | CopyMessage;
@@ -48,24 +46,14 @@ export function isPermanent(error: unknown): boolean {
   return error instanceof ZaloError && error.errorCode !== undefined && PERMANENT_CODES.has(error.errorCode);
 }
 
-interface ChatPass {
-  done: Promise<void>;
-  again: boolean;
-}
-
 /**
- * Delivers the Zalo rows of the outbox after the engine's commit: in order per chat, at least once, a failed
- * send left pending with exponential backoff and dead-lettered at the end. Zalo has no buttons, no edits and
- * no copies: choices become a numbered list with a hint, an edit (the answered question redrawn) is skipped,
- * and a copied attachment becomes a short note.
+ * Zalo's sender for the dispatcher's lane (order, retries and dead letters are the lane's, the same for every
+ * channel): renders one outbox row as Zalo shows it and sends it. Zalo has no buttons, no edits and no copies:
+ * choices become a numbered list with a hint, an edit (the answered question redrawn) is skipped, a copied
+ * attachment becomes a short note. Every message sent is counted against the monthly quota.
  */
-export class ZaloSender {
-  private readonly passes = new Map<string, ChatPass>();
-  private readonly maxAttempts: number;
-  private readonly baseDelayMs: number;
+export class ZaloSender implements ChannelSender {
   private readonly clock: () => Date;
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
   /** The newest row delivered per chat (see lastRef). */
   private readonly lastRow = new Map<string, number>();
   private readonly sends: SqliteZaloSends;
@@ -76,8 +64,6 @@ export class ZaloSender {
     private readonly logger: Logger,
     private readonly options: ZaloSenderOptions,
   ) {
-    this.maxAttempts = options.maxAttempts ?? 8;
-    this.baseDelayMs = options.baseDelayMs ?? 1000;
     this.clock = options.clock ?? (() => new Date());
     this.sends = new SqliteZaloSends(store.db);
   }
@@ -120,97 +106,6 @@ export class ZaloSender {
       await this.api.sendChatAction(chatId, "typing");
     } catch {
       // Only a courtesy: the answer itself is what matters.
-    }
-  }
-
-  /** Sends what is due for one chat; one pass per chat at a time, a call during a pass makes it look again. */
-  flushChat(chatId: string): Promise<void> {
-    const running = this.passes.get(chatId);
-    if (running) {
-      running.again = true;
-      return running.done;
-    }
-    const pass: ChatPass = { done: Promise.resolve(), again: true };
-    pass.done = (async () => {
-      try {
-        while (pass.again && !this.stopped) {
-          pass.again = false;
-          await this.sendDue(chatId);
-        }
-      } finally {
-        this.passes.delete(chatId);
-      }
-    })();
-    this.passes.set(chatId, pass);
-    return pass.done;
-  }
-
-  async flushAll(): Promise<void> {
-    const rows = this.store.duePending(ZALO_CHANNEL, this.clock().toISOString(), 5000);
-    const chats = [...new Set(rows.map((r) => r.chatId))];
-    await Promise.all(chats.map((chatId) => this.flushChat(chatId)));
-  }
-
-  start(intervalMs = 1000): void {
-    this.stopped = false;
-    this.timer = setInterval(() => {
-      this.flushAll().catch((error: unknown) =>
-        this.logger.error(
-          { err: error instanceof Error ? error.message : String(error) },
-          "zalo flush failed",
-        ),
-      );
-    }, intervalMs);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-  }
-
-  async drain(): Promise<void> {
-    await Promise.allSettled([...this.passes.values()].map((p) => p.done));
-  }
-
-  private async sendDue(chatId: string): Promise<void> {
-    const now = this.clock().toISOString();
-    for (const row of this.store.pendingForChat(ZALO_CHANNEL, chatId)) {
-      // Order matters in a conversation: while an earlier message waits for its retry, later ones wait too.
-      if (row.nextAttemptAt > now || this.stopped) return;
-      if (!(await this.deliver(row))) return;
-    }
-  }
-
-  /** One attempt at one row; false when the chat must stop here (the row waits for its retry). */
-  async deliver(row: OutboxRow): Promise<boolean> {
-    try {
-      const result = await this.sendRow(row);
-      this.store.markSent(row.id, this.clock().toISOString(), result);
-      return true;
-    } catch (error) {
-      const description = (error instanceof Error ? error.message : String(error)).slice(0, 500);
-      const attempts = row.attempts + 1;
-      if (isQuotaExceeded(error)) this.reportQuota(this.options.counter?.exhausted(this.clock()));
-      if (attempts >= this.maxAttempts || isPermanent(error)) {
-        this.store.markDead(row.id, description);
-        this.logger.error({ outboxId: row.id, attempts, code: codeOf(error) }, "zalo message dead-lettered");
-        try {
-          this.options.onDeadLetter?.(row, description);
-        } catch (notifyError) {
-          this.logger.error({ err: String(notifyError) }, "dead-letter report failed");
-        }
-        return true;
-      }
-      const backoff = this.baseDelayMs * 2 ** (attempts - 1);
-      const delay = backoff / 2 + Math.random() * backoff;
-      this.store.markRetry(row.id, new Date(this.clock().getTime() + delay).toISOString(), description);
-      this.logger.warn(
-        { outboxId: row.id, attempts, delayMs: Math.round(delay) },
-        "zalo send failed, will retry",
-      );
-      return false;
     }
   }
 
