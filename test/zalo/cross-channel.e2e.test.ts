@@ -15,6 +15,10 @@ import { ZaloUser } from "./zalo-harness.ts";
 
 const GROUP = -1009100;
 const OFFICER = 9101;
+const TG_REPORTER = 9102;
+const ZALO_GROUP = "a0a1a2a3a4a5a6a7a8a9";
+const ZALO_OFFICER = "0f1e2d3c4b5a69788796";
+const ZALO_STRANGER = "9f8e7d6c5b4a39281706";
 
 describe("tickets across channels: Telegram and Zalo in one process on one database", () => {
   let telegramApi: TelegramServer;
@@ -50,6 +54,19 @@ describe("tickets across channels: Telegram and Zalo in one process on one datab
     telegram = await startTelegram(app, { baseDelayMs: 50, limiter: new RateLimiter({ timeScale: 100 }) });
     app.store.bindChat("vncert", "telegram", String(GROUP), "test", new Date().toISOString());
   });
+
+  /** Telegram messages the bot sent to a chat, in order. */
+  const telegramTexts = (chatId: number) =>
+    (telegramApi.storage.botMessages as unknown as BotMessage[])
+      .filter((m) => String(m.message.chat_id) === String(chatId))
+      .sort((a, b) => a.messageId - b.messageId)
+      .map((m) => m.message.text);
+  const processedTelegram = () =>
+    (
+      app.db.prepare("SELECT count(*) AS n FROM processed_updates WHERE channel = 'telegram'").get() as {
+        n: number;
+      }
+    ).n;
   afterAll(async () => {
     await zalo.stop();
     await telegram.stop();
@@ -93,5 +110,69 @@ describe("tickets across channels: Telegram and Zalo in one process on one datab
     expect(notice).toContain(`Phiếu ${ticketId} đã được Trung tâm Ứng cứu khẩn cấp`);
     expect(notice).not.toMatch(/<\/?b>/);
     expect(app.store.incidentByTicket(ticketId)?.status).toBe("acknowledged");
+  });
+
+  it("a Telegram reporter's ticket reaches a Zalo duty chat as numbered actions; the officer replies 1 and the reporter is told on Telegram; a stranger's command changes nothing and is audited", async () => {
+    app.store.bindChat("vncert", "zalo", ZALO_GROUP, "test", new Date().toISOString());
+    const client = telegramApi.getClient(TOKEN, {
+      userId: TG_REPORTER,
+      chatId: TG_REPORTER,
+      type: "private",
+    });
+    const from = { id: TG_REPORTER, is_bot: false, first_name: "Lan", language_code: "vi" };
+    const say = async (text: string) => {
+      const before = processedTelegram();
+      if (text.startsWith("/")) await client.sendCommand(client.makeCommand(text, { from } as never));
+      else await client.sendMessage(client.makeMessage(text, { from } as never));
+      await waitFor(
+        () =>
+          processedTelegram() > before &&
+          app.store.pendingForChat("telegram", String(TG_REPORTER)).length === 0,
+        `"${text}" applied and answered`,
+      );
+    };
+    await say("/start");
+    for (const line of REPORT_WALK) await say(line === "hôm nay 08:30" ? "bây giờ" : line);
+    const ticketId = /SC-\d{4}-\d{6}/.exec(telegramTexts(TG_REPORTER).at(-1) ?? "")?.[0] ?? "";
+    expect(ticketId).not.toBe("");
+
+    const post = await waitFor(
+      () => fake.outbox(ZALO_GROUP).find((e) => String(e.params.text).includes(ticketId)),
+      "the duty post in the Zalo group",
+      5000,
+    );
+    const postText = String(post.params.text);
+    expect(postText).toMatch(/\n1\. .+\n2\. /);
+    expect(postText).toContain("gõ số thứ tự hoặc nội dung lựa chọn");
+    expect(postText).not.toMatch(/<\/?b>/);
+
+    // A stranger (no duty role, not in the duty chat) tries to take the ticket from a private chat.
+    const stranger = new ZaloUser({ fake, app }, ZALO_STRANGER, "Người lạ");
+    await stranger.say(`/xuly ${ticketId}`);
+    expect(app.store.incidentByTicket(ticketId)?.status).toBe("new");
+    const denied = app.db
+      .prepare("SELECT action FROM audit_log WHERE actor = ? AND outcome = 'denied'")
+      .all(`zalo:${ZALO_STRANGER}`) as Array<{ action: string }>;
+    expect(denied.map((d) => d.action)).toContain("ticket.take");
+
+    // The officer answers the post in the group (Zalo delivers a reply to the assistant's message) with "1".
+    const seen = telegramTexts(TG_REPORTER).length;
+    const { update } = await fake.inject({
+      type: "text",
+      chat_type: "GROUP",
+      chat_id: ZALO_GROUP,
+      from: { id: ZALO_OFFICER, display_name: "Trực ban Zalo" },
+      text: "1",
+    });
+    await waitFor(
+      () =>
+        app.db
+          .prepare("SELECT 1 FROM processed_updates WHERE channel = 'zalo' AND dedupe_key = ?")
+          .get(String(update.message.message_id)),
+      "the officer's reply applied",
+    );
+    expect(app.store.incidentByTicket(ticketId)?.status).toBe("acknowledged");
+    await waitFor(() => telegramTexts(TG_REPORTER).length > seen, "the Telegram reporter's notice", 5000);
+    expect(telegramTexts(TG_REPORTER).slice(seen).join("\n")).toContain(`Phiếu <b>${ticketId}</b> đã được`);
   });
 });
