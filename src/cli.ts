@@ -14,7 +14,6 @@ import {
 import { createApp } from "./app.ts";
 import { startTelegram } from "./channels/telegram/run.ts";
 import { runTerminalChat } from "./channels/terminal/run-chat.ts";
-import { startZalo } from "./channels/zalo/run.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { parseChannelId } from "./domain/ids.ts";
 import { createTranslator, type Translator } from "./i18n.ts";
@@ -45,8 +44,9 @@ export function buildCli(): Command {
       const app = createApp(config);
       // Both channels in one process on one database, according to which tokens are set. Zalo starts first so
       // that its webhook route can sit on the server Telegram starts; alone, it starts its own.
+      // Loaded only when configured: a Telegram-only start does not pay for the Zalo client's imports.
       const zalo = config.zalo.token
-        ? await startZalo(app, { ownServer: !config.telegram.token })
+        ? await (await import("./channels/zalo/run.ts")).startZalo(app, { ownServer: !config.telegram.token })
         : undefined;
       const telegram = config.telegram.token
         ? await startTelegram(app, {}, zalo?.webhook ? { zaloWebhook: zalo.webhook } : {})
