@@ -1,24 +1,11 @@
 import type { Db } from "./sqlite.ts";
 
-/**
- * The table of the monthly Zalo send count. It is migration 009's; migration 008 (another change) is not in
- * the migration list yet, and migrations run 1..n without gaps, so until both are in, the repository creates
- * the table itself, idempotently. Moving this statement to `migrations/009-zalo-send-counter.ts` changes nothing
- * for an existing database (IF NOT EXISTS).
- */
-const TABLE = `CREATE TABLE IF NOT EXISTS zalo_send_counter (
-  month         TEXT PRIMARY KEY,
-  sent          INTEGER NOT NULL DEFAULT 0,
-  warned_80_at  TEXT,
-  warned_100_at TEXT
-) STRICT`;
-
 /** Messages sent to Zalo per month, and when admins were warned about the quota (once per level and month). */
 export class SqliteZaloSends {
   private readonly s;
 
+  /** The table is migration 009's. */
   constructor(db: Db) {
-    db.exec(TABLE);
     this.s = {
       add: db.prepare(
         `INSERT INTO zalo_send_counter (month, sent) VALUES (?, ?)
