@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ContactAdmin } from "../../src/admin/contact-admin.ts";
 import { applyImport, checkContactsYaml, exportContactsYaml } from "../../src/admin/contacts-file.ts";
 import { parseConfig } from "../../src/config.ts";
-import { Engine } from "../../src/engine/engine.ts";
+import { Engine } from "../../src/conversation/engine.ts";
 import { createTranslator } from "../../src/i18n.ts";
 import { openDatabase } from "../../src/store/db.ts";
 import { Store } from "../../src/store/store.ts";

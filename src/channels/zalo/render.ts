@@ -1,4 +1,4 @@
-import type { Choice } from "../../engine/types.ts";
+import type { Choice } from "../../messages.ts";
 
 /**
  * Zalo's limit on a message, in UTF-16 code units: sources disagree on whether Zalo counts code points or code

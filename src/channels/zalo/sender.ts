@@ -1,6 +1,6 @@
 import type { Logger } from "../../app.ts";
-import type { ChatMessage, CopyMessage, EditMessage } from "../../engine/types.ts";
 import { isLocale, type Locale, type Translator } from "../../i18n.ts";
+import type { ChatMessage, CopyMessage, EditMessage } from "../../messages.ts";
 import type { ChannelSender } from "../../outbox/lane.ts";
 import type { SendFailure } from "../../outbox/retry.ts";
 import { SqliteZaloSends } from "../../store/repos/zalo-sends.ts";
