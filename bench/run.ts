@@ -20,6 +20,7 @@ import { apiCalls, BOT_TOKEN, fakeFetch, fakeTransformer, textUpdate } from "./f
 import { createGrowthEngine, textFlow } from "./growth.ts";
 import { createPeerBot, memoizedTranslator } from "./peer-bot.ts";
 import { REPORT_SCRIPT, textScript } from "./script.ts";
+import { createZaloBenchBot, driveZalo, zaloCalls } from "./zalo-bot.ts";
 
 const CHATS = Number(process.env.BENCH_CHATS ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -126,6 +127,12 @@ const peerDeps = {
 const engineTimes: EngineBotTimes = { updates: 0, handleMs: 0, sendMs: 0 };
 const engineBot = createEngineBot(app.engine, app.store, engineTimes);
 const peerBot = createPeerBot(peerDeps, "report");
+const zaloBot = createZaloBenchBot({
+  router: app.router,
+  store: app.store,
+  translator: app.translator,
+  defaultLocale: config.defaultLocale,
+});
 const flow10 = textFlow(10);
 const flow30 = textFlow(30);
 const engine10 = createEngineBot(
@@ -215,6 +222,7 @@ await checkFlows();
 console.log(`warm-up: ${WARMUP_CHATS} chats per variant, not measured`);
 await drive(engineBot, REPORT_SCRIPT, WARMUP_CHATS);
 await drive(peerBot, REPORT_SCRIPT, WARMUP_CHATS);
+await driveZalo(zaloBot, REPORT_SCRIPT, WARMUP_CHATS);
 await drive(engine10, script10, WARMUP_CHATS);
 await drive(engine30, script30, WARMUP_CHATS);
 await drive(peer10, script10, WARMUP_CHATS);
@@ -223,6 +231,7 @@ await drive(peer30, script30, WARMUP_CHATS);
 console.log("full report flow (per update, through bot.handleUpdate):");
 const engineRuns: Sample[] = [];
 const peerRuns: Sample[] = [];
+const zaloRuns: Sample[] = [];
 const sent = { engine: 0, peer: 0 };
 for (let r = 0; r < ROUNDS; r++) {
   if (r === 0) Object.assign(engineTimes, { updates: 0, handleMs: 0, sendMs: 0 });
@@ -234,9 +243,17 @@ for (let r = 0; r < ROUNDS; r++) {
   peerRuns.push(await drive(peerBot, REPORT_SCRIPT, CHATS));
   sent.peer += sentMessages() - before;
   line(`@grammyjs/conversations round ${r + 1}`, peerRuns.at(-1) as Sample);
+  // The same report through the Zalo channel's path (client, normalize, render), same engine, same database.
+  zaloRuns.push(await driveZalo(zaloBot, REPORT_SCRIPT, CHATS));
+  line(`engine via Zalo round ${r + 1}`, zaloRuns.at(-1) as Sample);
 }
 const engineMain = line("ENGINE (all rounds)", merge(engineRuns));
 const peerMain = line("@grammyjs/conversations (all rounds)", merge(peerRuns));
+const zaloMain = line("ENGINE VIA ZALO (all rounds)", merge(zaloRuns));
+console.log(
+  `  Zalo path: ${zaloCalls.sendMessage} sendMessage calls, ${zaloCalls.refused} refused; ` +
+    `per-update cost vs the Telegram path ×${fmt(zaloMain.mean / engineMain.mean)}`,
+);
 const engineUpdates = merge(engineRuns).updates;
 console.log(
   `  messages sent per update: engine ${fmt(sent.engine / engineUpdates)}, ` +
@@ -325,6 +342,8 @@ console.log(
     peer_updates_per_s: Math.round(peerMain.perSecond),
     ratio_vs_peer: round(engineMain.perSecond / peerMain.perSecond, 2),
     engine_p99_ms: round(engineMain.p99, 3),
+    zalo_updates_per_s: Math.round(zaloMain.perSecond),
+    zalo_vs_telegram_cost: round(zaloMain.mean / engineMain.mean, 2),
     engine_cost_growth_30_vs_10: round(engineGrowth, 2),
     peer_cost_growth_30_vs_10: round(peerGrowth, 2),
   }),

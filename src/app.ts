@@ -105,7 +105,7 @@ export function createApp(
     defaultLocale: config.defaultLocale,
     drafts: config.drafts,
     admin: {
-      configAdmins: { telegram: config.adminTelegramIds },
+      configAdmins: config.adminIds,
       changeApproval: config.contactChangeApproval,
       staleMs: config.contactStaleMs,
     },
@@ -116,7 +116,7 @@ export function createApp(
     timeZone: config.timeZone,
     defaultLocale: config.defaultLocale,
     detail: config.dutyMessageDetail,
-    configAdmins: { telegram: config.adminTelegramIds },
+    configAdmins: config.adminIds,
     ackDeadlines: config.ackDeadlines,
     unresolvedReminderMs: config.unresolvedReminderMs,
     legalWarningMs: config.legalWarningMs,

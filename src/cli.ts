@@ -16,6 +16,7 @@ import { createApp } from "./app.ts";
 import { startTelegram } from "./channels/telegram/run.ts";
 import { runTerminalChat } from "./channels/terminal/run-chat.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { parseChannelId } from "./domain/ids.ts";
 import { createTranslator, type Translator } from "./i18n.ts";
 import { AdminStore } from "./store/admin-store.ts";
 import { BackupError, backupDatabase } from "./store/backup.ts";
@@ -41,17 +42,24 @@ export function buildCli(): Command {
             "To try the report flow without a token, run: npm run chat",
         );
       }
-      if (!config.telegram.token) {
-        throw new UsageError(
-          "The Zalo channel is not in this build yet; set TELEGRAM_BOT_TOKEN or use: npm run chat",
-        );
-      }
       const app = createApp(config);
-      const running = await startTelegram(app);
+      // Both channels in one process on one database, according to which tokens are set. Zalo starts first so
+      // that its webhook route can sit on the server Telegram starts; alone, it starts its own.
+      // Loaded only when configured: a Telegram-only start does not pay for the Zalo client's imports.
+      const zalo = config.zalo.token
+        ? await (await import("./channels/zalo/run.ts")).startZalo(app, { ownServer: !config.telegram.token })
+        : undefined;
+      const telegram = config.telegram.token
+        ? await startTelegram(app, {}, zalo?.webhook ? { zaloWebhook: zalo.webhook } : {})
+        : undefined;
       // Stop taking updates, finish the ones in hand and the pending sends, close the database, exit.
       const shutdown = (signal: string) => {
         app.logger.info({ signal }, "shutting down");
-        running.stop().then(
+        (async () => {
+          await zalo?.stop();
+          if (telegram) await telegram.stop();
+          else await app.close();
+        })().then(
           () => process.exit(0),
           () => process.exit(1),
         );
@@ -366,7 +374,7 @@ function withAdmin(fn: (service: ContactAdmin, config: Config) => void): void {
     fn(
       new ContactAdmin({
         store: new Store(db),
-        configAdmins: { telegram: config.adminTelegramIds },
+        configAdmins: config.adminIds,
         changeApproval: config.contactChangeApproval,
         staleMs: config.contactStaleMs,
       }),
@@ -383,9 +391,13 @@ function cliTranslator(config: Config): Translator {
 
 /** "telegram:-100123" → channel and id; the channel prefix is required so ids of channels never mix. */
 function parseTarget(target: string): { channel: string; id: string } {
-  const match = /^(telegram|zalo):(-?[A-Za-z0-9_]{1,64})$/.exec(target.trim());
-  if (!match) throw new UsageError(`Expected CHANNEL:ID such as telegram:-1001234567890 (got "${target}")`);
-  return { channel: match[1] ?? "", id: match[2] ?? "" };
+  const named = parseChannelId(target);
+  if (!named) {
+    throw new UsageError(
+      `Expected CHANNEL:ID such as telegram:-1001234567890 or zalo:6ede9afa66b88fe6d6a9 (got "${target}")`,
+    );
+  }
+  return { channel: named.channel, id: named.id };
 }
 
 /** The operator at the server's shell: trusted, audited as "cli". */

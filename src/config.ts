@@ -1,6 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { isIP } from "node:net";
 import { z } from "zod";
+import { parseChannelId } from "./domain/ids.ts";
 
 const DEADLINE = /^(\d{1,5})(m|h|wd)$/;
 
@@ -46,6 +47,25 @@ const telegramIdList = z.preprocess(
   z.array(z.string().regex(/^\d{1,20}$/, "expected a comma-separated list of numeric Telegram user ids")),
 );
 
+/** ADMIN_IDS: "telegram:123,zalo:6ede9afa66b88fe6d6a9", each id in its channel's form. */
+const channelIdList = z.preprocess(
+  (v) =>
+    typeof v === "string"
+      ? v
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : v === undefined
+        ? []
+        : v,
+  z.array(
+    z.string().refine((s) => parseChannelId(s) !== undefined, {
+      message:
+        "expected a comma-separated list of CHANNEL:ID such as telegram:123456789,zalo:6ede9afa66b88fe6d6a9",
+    }),
+  ),
+);
+
 const configSchema = z.object({
   TELEGRAM_BOT_TOKEN: z.preprocess(
     (v) => (v === "" ? undefined : v),
@@ -82,6 +102,7 @@ const configSchema = z.object({
   ),
   DATABASE_PATH: z.string().min(1).default("./data/incident-bot.db"),
   ADMIN_TELEGRAM_IDS: telegramIdList,
+  ADMIN_IDS: channelIdList,
   DEFAULT_LOCALE: z.enum(["vi", "en"]).default("vi"),
   TZ: timeZone.default("Asia/Ho_Chi_Minh"),
   SMTP_URL: z.preprocess(
@@ -92,8 +113,36 @@ const configSchema = z.object({
       .optional(),
   ),
   SMTP_FROM: optionalString,
-  ZALO_BOT_TOKEN: optionalString,
-  ZALO_API_ROOT: z.url().default("https://bot-api.zaloplatforms.com"),
+  ZALO_BOT_TOKEN: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .regex(/^\d+:\S+$/, "expected the token from Zalo Bot Manager such as 12345689:abc-xyz")
+      .optional(),
+  ),
+  ZALO_API_ROOT: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.url({ message: "expected an http(s) URL" }).default("https://bot-api.zaloplatforms.com"),
+  ),
+  ZALO_MODE: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.enum(["polling", "webhook"]).default("polling"),
+  ),
+  ZALO_WEBHOOK_URL: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.url({ message: "expected the public https URL Zalo posts updates to" }).optional(),
+  ),
+  ZALO_WEBHOOK_SECRET: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .regex(/^[\x21-\x7E]{8,256}$/, "expected 8–256 printable characters without spaces")
+      .optional(),
+  ),
+  ZALO_MONTHLY_QUOTA: z.preprocess(
+    (v) => (v === "" || v === undefined ? 3000 : Number(v)),
+    z.number().int().positive(),
+  ),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   DRAFT_REMINDER_HOURS: positiveNumber(24),
   DRAFT_EXPIRY_HOURS: positiveNumber(24),
@@ -141,11 +190,22 @@ export interface Config {
   /** Interface the HTTP server (webhook, /healthz) listens on. */
   host: string;
   databasePath: string;
+  /** Configured Telegram admins: ADMIN_TELEGRAM_IDS and the telegram: entries of ADMIN_IDS. */
   adminTelegramIds: string[];
+  /** Configured admins per channel (ADMIN_IDS, with ADMIN_TELEGRAM_IDS under telegram). */
+  adminIds: Record<string, string[]>;
   defaultLocale: "vi" | "en";
   timeZone: string;
   smtp: { url: string; from: string } | undefined;
-  zalo: { token: string | undefined; apiRoot: string };
+  zalo: {
+    token: string | undefined;
+    apiRoot: string;
+    mode: "polling" | "webhook";
+    webhookUrl: string | undefined;
+    webhookSecret: string | undefined;
+    /** Outbound messages a month the plan allows (the free plan: about 3,000); admins are warned at 80%. */
+    monthlyQuota: number;
+  };
   logLevel: (typeof LOG_LEVELS)[number];
   drafts: { reminderMs: number; expiryMs: number };
   dutyMessageDetail: "full" | "minimal";
@@ -196,6 +256,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         problems.push({ variable, message: "required when TELEGRAM_MODE=webhook (got not set)" });
     }
   }
+  if (env.ZALO_MODE === "webhook") {
+    for (const variable of ["ZALO_WEBHOOK_URL", "ZALO_WEBHOOK_SECRET"]) {
+      if (!env[variable])
+        problems.push({ variable, message: "required when ZALO_MODE=webhook (got not set)" });
+    }
+  }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -210,11 +276,28 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     host: e.HOST,
     databasePath: e.DATABASE_PATH,
-    adminTelegramIds: e.ADMIN_TELEGRAM_IDS,
+    ...(() => {
+      const adminIds: Record<string, string[]> = { telegram: [...e.ADMIN_TELEGRAM_IDS] };
+      for (const entry of e.ADMIN_IDS) {
+        const named = parseChannelId(entry);
+        if (!named) continue; // refused by the schema above
+        const ids = adminIds[named.channel] ?? [];
+        if (!ids.includes(named.id)) ids.push(named.id);
+        adminIds[named.channel] = ids;
+      }
+      return { adminIds, adminTelegramIds: adminIds.telegram ?? [] };
+    })(),
     defaultLocale: e.DEFAULT_LOCALE,
     timeZone: e.TZ,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM ?? "incident-bot@localhost" } : undefined,
-    zalo: { token: e.ZALO_BOT_TOKEN, apiRoot: e.ZALO_API_ROOT.replace(/\/+$/, "") },
+    zalo: {
+      token: e.ZALO_BOT_TOKEN,
+      apiRoot: e.ZALO_API_ROOT.replace(/\/+$/, ""),
+      mode: e.ZALO_MODE,
+      webhookUrl: e.ZALO_WEBHOOK_URL,
+      webhookSecret: e.ZALO_WEBHOOK_SECRET,
+      monthlyQuota: e.ZALO_MONTHLY_QUOTA,
+    },
     logLevel: e.LOG_LEVEL,
     drafts: { reminderMs: e.DRAFT_REMINDER_HOURS * HOUR, expiryMs: e.DRAFT_EXPIRY_HOURS * HOUR },
     dutyMessageDetail: e.DUTY_MESSAGE_DETAIL,

@@ -6,6 +6,7 @@ import type {
   AdminRuleView,
 } from "../../flows/admin-contacts.ts";
 import type { ContactData } from "../domain/contacts.ts";
+import { parseChannelId } from "../domain/ids.ts";
 import { type Condition, routingRuleSchema } from "../domain/routing.ts";
 import type { Reason } from "../domain/severity-input.ts";
 import { clipText } from "../domain/text-cut.ts";
@@ -272,10 +273,11 @@ export class AdminChat {
     const t = (key: string, params?: Record<string, string | number>) =>
       this.translator.t(locale, key, params);
     const [target = "", role = "", contact = ""] = args.trim().split(/\s+/);
-    const match = /^(?:(telegram|zalo):)?(-?\d{1,20})$/.exec(target);
-    if (!match || !role) return t("admin:roles.usage", { command: op });
-    const channel = match[1] ?? actor.channel;
-    const userId = match[2] ?? "";
+    // A bare id is on the admin's own channel; Zalo ids are hexadecimal, Telegram ids numeric.
+    const named = parseChannelId(target, actor.channel);
+    if (!named || !role) return t("admin:roles.usage", { command: op });
+    const channel = named.channel;
+    const userId = named.id;
     const outcome =
       op === "grant"
         ? this.service.grant(
@@ -317,12 +319,12 @@ export class AdminChat {
     }
   }
 
-  /** `/users`: configured admins and every granted role. */
-  users(channel: string, locale: Locale): string {
+  /** `/users`: configured admins of every channel and every granted role. */
+  users(_channel: string, locale: Locale): string {
     const t = (key: string, params?: Record<string, string | number>) =>
       this.translator.t(locale, key, params);
-    const lines = (this.service.o.configAdmins[channel] ?? []).map(
-      (id) => `• ${escapeHtml(`${channel}:${id}`)} — admin (${t("admin:roles.fromConfig")})`,
+    const lines = Object.entries(this.service.o.configAdmins).flatMap(([channel, ids]) =>
+      ids.map((id) => `• ${escapeHtml(`${channel}:${id}`)} — admin (${t("admin:roles.fromConfig")})`),
     );
     for (const r of this.service.o.store.allRoles()) {
       const name = this.service.o.store.displayName(r.channel, r.userId);

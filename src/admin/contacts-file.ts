@@ -1,5 +1,6 @@
 import { Document, isNode, LineCounter, parseDocument, visit } from "yaml";
 import type { ContactData } from "../domain/contacts.ts";
+import { parseChannelId } from "../domain/ids.ts";
 import { routingRuleSchema } from "../domain/routing.ts";
 import type { Reason } from "../domain/severity-input.ts";
 import { type AdminActor, actorId, type ContactAdmin } from "./contact-admin.ts";
@@ -24,7 +25,6 @@ const CONTACT_FIELD_ORDER: ReadonlyArray<keyof ContactData> = [
   "active",
 ];
 
-const CHAT_TARGET = /^(telegram|zalo):(-?[A-Za-z0-9_]{1,64})$/;
 const TOP_KEYS = new Set(["format", "contacts", "bindings", "rules"]);
 
 /** More alias expansions than this in one file is refused as an expansion bomb (yaml's own default is 100). */
@@ -191,12 +191,12 @@ export function checkContactsYaml(
         params: { id: String(b.contact ?? "") },
       });
     }
-    const target = typeof b.chat === "string" ? CHAT_TARGET.exec(b.chat) : null;
+    const target = typeof b.chat === "string" ? parseChannelId(b.chat) : undefined;
     if (!target) {
       issue(["bindings", j, "chat"], { key: "admin:file.chat", params: { value: String(b.chat ?? "") } });
       return;
     }
-    const binding = { contactId: String(b.contact), channel: target[1] ?? "", chatId: target[2] ?? "" };
+    const binding = { contactId: String(b.contact), channel: target.channel, chatId: target.id };
     if (bindings.some((x) => sameBinding(x, binding))) {
       issue(["bindings", j], { key: "admin:file.duplicate", params: { id: String(b.chat) } });
     }

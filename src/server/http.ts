@@ -11,6 +11,11 @@ export interface HttpServerOptions {
   logger?: Logger;
   /** Path Telegram posts updates to, and the secret it must send in X-Telegram-Bot-Api-Secret-Token. */
   webhook?: { path: string; secret: string; onUpdate: (update: unknown) => Promise<void> };
+  /**
+   * Path Zalo posts updates to (/zalo/hook), and the secret it must send in X-Bot-Api-Secret-Token. The body
+   * is passed on as it came, wrapped `{ok, result}` or raw: the Zalo channel accepts both.
+   */
+  zaloWebhook?: { path: string; secret: string; onUpdate: (body: unknown) => Promise<void> };
   /** Throws when the service is not healthy (e.g. the database is unreachable). */
   health: () => void;
   /** The Prometheus exposition (GET /metrics), read from the app's own registry at each scrape. */
@@ -73,6 +78,26 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Fasti
         // it) and not later: sending happens after, from the outbox, so a busy group never delays this answer.
         await webhook.onUpdate(request.body);
         return { ok: true };
+      },
+    );
+  }
+  const zalo = options.zaloWebhook;
+  if (zalo) {
+    server.post(
+      zalo.path,
+      {
+        // Checked before the body is read or parsed, like Telegram's: Zalo's documented answer is 403.
+        onRequest: async (request, reply) => {
+          const header = request.headers["x-bot-api-secret-token"];
+          if (!sameSecret(Array.isArray(header) ? header[0] : header, zalo.secret)) {
+            return reply.code(403).send({ message: "Unauthorized" });
+          }
+        },
+      },
+      async (request) => {
+        // Committed before answering: a failure is answered 500, and a redelivery is absorbed by the dedupe key.
+        await zalo.onUpdate(request.body);
+        return { message: "Success" };
       },
     );
   }

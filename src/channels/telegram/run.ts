@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { App } from "../../app.ts";
 import { errorText } from "../../redact.ts";
-import { startHttpServer } from "../../server/http.ts";
+import { type HttpServerOptions, startHttpServer } from "../../server/http.ts";
 import { registerCommands } from "./commands.ts";
 import { createTelegramDeps } from "./deps.ts";
 import { createGrammyBot, grammyPort, incidentComposer, startGrammyPolling } from "./grammy.ts";
@@ -22,7 +22,12 @@ export interface RunningBot {
 }
 
 /** Starts the Telegram channel on the configured runtime (grammY or Telegraf) and mode (polling or webhook). */
-export async function startTelegram(app: App, senderOptions: SenderOptions = {}): Promise<RunningBot> {
+export async function startTelegram(
+  app: App,
+  senderOptions: SenderOptions = {},
+  /** Other channels' routes on the same server (the Zalo webhook). */
+  extraHttp: { zaloWebhook?: HttpServerOptions["zaloWebhook"] } = {},
+): Promise<RunningBot> {
   const { telegram } = app.config;
   const token = telegram.token;
   if (!token) throw new Error("TELEGRAM_BOT_TOKEN is not set");
@@ -98,6 +103,7 @@ export async function startTelegram(app: App, senderOptions: SenderOptions = {})
     logger: app.logger,
     health,
     metrics: () => app.metrics.scrape(),
+    ...extraHttp,
     ...(onUpdate && telegram.webhookSecret
       ? { webhook: { path: webhookPath, secret: telegram.webhookSecret, onUpdate } }
       : {}),

@@ -7,6 +7,7 @@ import { migration005ContactAdmin } from "./005-contact-admin.ts";
 import { migration006LeanWritePath } from "./006-lean-write-path.ts";
 import { migration007OnePagePerTable } from "./007-one-page-per-table.ts";
 import { migration008Reorg2025 } from "./008-reorg-2025.ts";
+import { migration009ZaloSendCounter } from "./009-zalo-send-counter.ts";
 
 /** One numbered, forward-only schema change. */
 export interface Migration {
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006LeanWritePath,
   migration007OnePagePerTable,
   migration008Reorg2025,
+  migration009ZaloSendCounter,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

@@ -1,0 +1,183 @@
+import type { Logger } from "../../app.ts";
+import { isLocale, type Locale, type Translator } from "../../i18n.ts";
+import type { ChatMessage, CopyMessage, EditMessage } from "../../messages.ts";
+import type { ChannelSender } from "../../outbox/lane.ts";
+import type { SendFailure } from "../../outbox/retry.ts";
+import { SqliteZaloSends } from "../../store/repos/zalo-sends.ts";
+import type { OutboxRow, Store } from "../../store/store.ts";
+import { ParseError, ZaloError } from "./errors.ts";
+import { ZALO_CHANNEL } from "./normalize.ts";
+import type { QuotaCrossing, ZaloSendCounter } from "./quota.ts";
+import { renderWithChoices, splitZaloText } from "./render.ts";
+import type { ZaloSent } from "./types.ts";
+
+/** The calls the sender makes; the ZaloBot client has them. */
+export interface ZaloSendApi {
+  sendMessage(chatId: string, text: string, form?: Record<string, unknown>): Promise<ZaloSent>;
+  sendChatAction(chatId: string, action?: "typing"): Promise<unknown>;
+}
+
+export interface ZaloSenderOptions {
+  translator: Translator;
+  defaultLocale: Locale;
+  /** Counts every message sent this month; crossings of 80% and 100% go to onQuota. */
+  counter?: ZaloSendCounter;
+  onQuota?: (crossing: NonNullable<QuotaCrossing>) => void;
+  clock?: () => Date;
+}
+
+type ZaloPayload = ChatMessage | EditMessage | CopyMessage;
+
+/** Answers that no retry can change: a bad request (empty chat, text too long), a revoked token, not found. */
+const PERMANENT_CODES = new Set([400, 401, 403, 404]);
+
+/** Whether Zalo refused because the month's quota is used up: retrying before next month only adds load. */
+export function isQuotaExceeded(error: unknown): boolean {
+  return (
+    error instanceof ZaloError &&
+    error.errorCode === 429 &&
+    /quota/i.test(String(error.response.description ?? ""))
+  );
+}
+
+/** Whether a failed send must not be retried. */
+export function isPermanent(error: unknown): boolean {
+  if (isQuotaExceeded(error)) return true;
+  return error instanceof ZaloError && error.errorCode !== undefined && PERMANENT_CODES.has(error.errorCode);
+}
+
+/**
+ * Zalo's sender for the dispatcher's lane (order, retries and dead letters are the lane's, the same for every
+ * channel): renders one outbox row as Zalo shows it and sends it. Zalo has no buttons, no edits and no copies:
+ * choices become a numbered list with a hint, an edit (the answered question redrawn) is skipped, a copied
+ * attachment becomes a short note. Every message sent is counted against the monthly quota.
+ */
+export class ZaloSender implements ChannelSender {
+  private readonly clock: () => Date;
+  /** The newest row delivered per chat (see lastRef). */
+  private readonly lastRow = new Map<string, number>();
+  private readonly sends: SqliteZaloSends;
+
+  constructor(
+    private readonly store: Store,
+    private readonly api: ZaloSendApi,
+    private readonly logger: Logger,
+    private readonly options: ZaloSenderOptions,
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+    this.sends = new SqliteZaloSends(store.db);
+  }
+
+  /**
+   * The reference of the assistant's newest message in a chat. Zalo tells neither the bot's message ids in
+   * updates nor which message a person quoted, and in a group it only delivers messages that quote the bot or
+   * name it: so a message there answers the newest thing the bot said. A row's own id is its reference (stored
+   * as its `messageIds`, as the duty desk looks messages up), the Zalo ids are kept beside it.
+   */
+  lastRef(chatId: string): string | undefined {
+    let id = this.lastRow.get(chatId);
+    if (id === undefined) {
+      this.store.flushSentMarks();
+      id = this.sends.lastSentRow(chatId);
+    }
+    return id === undefined ? undefined : String(id);
+  }
+
+  /** The reader's language: a private chat's id is its person's id on Zalo; groups get the default. */
+  private localeOf(chatId: string): Locale {
+    const saved = this.store.userLocale(ZALO_CHANNEL, chatId);
+    return isLocale(saved) ? saved : this.options.defaultLocale;
+  }
+
+  /** The text Zalo receives for a message: plain text, choices numbered, split to fit. */
+  render(chatId: string, payload: ChatMessage): string[] {
+    const locale = this.localeOf(chatId);
+    let hint = this.options.translator.t(locale, "zaloBot:choiceHint");
+    // A duty chat is a group, where the bot only hears messages that quote it or name it.
+    if (this.store.contactsOfChat(ZALO_CHANNEL, chatId).length > 0) {
+      hint = `${hint}\n${this.options.translator.t(locale, "zaloBot:groupHint")}`;
+    }
+    return splitZaloText(renderWithChoices(payload.text, payload.choices, hint));
+  }
+
+  /** Shows "typing…" while the bot works; best effort (it lasts a few seconds or until the next message). */
+  async typing(chatId: string): Promise<void> {
+    try {
+      await this.api.sendChatAction(chatId, "typing");
+    } catch {
+      // Only a courtesy: the answer itself is what matters.
+    }
+  }
+
+  /**
+   * Sends one outbox row and returns what to record as its result; throws the client's error on failure.
+   * The router's dispatcher can call this directly.
+   */
+  async sendRow(row: OutboxRow): Promise<unknown> {
+    const payload = row.payload as ZaloPayload;
+    // Zalo cannot edit a message: the answered question, already on screen, stays as it is.
+    if (payload.kind === "edit") return { skipped: "edit" };
+    const texts =
+      payload.kind === "copy"
+        ? [this.options.translator.t(this.localeOf(row.chatId), "zaloBot:fileUnavailable")]
+        : payload.kind === "chat"
+          ? this.render(row.chatId, payload)
+          : [];
+    if (texts.length === 0) return { skipped: (payload as { kind?: string }).kind ?? "empty" };
+    const zaloIds: string[] = [];
+    // A split message retried from the start may repeat its first parts (at least once, as everywhere in the
+    // outbox): Zalo has no idempotency key either.
+    for (const text of texts) {
+      const sent = await this.api.sendMessage(row.chatId, text);
+      zaloIds.push(sent.message_id);
+      this.reportQuota(this.options.counter?.record(this.clock()));
+    }
+    this.lastRow.set(row.chatId, Math.max(row.id, this.lastRow.get(row.chatId) ?? 0));
+    return { messageIds: [row.id], zaloMessageIds: zaloIds };
+  }
+
+  /** The outbox channel this sender delivers (the dispatcher's lane key). */
+  readonly channel = ZALO_CHANNEL;
+
+  /** Sends one row for the dispatcher's lane (same as sendRow). */
+  send(row: OutboxRow, _backlog = 0): Promise<unknown> {
+    return this.sendRow(row);
+  }
+
+  /**
+   * What a failed send means: the monthly quota used up is final until next month (retrying only adds load, and
+   * the admins are told once); a bad request or a revoked token likewise; a proxy's 429 page waits a while;
+   * anything else (network, 5xx, a timeout) is retried with backoff.
+   */
+  classify(
+    error: unknown,
+  ): { kind: "permanent" } | { kind: "transient" } | { kind: "retryAfter"; ms: number } {
+    if (isQuotaExceeded(error)) {
+      this.reportQuota(this.options.counter?.exhausted(this.clock()));
+      return { kind: "permanent" };
+    }
+    if (isPermanent(error)) return { kind: "permanent" };
+    if (error instanceof ParseError && error.response.status === 429)
+      return { kind: "retryAfter", ms: 30_000 };
+    return { kind: "transient" };
+  }
+
+  /** The error as stored and logged: the client's messages carry no token and no message text. */
+  describe(error: unknown): string {
+    return (error instanceof Error ? error.message : String(error)).slice(0, 500);
+  }
+
+  private reportQuota(crossing: QuotaCrossing): void {
+    if (!crossing || !this.options.onQuota) return;
+    try {
+      this.options.onQuota(crossing);
+    } catch (error) {
+      this.logger.error({ err: String(error) }, "zalo quota notice failed");
+    }
+  }
+}
+
+function codeOf(error: unknown): number | string | undefined {
+  if (error instanceof ZaloError) return error.errorCode;
+  return (error as { code?: string })?.code;
+}
