@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { find, parseExposition } from "../support/prometheus-text.ts";
 import { startZaloStack, WEBHOOK_SECRET, type ZaloStack, ZaloUser } from "./zalo-harness.ts";
 
 describe("Zalo end to end, webhook at /zalo/hook", () => {
@@ -53,4 +54,12 @@ describe("Zalo end to end, webhook at /zalo/hook", () => {
       }
     });
   }
+
+  it("serves /metrics beside the webhook, with the answers sent on Zalo counted", async () => {
+    const response = await fetch(`http://127.0.0.1:${stack.port}/metrics`);
+    expect(response.status).toBe(200);
+    const metrics = parseExposition(await response.text());
+    expect(metrics.types.get("incident_bot_tickets")).toBe("gauge");
+    expect(find(metrics, "incident_bot_outbox_sent_total", { channel: "zalo" })[0]?.value).toBeGreaterThan(0);
+  });
 });
