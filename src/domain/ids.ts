@@ -14,7 +14,7 @@ const ID_FORMS: Record<ChannelName, RegExp> = {
 /** Whether `id` has the form of an id on `channel`. */
 export function isChannelId(channel: string, id: string): boolean {
   const form = ID_FORMS[channel as ChannelName];
-  return form !== undefined && form.test(id);
+  return form?.test(id) === true;
 }
 
 /**

@@ -176,8 +176,3 @@ export class ZaloSender implements ChannelSender {
     }
   }
 }
-
-function codeOf(error: unknown): number | string | undefined {
-  if (error instanceof ZaloError) return error.errorCode;
-  return (error as { code?: string })?.code;
-}
