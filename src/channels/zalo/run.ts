@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import type { App } from "../../app.ts";
-import { isLocale, type Locale } from "../../i18n.ts";
+import { type Locale, resolveLocale } from "../../i18n.ts";
 import { OutboxLane } from "../../outbox/lane.ts";
 import { type HttpServerOptions, startHttpServer } from "../../server/http.ts";
 import { ZaloBot } from "./client.ts";
@@ -77,8 +77,7 @@ export async function startZalo(app: App, options: ZaloRunOptions = {}): Promise
   const waitForSends = zalo.mode !== "webhook";
 
   const localeOf = (userId: string): Locale => {
-    const saved = app.store.userLocale(ZALO_CHANNEL, userId);
-    return isLocale(saved) ? saved : app.config.defaultLocale;
+    return resolveLocale(app.store.userLocale(ZALO_CHANNEL, userId), undefined, app.config.defaultLocale);
   };
   const background = (work: Promise<void>) => {
     work.catch((error: unknown) =>

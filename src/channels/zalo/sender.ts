@@ -1,8 +1,7 @@
 import type { Logger } from "../../app.ts";
-import { isLocale, type Locale, type Translator } from "../../i18n.ts";
+import { type Locale, resolveLocale, type Translator } from "../../i18n.ts";
 import type { ChatMessage, CopyMessage, EditMessage } from "../../messages.ts";
 import type { ChannelSender } from "../../outbox/lane.ts";
-import type { SendFailure } from "../../outbox/retry.ts";
 import { SqliteZaloSends } from "../../store/repos/zalo-sends.ts";
 import type { OutboxRow, Store } from "../../store/store.ts";
 import { ParseError, ZaloError } from "./errors.ts";
@@ -85,8 +84,7 @@ export class ZaloSender implements ChannelSender {
 
   /** The reader's language: a private chat's id is its person's id on Zalo; groups get the default. */
   private localeOf(chatId: string): Locale {
-    const saved = this.store.userLocale(ZALO_CHANNEL, chatId);
-    return isLocale(saved) ? saved : this.options.defaultLocale;
+    return resolveLocale(this.store.userLocale(ZALO_CHANNEL, chatId), undefined, this.options.defaultLocale);
   }
 
   /** The text Zalo receives for a message: plain text, choices numbered, split to fit. */
