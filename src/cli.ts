@@ -6,11 +6,10 @@ import { ContactAdmin, type RoleOutcome } from "./admin/contact-admin.ts";
 import {
   applyImport,
   checkContactsYaml,
-  describePlan,
   exportContactsYaml,
-  isEmptyPlan,
   MAX_IMPORT_BYTES,
 } from "./admin/contacts-file.ts";
+import { describePlan, isEmptyPlan } from "./admin/contacts-plan.ts";
 import { registerSlaReport } from "./admin/sla-report.ts";
 import { createApp } from "./app.ts";
 import { startTelegram } from "./channels/telegram/run.ts";

@@ -4,11 +4,10 @@ import { ContactAdmin } from "../../src/admin/contact-admin.ts";
 import {
   applyImport,
   checkContactsYaml,
-  describePlan,
   exportContactsYaml,
   ImportAborted,
-  isEmptyPlan,
 } from "../../src/admin/contacts-file.ts";
+import { describePlan, isEmptyPlan } from "../../src/admin/contacts-plan.ts";
 import { createTranslator } from "../../src/i18n.ts";
 import { openDatabase } from "../../src/store/db.ts";
 import { Store } from "../../src/store/store.ts";
