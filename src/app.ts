@@ -1,4 +1,5 @@
 import { type DestinationStream, type LoggerOptions, type Logger as PinoLogger, pino } from "pino";
+import { notifyRoutingGaps } from "./admin/routing-gaps-notice.ts";
 import {
   armStaleContactsReminder,
   fireStaleContactsReminder,
@@ -182,7 +183,15 @@ export function createApp(
     logger,
     metrics,
     start: async () => {
-      armStaleContactsReminder(engine.admin.service, new Date());
+      const now = new Date();
+      armStaleContactsReminder(engine.admin.service, now);
+      // Rules that route into a unit out of use (R3 and R5 until the police are filled in) are told at start.
+      const channels = [
+        ...(config.telegram.token ? ["telegram"] : []),
+        ...(config.zalo.token ? ["zalo"] : []),
+      ];
+      const gaps = notifyRoutingGaps(engine.admin.service, translator, config.defaultLocale, channels, now);
+      if (gaps > 0) logger.warn({ rules: gaps }, "routing rules name a unit that is out of use; admins told");
       // Messages committed before a crash or restart go out first; then the loops run.
       await dispatcher.start();
       scheduler.start();

@@ -1,4 +1,4 @@
-import type { Locale, Translator } from "../i18n.ts";
+import { type Locale, resolveLocale, type Translator } from "../i18n.ts";
 import type { JobHandler } from "../outbox/scheduler.ts";
 import type { JobRow } from "../store/store.ts";
 import type { ContactAdmin } from "./contact-admin.ts";
@@ -49,8 +49,7 @@ export function fireStaleContactsReminder(o: StaleReminderOptions): JobHandler {
       const days = Math.round(o.service.o.staleMs / 86_400_000);
       const admins = stale.length > 0 ? o.service.adminsOn(channel) : [];
       for (const userId of admins) {
-        const saved = store.userLocale(channel, userId);
-        const locale: Locale = saved === "vi" || saved === "en" ? saved : o.defaultLocale;
+        const locale = resolveLocale(store.userLocale(channel, userId), undefined, o.defaultLocale);
         const t = (key: string, params?: Record<string, string | number>) =>
           o.translator.t(locale, key, params);
         const lines = stale.map((c) =>
