@@ -3,6 +3,7 @@
 // without diacritics, chat shorthand, English); a phrase right after a negation counts against the sign.
 
 import { evidence, type Folded } from "./folded.ts";
+import { NUMBER_WORDS } from "./numbers.ts";
 import type { Evidence, FactValues } from "./types.ts";
 
 export interface Signal<V> {
@@ -115,28 +116,6 @@ export function findStatus(text: Folded): Signal<FactValues["status"]> | null {
 
 // ── machines and servers ────────────────────────────────────────────────────────────────────────────────
 
-const NUMBER_WORDS: Record<string, number> = {
-  mot: 1,
-  hai: 2,
-  ba: 3,
-  bon: 4,
-  nam: 5,
-  sau: 6,
-  bay: 7,
-  tam: 8,
-  chin: 9,
-  muoi: 10,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-};
 const SERVER_UNIT = /^(?:may chu|servers?|vps)/;
 const MACHINES = new RegExp(
   `(?<![a-z0-9.:/])(\\d{1,4}|${Object.keys(NUMBER_WORDS).join("|")})\\s*` +

@@ -5,6 +5,7 @@
 
 import { parseDetectionTime } from "../validators/index.ts";
 import { evidence, type Folded } from "./folded.ts";
+import { NUMBER_WORDS } from "./numbers.ts";
 import type { Evidence } from "./types.ts";
 
 export interface TimeFinding {
@@ -14,27 +15,8 @@ export interface TimeFinding {
 
 const MINUTE_MS = 60_000;
 
-const WORD_NUMBERS: Record<string, number> = {
-  mot: 1,
-  hai: 2,
-  ba: 3,
-  bon: 4,
-  nam: 5,
-  sau: 6,
-  bay: 7,
-  tam: 8,
-  chin: 9,
-  muoi: 10,
-  a: 1,
-  an: 1,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  ten: 10,
-};
+/** "an hour ago": English counts a single unit with its article. */
+const WORD_NUMBERS: Readonly<Record<string, number>> = { ...NUMBER_WORDS, a: 1, an: 1 };
 
 const NOW = /(?<![a-z])(?:vua xong|vua moi xay ra|vua moi|ngay luc nay|just now|right now)(?![a-z])/g;
 const RELATIVE_VI =
