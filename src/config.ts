@@ -34,30 +34,25 @@ const timeZone = z.string().refine(
   { message: "expected an IANA time zone such as Asia/Ho_Chi_Minh" },
 );
 
+/** A comma-separated variable as its non-empty items (unset is an empty list). */
+const commaList = (v: unknown): unknown =>
+  typeof v === "string"
+    ? v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : v === undefined
+      ? []
+      : v;
+
 const telegramIdList = z.preprocess(
-  (v) =>
-    typeof v === "string"
-      ? v
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : v === undefined
-        ? []
-        : v,
+  commaList,
   z.array(z.string().regex(/^\d{1,20}$/, "expected a comma-separated list of numeric Telegram user ids")),
 );
 
 /** ADMIN_IDS: "telegram:123,zalo:6ede9afa66b88fe6d6a9", each id in its channel's form. */
 const channelIdList = z.preprocess(
-  (v) =>
-    typeof v === "string"
-      ? v
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : v === undefined
-        ? []
-        : v,
+  commaList,
   z.array(
     z.string().refine((s) => parseChannelId(s) !== undefined, {
       message:
