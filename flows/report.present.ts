@@ -1,5 +1,5 @@
 import { incidentTypeLabelKey, isIncidentType } from "../src/domain/incident-types.ts";
-import type { StateViews } from "./present.ts";
+import type { StateView, StateViews } from "./present.ts";
 import { reportAnswers, type reportMachine } from "./report.ts";
 import type { AnswerValue } from "./types.ts";
 
@@ -8,7 +8,17 @@ import type { AnswerValue } from "./types.ts";
  * without renaming its view here does not compile (the conversation used to pick these by name and would
  * silently have shown the bare prompt).
  */
+/** What was read from the opening paragraph, as the summary shows answers (escaped by the renderer). */
+const understoodView: StateView = (context, ui) => {
+  const facts = context.extra.facts;
+  const read = typeof facts === "object" && facts !== null && !Array.isArray(facts) ? facts : {};
+  return { summary: ui.answers("report", { ...context.answers, ...read }) };
+};
+
 export const REPORT_VIEWS: StateViews<typeof reportMachine> = {
+  /** "Trợ lý hiểu như sau: …": every fact read from the paragraph, to confirm or correct. */
+  understood: understoodView,
+  understoodPartial: understoodView,
   /** The classifier's guess, named in the question ("This sounds like phishing: is that right?"). */
   typeConfirm: (context, ui) => {
     const proposed = context.extra.proposedType;

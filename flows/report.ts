@@ -12,6 +12,7 @@ import {
   type QuestionnaireInput,
   questionnaire,
 } from "./questionnaire.ts";
+import { alertActions, alertGuards, alertStates } from "./report-alert.ts";
 import type { AnswerValue, FlowEvent, QuestionnaireContext, QuestionSpec } from "./types.ts";
 
 /** Bumped whenever a change would make an old snapshot mean something else; see src/conversation/flows.ts. */
@@ -228,6 +229,7 @@ export const reportMachine = setup({
   },
   guards: {
     ...q.guards,
+    ...alertGuards,
     textSuggestsType: ({ event }: Args, { minWords }: ProposalParams) =>
       event.type === "TEXT" && proposal(event.text, minWords) !== null,
     isScamReport: ({ context }: Args) => context.answers.type === "scam_call",
@@ -237,6 +239,7 @@ export const reportMachine = setup({
   },
   actions: {
     ...q.actions,
+    ...alertActions,
     proposeType,
     acceptProposedType: mutate((context, event) => {
       const proposed = context.extra.proposedType;
@@ -260,6 +263,7 @@ export const reportMachine = setup({
         context.prefill.organisation = organisation;
       }
       context.answers.reporter = event.profile;
+      context.extra.profileGiven = true;
       context.error = null;
       context.notice = null;
       context.updatedAt = event.at;
@@ -279,24 +283,22 @@ export const reportMachine = setup({
   states: {
     asking: {
       initial: "next",
-      on: ASKING_HANDLERS,
+      // ADVISED: the conversation showed the containment advice for the type (see src/conversation/report-effects.ts).
+      on: { ...ASKING_HANDLERS, ADVISED: { actions: "markAdvised" } },
       states: {
         ...(q.states("reporter", {
           routerFirst: [
             { guard: "isScamReport", target: "#report.scamAdvice" },
             { guard: "isOutOfScope", target: "#report.outOfScope" },
+            { guard: "alertDue", target: "quickAlert" },
+            { guard: "profileDueAfterAlert", target: "alertProfile" },
           ],
           extra: {
             system: {
               TEXT: [
-                {
-                  guard: { type: "textSuggestsType", params: { minWords: DESCRIPTION_MIN_WORDS } },
-                  target: "typeConfirm",
-                  actions: [
-                    "rememberDomains",
-                    { type: "proposeType", params: { minWords: DESCRIPTION_MIN_WORDS } },
-                  ],
-                },
+                // A paragraph: what it says is shown on one screen to confirm ("Trợ lý hiểu như sau: …").
+                { guard: "paragraphCoversUrgent", target: "understood", actions: "readFacts" },
+                { guard: "readsParagraph", target: "understoodPartial", actions: "readFacts" },
                 {
                   guard: { type: "isValidAnswer", params: { id: "system" } },
                   target: "next",
@@ -315,6 +317,7 @@ export const reportMachine = setup({
             },
           },
         }) as Record<string, object>),
+        ...alertStates(REPORT_QUESTIONS.map((question) => question.id)),
         typeConfirm: {
           meta: { prompt: "report:typeConfirm.prompt", choices: ["yes", "other"] },
           on: {
@@ -335,7 +338,11 @@ export const reportMachine = setup({
           },
         },
         reporter: {
-          always: [{ guard: "hasProfile", target: "reporterConfirm" }, { target: "profileNeeded" }],
+          always: [
+            { guard: "reporterGiven", target: "summary" },
+            { guard: "hasProfile", target: "reporterConfirm" },
+            { target: "profileNeeded" },
+          ],
         },
         profileNeeded: {
           meta: { prompt: "report:profileNeeded.prompt", choices: [], launch: "profile" },

@@ -27,6 +27,8 @@ export type FlowEvent =
   | { type: "CANCEL"; at: string }
   | { type: "PROFILE"; profile: Record<string, AnswerValue>; at: string }
   | { type: "REMIND"; at: string }
+  /** The conversation showed the containment advice for the report's type (shown once per type). */
+  | { type: "ADVISED"; at: string }
   | { type: "EXPIRE"; at: string };
 
 /** Context shared by questionnaire flows. */

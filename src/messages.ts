@@ -6,6 +6,8 @@ export interface InboundEvent {
   chatId: string;
   userId: string;
   chatType: "private" | "group";
+  /** The person's public name on the channel (pre-fills the reporter's name when they have no profile yet). */
+  userName?: string | undefined;
   /** The language the client reports (e.g. Telegram's language_code), used until the user picks one. */
   languageCode?: string | undefined;
   /** Unique per update on its channel (e.g. Telegram's update_id): the same key is applied once. */
@@ -65,6 +67,16 @@ export interface RoutedTicket {
   rules: string[];
 }
 
+/**
+ * A preliminary ticket (sent as a quick alert) changed: the duty desk redraws its duty messages in place, and on
+ * completion sends the full Mẫu 03 notification by e-mail.
+ */
+export interface TicketUpdated {
+  kind: "ticket_updated";
+  ticketId: string;
+  complete: boolean;
+}
+
 /** Replaces an earlier message of the chat (the question whose button was pressed). */
 export interface EditMessage {
   kind: "edit";
@@ -74,7 +86,7 @@ export interface EditMessage {
   choices?: Choice[];
 }
 
-export type OutboundPayload = ChatMessage | EditMessage | CopyMessage | RoutedTicket;
+export type OutboundPayload = ChatMessage | EditMessage | CopyMessage | RoutedTicket | TicketUpdated;
 
 /** What one call to the engine did. */
 export interface HandleResult {
@@ -83,6 +95,8 @@ export interface HandleResult {
   outbox: number[];
   /** A ticket created by this event, if any. */
   ticketId?: string;
+  /** Rows for the duty desk were queued (a preliminary ticket changed): fan out now, not at the next tick. */
+  fanOut?: boolean;
   /**
    * This chat's rows among them, as written: a sender in the same process may send these without reading
    * them back (they are committed, so after a crash the dispatcher finds them pending all the same).

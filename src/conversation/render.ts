@@ -90,7 +90,11 @@ export function choicesFor(flow: FlowDefinition, snapshot: AnyMachineSnapshot, r
         ...flow.questions
           .filter((q) => q.id in context.answers && isApplicable(q, context.answers))
           .map((q) => ({ value: q.id, label: label(`${flow.id}:q.${q.id}.label`) })),
-        { value: "back", label: label("flow:nav.backToSummary") },
+        // Correcting what was read from the opening paragraph goes on with the report, not to the summary.
+        {
+          value: "back",
+          label: label(current.key === "correctPick" ? "alert:correctPick.done" : "flow:nav.backToSummary"),
+        },
       ];
     }
     const base = prompt.replace(/\.prompt$/, "");

@@ -7,6 +7,7 @@ import { renderRouting, renderSeverity } from "../present/incident.ts";
 import type { StackEntry } from "../store/store.ts";
 import { flowById } from "./flows.ts";
 import { currentMeta, renderAnswers, renderState } from "./render.ts";
+import { reportEffects } from "./report-effects.ts";
 import { submit } from "./submit.ts";
 import type { Active, Turn } from "./turn.ts";
 
@@ -76,13 +77,22 @@ export function start(
   const prefill: Record<string, AnswerValue> =
     flowId === "report"
       ? { ...(profile ? { profile, organisation: profile.organisation ?? null } : {}), ...extraPrefill }
-      : { ...(profile ?? {}), ...extraPrefill };
+      : { ...(profile ?? nameFromChat(turn.event.userName)), ...extraPrefill };
   const snapshot = flow.runner.initial({
     draftId: `${turn.event.channel}:${turn.event.chatId}:${turn.event.dedupeKey}:${turn.stack.length}`,
     at: turn.at,
     prefill,
   });
   push(turn, { flow, snapshot });
+}
+
+/**
+ * A first-time reporter's name as their chat shows it, offered as the answer to the name question (the handle
+ * in brackets is the channel's, not part of a name).
+ */
+function nameFromChat(userName: string | undefined): Record<string, AnswerValue> {
+  const name = userName?.replace(/\s*\(@[^)]*\)\s*$/, "").trim() ?? "";
+  return name.length >= 2 ? { fullName: name } : {};
 }
 
 /** Puts a flow on top of the stack, its snapshot already restored for the rest of the turn. */
@@ -145,11 +155,14 @@ export function settle(turn: Turn, render = true): void {
       }
       continue;
     }
-    const current = currentMeta(active.snapshot);
+    // The report's own effects (advice up front, the quick alert's ticket) before its next question is shown.
+    const effected = reportEffects(turn, active);
+    if (effected !== active) setTop(turn, effected);
+    const current = currentMeta(effected.snapshot);
     if (current && "prompt" in current.meta && current.meta.launch) {
       const launch = flowById(turn.flows, current.meta.launch);
       if (launch && launch.id !== active.flow.id) {
-        turn.messages.push(renderState(active.flow, active.snapshot, turn.rc));
+        turn.messages.push(renderState(effected.flow, effected.snapshot, turn.rc));
         start(turn, current.meta.launch === "profile" ? "profile" : "report");
         continue;
       }
@@ -181,7 +194,13 @@ export function complete(turn: Turn, active: Active): FlowEvent | undefined {
     return { type: "PROFILE", profile, at: turn.at };
   }
   if (state === "submitted") submit(turn, context);
-  else turn.messages.push(renderState(active.flow, active.snapshot, turn.rc));
+  else {
+    turn.messages.push(renderState(active.flow, active.snapshot, turn.rc));
+    // A quick alert already went out: its ticket stays open whatever becomes of the conversation.
+    const alerted =
+      context.extra.alert === "sent" ? turn.store.incidentBySubmission(context.draftId) : undefined;
+    if (alerted) turn.say("alert:keptAfterCancel", { ticketId: alerted.ticketId });
+  }
   return undefined;
 }
 

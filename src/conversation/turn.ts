@@ -48,6 +48,8 @@ export class Turn {
   readonly flows: FlowRegistry;
   readonly routed: RoutedTicket[] = [];
   ticketId: string | undefined;
+  /** A preliminary ticket changed: the duty desk has rows to process at once. */
+  fanOut = false;
   timerFired: string | undefined;
   /** Messages for other chats than this one (four-eyes requests and decisions to the other admins). */
   readonly others: OtherChatMessage[] = [];
@@ -174,8 +176,9 @@ export class Turn {
       );
       if (id !== undefined) outbox.push(id);
     }
+    const fanOut = this.fanOut ? { fanOut: true } : {};
     return this.ticketId
-      ? { duplicate: false, outbox, own, ticketId: this.ticketId }
-      : { duplicate: false, outbox, own };
+      ? { duplicate: false, outbox, own, ticketId: this.ticketId, ...fanOut }
+      : { duplicate: false, outbox, own, ...fanOut };
   }
 }

@@ -70,12 +70,14 @@ export function enqueueTicketEmail(
   at: string,
   options: {
     messageIdDomain?: string | undefined;
+    /** Another e-mail than the ticket's first for this contact (the complete report after a quick alert). */
+    key?: string;
     /** Files to attach, e.g. the initial report as DOCX and PDF (documents/attachments.ts). */
     attachments?: EmailAttachment[] | undefined;
   } = {},
 ): boolean {
   if (contact.emails.length === 0) return false;
-  const key = ticketEmailKey(incident.ticketId, contact.id);
+  const key = options.key ?? ticketEmailKey(incident.ticketId, contact.id);
   const rendered = renderTicketEmail(incident, routed, contact, rc, store.routingRules());
   const payload: EmailPayload = {
     kind: "email",

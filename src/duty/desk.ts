@@ -1,9 +1,9 @@
 import type { TicketActor } from "../../flows/ticket.ts";
-import { enqueueTicketEmail } from "../delivery/email.ts";
+import { enqueueTicketEmail, ticketEmailKey } from "../delivery/email.ts";
 import { dutyContacts, isAdmin } from "../domain/authority.ts";
 import { resolveLocale } from "../i18n.ts";
-import type { RoutedTicket } from "../messages.ts";
-import type { JobRow } from "../store/store.ts";
+import type { RoutedTicket, TicketUpdated } from "../messages.ts";
+import type { IncidentRow, JobRow } from "../store/store.ts";
 import { action, bind, ticket, tickets } from "./actions.ts";
 import { replyTo } from "./relay.ts";
 import { dutyActions, renderDutyMessage, ticketToken } from "./render.ts";
@@ -19,6 +19,37 @@ import {
 } from "./ticket-work.ts";
 
 export type { DutyDeskOptions } from "./ticket-work.ts";
+
+/**
+ * A preliminary ticket (a quick alert) changed: its duty messages are redrawn in place; once complete, each unit's
+ * mailbox gets the full Mẫu 03 notification, once (its own key, beside the alert's e-mail).
+ */
+function refreshPreliminary(
+  o: DutyDeskOptions,
+  work: TicketWork,
+  incident: IncidentRow,
+  complete: boolean,
+): void {
+  work.refreshDutyPosts(incident);
+  if (!complete || !o.email) return;
+  for (const routed of incident.routing.destinations) {
+    const contact = o.store.contact(routed.contactId);
+    if (!contact?.active) continue;
+    enqueueTicketEmail(
+      o.store,
+      incident,
+      { kind: "ticket_routed", ticketId: incident.ticketId, ...routed },
+      contact,
+      work.rc(),
+      work.at,
+      {
+        key: `${ticketEmailKey(incident.ticketId, contact.id)}:complete`,
+        ...(o.email.messageIdDomain ? { messageIdDomain: o.email.messageIdDomain } : {}),
+      },
+    );
+  }
+}
+
 export {
   ACK_DEADLINE_JOB,
   DUTY_JOB_KINDS,
@@ -117,6 +148,12 @@ export class DutyDesk {
       const chats = new Map<string, { channel: string; chatId: string }>();
       const work = new TicketWork(this.o, at, "fanout");
       for (const row of store.duePending("duty", at, 200)) {
+        if ((row.payload as { kind?: string }).kind === "ticket_updated") {
+          const incident = store.incidentByTicket((row.payload as TicketUpdated).ticketId);
+          if (incident) refreshPreliminary(this.o, work, incident, (row.payload as TicketUpdated).complete);
+          store.markSent(row.id, at, {});
+          continue;
+        }
         const routed = row.payload as RoutedTicket;
         const incident = store.incidentByTicket(routed.ticketId);
         if (incident) work.armNewTicket(incident);
@@ -150,6 +187,7 @@ export class DutyDesk {
         }
         store.markSent(row.id, at, { chats: targets.map((t) => t.chatId) });
       }
+      for (const c of work.touched.values()) chats.set(`${c.channel}:${c.chatId}`, c);
       return [...chats.values()];
     });
   }

@@ -1,3 +1,5 @@
+import { REPORT_QUESTIONS } from "../../flows/report.ts";
+import { missingRequired } from "../../flows/report-alert.ts";
 import type { AnswerValue } from "../../flows/types.ts";
 import type { Contact } from "../domain/contacts.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
@@ -124,11 +126,21 @@ function renderWith(
       ticketId: incident.ticketId,
       severity: t(severityLabelKey(incident.severity as 1 | 2 | 3 | 4)),
     }),
+  ];
+  if (incident.preliminary) {
+    // A quick alert: the officers see at once what the reporter has not answered yet.
+    const missing = missingRequired(REPORT_QUESTIONS, answers).map((id) =>
+      id === "reporter" ? t("report:summary.reporter") : t(`report:q.${id}.label`),
+    );
+    lines.push(t("alert:duty.preliminary"));
+    if (missing.length > 0) lines.push(t("alert:duty.missing", { fields: missing.join(", ") }));
+  }
+  lines.push(
     t("duty:message.type", { value: type }),
     t("duty:message.organisation", {
       value: shown(text(reporter.organisation), FIELD_BUDGET.organisation) || "—",
     }),
-  ];
+  );
   if (detail === "full") {
     for (const reason of incident.severityReasons as LeveledReason[])
       lines.push(`  – ${t(reason.key, reason.params)}`);

@@ -123,7 +123,7 @@ export class InboundRouter {
           chats: result.outbox.length > 0 ? [own] : [],
           own: rows,
           // A new ticket goes to the duty chats at once, not at the next tick of the dispatcher.
-          fanOut: result.ticketId !== undefined,
+          fanOut: result.ticketId !== undefined || result.fanOut === true,
           ...(result.ticketId !== undefined ? { ticketId: result.ticketId } : {}),
         };
       }
@@ -159,6 +159,7 @@ export class InboundRouter {
         chatId: e.chatId,
         userId: e.userId,
         chatType: e.chatType,
+        userName: e.userName,
         languageCode: e.languageCode,
         dedupeKey: e.dedupeKey,
         at: e.at,

@@ -155,6 +155,10 @@ export class Store {
   saveRouting(...a: Parameters<IncidentsRepo["saveRouting"]>) {
     return this.incidents.saveRouting(...a);
   }
+  /** Replaces what a preliminary ticket's report says (answers, severity, routing, the mark). */
+  saveReport(...a: Parameters<IncidentsRepo["saveReport"]>) {
+    return this.incidents.saveReport(...a);
+  }
   /** Saves a ticket's lifecycle state; `version` is the ticket flow's, checked again on load. */
   saveTicket(...a: Parameters<IncidentsRepo["saveTicket"]>) {
     return this.incidents.saveTicket(...a);

@@ -39,6 +39,8 @@ export interface IncidentRow {
   detectedAt: string;
   createdAt: string;
   updatedAt: string;
+  /** Created by a quick alert and not yet completed by the reporter ("SƠ BỘ"); absent means false. */
+  preliminary?: boolean;
 }
 
 export interface OutboxRow {

@@ -101,7 +101,9 @@ function buildModel(
     .filter((r) => rc.t.exists(`routing:rule.${r}`, rc.locale))
     .map((r) => `${r}: ${t(`routing:rule.${r}`)}`);
 
-  const subject = `${TBSC_PREFIX} ${oneLine(
+  // A quick alert's e-mail says it is preliminary; the complete report's e-mail follows without the mark.
+  const mark = incident.preliminary ? `${t("alert:emailMark")} ` : "";
+  const subject = `${TBSC_PREFIX} ${mark}${oneLine(
     t("email:subject", {
       ticketId: incident.ticketId,
       severity,

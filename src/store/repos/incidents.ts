@@ -1,5 +1,5 @@
 import type { IncidentRow, StoredRouting, TicketState, TimelineEntry } from "../types.ts";
-import type { IncidentsRepo, TicketCount, TicketTimes } from "./interfaces.ts";
+import type { IncidentsRepo, ReportUpdate, TicketCount, TicketTimes } from "./interfaces.ts";
 import { type Db, json, parse, type Raw, textOrNull } from "./sqlite.ts";
 
 /**
@@ -32,9 +32,10 @@ export class SqliteIncidents implements IncidentsRepo {
       insertIncident: p(
         `INSERT INTO incidents (ticket_id, submission_key, channel, chat_id, reporter_user_id, reporter_locale,
            incident_type, severity, severity_reasons, serious, answers, routing, status, detected_at, created_at,
-           updated_at)
+           updated_at, preliminary)
          VALUES (@ticketId, @submissionKey, @channel, @chatId, @reporterUserId, @reporterLocale, @incidentType,
-           @severity, @severityReasons, @serious, @answers, @routing, @status, @detectedAt, @createdAt, @createdAt)
+           @severity, @severityReasons, @serious, @answers, @routing, @status, @detectedAt, @createdAt, @createdAt,
+           @preliminary)
          ON CONFLICT (submission_key) DO NOTHING`,
       ),
       incidentBySubmission: p("SELECT * FROM incidents WHERE submission_key = ?"),
@@ -59,6 +60,12 @@ export class SqliteIncidents implements IncidentsRepo {
       ),
       timeline: p("SELECT at, actor, action, details FROM ticket_timeline WHERE incident_id = ? ORDER BY id"),
       setRouting: p("UPDATE incidents SET routing = ?, updated_at = ? WHERE id = ?"),
+      setReport: p(
+        `UPDATE incidents SET incident_type = @incidentType, severity = @severity, severity_reasons = @severityReasons,
+           serious = @serious, answers = @answers, routing = @routing, detected_at = @detectedAt,
+           preliminary = @preliminary, updated_at = @at
+         WHERE id = @id`,
+      ),
       setTicket: p(
         "UPDATE incidents SET status = ?, ticket_snapshot = ?, assignee = ?, updated_at = ? WHERE id = ?",
       ),
@@ -91,6 +98,7 @@ export class SqliteIncidents implements IncidentsRepo {
         serious: row.serious ? 1 : 0,
         answers: json(row.answers),
         routing: json(row.routing),
+        preliminary: row.preliminary ? 1 : 0,
       }).changes === 1;
     const stored = this.s.incidentBySubmission.get(row.submissionKey) as Raw;
     return { row: toIncident(stored), created };
@@ -138,6 +146,25 @@ export class SqliteIncidents implements IncidentsRepo {
   /** Replaces where a ticket is routed (escalation adds a destination). */
   saveRouting(incidentId: number, routing: StoredRouting, at: string): void {
     this.s.setRouting.run(json(routing), at, incidentId);
+  }
+
+  /**
+   * Replaces what a report says (a preliminary ticket gains answers as the reporter goes on; completing it clears
+   * the mark). The ticket's number, submission key, reporter and lifecycle are untouched.
+   */
+  saveReport(id: number, report: ReportUpdate, at: string): void {
+    this.s.setReport.run({
+      id,
+      at,
+      incidentType: report.incidentType,
+      severity: report.severity,
+      severityReasons: json(report.severityReasons),
+      serious: report.serious ? 1 : 0,
+      answers: json(report.answers),
+      routing: json(report.routing),
+      detectedAt: report.detectedAt,
+      preliminary: report.preliminary ? 1 : 0,
+    });
   }
 
   /** Saves a ticket's lifecycle state (status, machine snapshot with its flow version, assignee). */
@@ -213,5 +240,6 @@ function toIncident(r: Raw): IncidentRow {
     detectedAt: String(r.detected_at),
     createdAt: String(r.created_at),
     updatedAt: String(r.updated_at),
+    preliminary: r.preliminary === 1,
   };
 }

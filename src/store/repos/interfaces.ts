@@ -91,6 +91,7 @@ export interface IncidentsRepo {
   addTimeline(incidentId: number, at: string, actor: string, action: string, details?: object): void;
   timeline(incidentId: number): TimelineEntry[];
   saveRouting(incidentId: number, routing: StoredRouting, at: string): void;
+  saveReport(incidentId: number, report: ReportUpdate, at: string): void;
   saveTicket(
     incidentId: number,
     status: string,
@@ -105,6 +106,12 @@ export interface IncidentsRepo {
   /** Tickets created in [from, to) with when each was first taken in hand and first resolved (SLA figures). */
   ticketTimes(from: string, to: string): TicketTimes[];
 }
+
+/** What a report says, as a preliminary ticket is filled in (see IncidentsRepo.saveReport). */
+export type ReportUpdate = Pick<
+  IncidentRow,
+  "incidentType" | "severity" | "severityReasons" | "serious" | "answers" | "routing" | "detectedAt"
+> & { preliminary: boolean };
 
 export interface TicketCount {
   status: string;
