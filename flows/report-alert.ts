@@ -14,8 +14,8 @@ export const PARAGRAPH_MIN_WORDS = 5;
 /** The description question's own limit: a longer paragraph is not taken as one. */
 const PARAGRAPH_MAX_CHARS = 4000;
 
-/** `extra.alert`: the reporter sent the quick alert, or saw the offer and went on without it. */
-export type AlertChoice = "sent" | "declined";
+/** `extra.alert`: the reporter sent the quick alert (absent until then). */
+export type AlertChoice = "sent";
 
 type Args = { context: QuestionnaireContext; event: FlowEvent };
 type Answers = Readonly<Record<string, AnswerValue>>;
@@ -50,79 +50,129 @@ const factsOf = (context: QuestionnaireContext): Record<string, AnswerValue> => 
   return typeof facts === "object" && facts !== null && !Array.isArray(facts) ? facts : {};
 };
 
-export const alertGuards = {
-  /** A descriptive opening message (it names an incident type) while no description is known yet. */
-  readsParagraph: (args: Args) => paragraphOf(args) !== null,
-  /** As above, and with what is already answered it settles every urgent fact: the alert can go at once. */
-  paragraphCoversUrgent: (args: Args) => {
-    const read = paragraphOf(args);
-    return read !== null && urgentKnown({ ...args.context.answers, ...read });
-  },
-  /** The urgent facts are known and the reporter has not yet been offered the quick alert. */
-  alertDue: ({ context }: Args) => context.extra.alert === undefined && urgentKnown(context.answers),
-  /** The alert went out and the reporter's details are not known: ask them now, the duty officers need them. */
-  profileDueAfterAlert: ({ context }: Args) =>
-    context.extra.alert === "sent" &&
-    context.answers.reporter === undefined &&
-    context.extra.profileDeferred !== true &&
-    !(typeof context.prefill.profile === "object" && context.prefill.profile !== null),
-  /** The reporter gave their details during this report (after the alert): no need to confirm them again. */
-  reporterGiven: ({ context }: Args) =>
-    context.answers.reporter !== undefined && context.extra.profileGiven === true,
-};
+const hasSavedProfile = (context: QuestionnaireContext) =>
+  typeof context.prefill.profile === "object" && context.prefill.profile !== null;
 
-export const alertActions = {
-  /** Keeps what the paragraph says, to show it for confirmation; nothing is an answer yet. */
-  readFacts: mutate((context, event) => {
-    if (event.type !== "TEXT") return;
-    const read = readParagraph(event.text, event.at);
-    if (!read) return;
-    context.extra.facts = read;
-    context.error = null;
-    context.notice = null;
-    context.updatedAt = event.at;
-  }),
-  /** The reporter confirmed what was understood: the facts become answers (each editable from the summary). */
-  applyFacts: mutate((context, event) => {
-    const facts = factsOf(context);
-    for (const [id, value] of Object.entries(facts)) {
-      context.answers[id] = value;
-      context.trail = [...context.trail.filter((t) => t !== id), id];
-    }
-    delete context.extra.facts;
-    context.error = null;
-    context.notice = null;
-    context.updatedAt = event.at;
-  }),
-  dropFacts: mutate((context) => {
-    delete context.extra.facts;
-    context.error = null;
-    context.notice = null;
-  }),
-  markAlertSent: mutate((context, event) => {
-    context.extra.alert = "sent" satisfies AlertChoice;
-    context.error = null;
-    context.notice = null;
-    context.updatedAt = event.at;
-  }),
-  markAlertDeclined: mutate((context, event) => {
-    context.extra.alert = "declined" satisfies AlertChoice;
-    context.error = null;
-    context.notice = null;
-    context.updatedAt = event.at;
-  }),
-  /** The reporter left the profile for later: it is asked at the end, as for any report. */
-  deferProfile: mutate((context) => {
-    context.extra.profileDeferred = true;
-  }),
-  /** The containment advice for this type was shown (the conversation shows it once per type). */
-  markAdvised: mutate((context) => {
-    const type = context.answers.type ?? factsOf(context).type;
-    if (typeof type === "string") context.extra.advised = type;
-  }),
-};
+const unanswered = (questions: readonly QuestionSpec[], answers: Answers, required: boolean) =>
+  questions.filter((q) => q.required === required && isApplicable(q, answers) && !(q.id in answers));
+
+/** The guards of the fast path, over the report's questions (passed in: this file is imported by report.ts). */
+export function alertGuards(questions: readonly QuestionSpec[]) {
+  return {
+    /** A descriptive opening message (it names an incident type) while no description is known yet. */
+    readsParagraph: (args: Args) => paragraphOf(args) !== null,
+    /** As above, and with what is already answered it settles every urgent fact: the alert can go at once. */
+    paragraphCoversUrgent: (args: Args) => {
+      const read = paragraphOf(args);
+      return read !== null && urgentKnown({ ...args.context.answers, ...read });
+    },
+    /** The urgent facts are known and the alert has not gone yet: every question offers it. */
+    alertAvailable: ({ context }: Args) => context.extra.alert === undefined && urgentKnown(context.answers),
+    /** The alert went out and the reporter's details are not known: ask them now, the duty officers need them. */
+    profileDueAfterAlert: ({ context }: Args) =>
+      context.extra.alert === "sent" &&
+      context.answers.reporter === undefined &&
+      context.extra.profileDeferred !== true &&
+      !hasSavedProfile(context),
+    /**
+     * After the alert, the mandatory questions come first (the duty officers are waiting for a complete Mẫu 03);
+     * the optional ones are offered together at the end.
+     */
+    isNextRequiredAfterAlert: ({ context }: Args, { id }: { id: string }) =>
+      context.extra.alert === "sent" && unanswered(questions, context.answers, true)[0]?.id === id,
+    optionalOfferDue: ({ context }: Args) =>
+      context.extra.alert === "sent" &&
+      context.extra.optional === undefined &&
+      unanswered(questions, context.answers, true).length === 0 &&
+      unanswered(questions, context.answers, false).length > 0,
+    /** The reporter's details are known for this report (given after the alert, or the saved profile then). */
+    reporterGiven: ({ context }: Args) =>
+      context.answers.reporter !== undefined && context.extra.profileGiven === true,
+  };
+}
+
+/** The actions of the fast path, over the report's questions. */
+export function alertActions(questions: readonly QuestionSpec[]) {
+  return {
+    /** Keeps what the paragraph says, to show it for confirmation; nothing is an answer yet. */
+    readFacts: mutate((context, event) => {
+      if (event.type !== "TEXT") return;
+      const read = readParagraph(event.text, event.at);
+      if (!read) return;
+      context.extra.facts = read;
+      context.error = null;
+      context.notice = null;
+      context.updatedAt = event.at;
+    }),
+    /** The reporter confirmed what was understood: the facts become answers (each editable from the summary). */
+    applyFacts: mutate((context, event) => {
+      const facts = factsOf(context);
+      for (const [id, value] of Object.entries(facts)) {
+        context.answers[id] = value;
+        context.trail = [...context.trail.filter((t) => t !== id), id];
+      }
+      delete context.extra.facts;
+      context.error = null;
+      context.notice = null;
+      context.updatedAt = event.at;
+    }),
+    dropFacts: mutate((context) => {
+      delete context.extra.facts;
+      context.error = null;
+      context.notice = null;
+    }),
+    /** The alert goes (the conversation creates the ticket); a saved profile is its reporter from now on. */
+    markAlertSent: mutate((context, event) => {
+      context.extra.alert = "sent" satisfies AlertChoice;
+      const profile = context.prefill.profile;
+      if (hasSavedProfile(context) && context.answers.reporter === undefined && profile !== undefined) {
+        context.answers.reporter = profile;
+        context.extra.profileGiven = true;
+      }
+      context.error = null;
+      context.notice = null;
+      context.updatedAt = event.at;
+    }),
+    /** The reporter left the profile for later: it is asked at the end, as for any report. */
+    deferProfile: mutate((context) => {
+      context.extra.profileDeferred = true;
+    }),
+    /** The optional questions still open are left empty (each stays editable from the summary). */
+    skipOptional: mutate((context, event) => {
+      for (const q of unanswered(questions, context.answers, false)) {
+        context.answers[q.id] = null;
+        context.trail = [...context.trail, q.id];
+      }
+      context.extra.optional = "skipped";
+      context.error = null;
+      context.notice = null;
+      context.updatedAt = event.at;
+    }),
+    addOptional: mutate((context) => {
+      context.extra.optional = "add";
+      context.error = null;
+      context.notice = null;
+    }),
+    /** The containment advice for this type was shown (the conversation shows it once per type). */
+    markAdvised: mutate((context) => {
+      const type = context.answers.type ?? factsOf(context).type;
+      if (typeof type === "string") context.extra.advised = type;
+    }),
+  };
+}
 
 const choose = (value: string) => ({ type: "chose" as const, params: { value } });
+
+/** Transitions of the report's `next` router for the fast path, before its usual question order. */
+export function alertRouter(questions: readonly QuestionSpec[]) {
+  return [
+    { guard: "profileDueAfterAlert", target: "alertProfile" },
+    ...questions
+      .filter((q) => q.required)
+      .map((q) => ({ guard: { type: "isNextRequiredAfterAlert", params: { id: q.id } }, target: q.id })),
+    { guard: "optionalOfferDue", target: "optionalOffer" },
+  ];
+}
 
 /** The states of the fast path, inside the report's "asking" block. */
 export function alertStates(questionIds: readonly string[]) {
@@ -133,7 +183,7 @@ export function alertStates(questionIds: readonly string[]) {
       on: {
         CHOOSE: [
           { guard: choose("alert"), target: "next", actions: ["applyFacts", "markAlertSent"] },
-          { guard: choose("yes"), target: "next", actions: ["applyFacts", "markAlertDeclined"] },
+          { guard: choose("yes"), target: "next", actions: "applyFacts" },
           { guard: choose("correct"), target: "correctPick", actions: "applyFacts" },
           { actions: "rejectChoice" },
         ],
@@ -168,18 +218,6 @@ export function alertStates(questionIds: readonly string[]) {
         BACK: { target: "next", actions: "keepAnswer" },
       },
     } as object,
-    /** "Gửi cảnh báo nhanh ngay": the ticket goes to the duty chats now, marked preliminary. */
-    quickAlert: {
-      meta: { prompt: "alert:quickAlert.prompt", choices: ["send", "later"] },
-      on: {
-        CHOOSE: [
-          { guard: choose("send"), target: "next", actions: "markAlertSent" },
-          { guard: choose("later"), target: "next", actions: "markAlertDeclined" },
-          { actions: "rejectChoice" },
-        ],
-        BACK: { target: "status", actions: "clearFeedback" },
-      },
-    },
     /** After the alert, a first-time reporter's details (the duty officers will call back). */
     alertProfile: {
       meta: { prompt: "alert:profile.prompt", choices: [], launch: "profile" },
@@ -187,6 +225,18 @@ export function alertStates(questionIds: readonly string[]) {
         PROFILE: { target: "next", actions: "storeProfile" },
         // The profile was left: the report goes on, and the details are asked at the end.
         BACK: { target: "next", actions: "deferProfile" },
+      },
+    },
+    /** Every mandatory answer is in: the optional details, all at once or not at all. */
+    optionalOffer: {
+      meta: { prompt: "alert:optionalOffer.prompt", choices: ["skip", "add"] },
+      on: {
+        CHOOSE: [
+          { guard: choose("skip"), target: "next", actions: "skipOptional" },
+          { guard: choose("add"), target: "next", actions: "addOptional" },
+          { actions: "rejectChoice" },
+        ],
+        BACK: { target: "prev", actions: "prepareBack" },
       },
     },
   } as const;

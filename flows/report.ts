@@ -12,7 +12,7 @@ import {
   type QuestionnaireInput,
   questionnaire,
 } from "./questionnaire.ts";
-import { alertActions, alertGuards, alertStates } from "./report-alert.ts";
+import { alertActions, alertGuards, alertRouter, alertStates } from "./report-alert.ts";
 import type { AnswerValue, FlowEvent, QuestionnaireContext, QuestionSpec } from "./types.ts";
 
 /** Bumped whenever a change would make an old snapshot mean something else; see src/conversation/flows.ts. */
@@ -229,7 +229,7 @@ export const reportMachine = setup({
   },
   guards: {
     ...q.guards,
-    ...alertGuards,
+    ...alertGuards(REPORT_QUESTIONS),
     textSuggestsType: ({ event }: Args, { minWords }: ProposalParams) =>
       event.type === "TEXT" && proposal(event.text, minWords) !== null,
     isScamReport: ({ context }: Args) => context.answers.type === "scam_call",
@@ -239,7 +239,7 @@ export const reportMachine = setup({
   },
   actions: {
     ...q.actions,
-    ...alertActions,
+    ...alertActions(REPORT_QUESTIONS),
     proposeType,
     acceptProposedType: mutate((context, event) => {
       const proposed = context.extra.proposedType;
@@ -284,14 +284,18 @@ export const reportMachine = setup({
     asking: {
       initial: "next",
       // ADVISED: the conversation showed the containment advice for the type (see src/conversation/report-effects.ts).
-      on: { ...ASKING_HANDLERS, ADVISED: { actions: "markAdvised" } },
+      on: {
+        ...ASKING_HANDLERS,
+        ADVISED: { actions: "markAdvised" },
+        // "Gửi cảnh báo nhanh ngay", offered on every question once the urgent facts are known.
+        ALERT: { guard: "alertAvailable", target: ".next", actions: "markAlertSent" },
+      },
       states: {
         ...(q.states("reporter", {
           routerFirst: [
             { guard: "isScamReport", target: "#report.scamAdvice" },
             { guard: "isOutOfScope", target: "#report.outOfScope" },
-            { guard: "alertDue", target: "quickAlert" },
-            { guard: "profileDueAfterAlert", target: "alertProfile" },
+            ...alertRouter(REPORT_QUESTIONS),
           ],
           extra: {
             system: {

@@ -29,6 +29,8 @@ export type FlowEvent =
   | { type: "REMIND"; at: string }
   /** The conversation showed the containment advice for the report's type (shown once per type). */
   | { type: "ADVISED"; at: string }
+  /** "Send a quick alert now": the ticket goes to the duty chats before the report is complete. */
+  | { type: "ALERT"; at: string }
   | { type: "EXPIRE"; at: string };
 
 /** Context shared by questionnaire flows. */

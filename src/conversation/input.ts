@@ -42,12 +42,13 @@ function tokensOf(flows: FlowRegistry): Set<string> {
 }
 
 /** The flow event each navigation button stands for; any other value answers the question. */
-const NAV_EVENTS: Readonly<Record<string, "BACK" | "SKIP" | "KEEP" | "DONE" | "SKIP_SECTION">> = {
+const NAV_EVENTS: Readonly<Record<string, "BACK" | "SKIP" | "KEEP" | "DONE" | "SKIP_SECTION" | "ALERT">> = {
   [NAV.back]: "BACK",
   [NAV.skip]: "SKIP",
   [NAV.keep]: "KEEP",
   [NAV.done]: "DONE",
   [NAV.skipSection]: "SKIP_SECTION",
+  [NAV.alert]: "ALERT",
 };
 
 export function text(turn: Turn, raw: string): void {

@@ -1,6 +1,7 @@
 import type { AnyMachineSnapshot } from "xstate";
 import { PREFILL_CHOICE } from "../../flows/answers.ts";
 import { isApplicable } from "../../flows/questionnaire.ts";
+import { urgentKnown } from "../../flows/report-alert.ts";
 import type { AnswerValue, QuestionnaireContext, QuestionSpec, StateMeta } from "../../flows/types.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
 import { clipText } from "../domain/text-cut.ts";
@@ -17,6 +18,7 @@ export const NAV = {
   keep: "_keep",
   done: "_done",
   skipSection: "_skipSection",
+  alert: "_alert",
 } as const;
 
 /** The state's own meta (the deepest state that has one) and the key of that state. */
@@ -131,6 +133,10 @@ export function choicesFor(flow: FlowDefinition, snapshot: AnyMachineSnapshot, r
   if (!q.required) out.push({ value: NAV.skip, label: label("flow:nav.skip") });
   if (q.section && !q.required) out.push({ value: NAV.skipSection, label: label("flow:nav.skipSection") });
   if (context.trail.length > 0) out.push({ value: NAV.back, label: label("flow:nav.back") });
+  // The quick alert is one press away on every question once the urgent facts are known (last, so the
+  // numbers of the question's own options do not move).
+  if (flow.id === "report" && context.extra.alert === undefined && urgentKnown(context.answers))
+    out.push({ value: NAV.alert, label: label("alert:understood.choice.alert") });
   return out;
 }
 

@@ -201,10 +201,12 @@ describe("engine: navigation", () => {
     expect(h.lastQuestion(skipType.messages)?.token).toBe("r.type");
   });
 
-  it("free text first: a description typed as the first message starts a report and proposes its type", () => {
+  it("free text first: a description typed as the first message starts a report and shows what it understood", () => {
     const h = createHarness();
     const reply = h.text("Máy chủ bị mã hóa hết dữ liệu, có file đòi tiền chuộc bằng bitcoin");
-    expect(h.lastQuestion(reply.messages)?.token).toBe("r.typeConfirm");
+    // No time or status in it: the quick alert is not offered yet, only confirm or correct.
+    expect(h.lastQuestion(reply.messages)?.token).toBe("r.understoodPartial");
+    expect(allText(reply.messages)).toContain("Trợ lý hiểu như sau");
     expect(allText(reply.messages)).toContain("Mã hóa dữ liệu tống tiền");
     const yes = h.text("1");
     expect(h.draft()?.answers).toMatchObject({

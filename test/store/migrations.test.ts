@@ -523,3 +523,34 @@ describe("migration 8: the 2025 reorganisation", () => {
     );
   });
 });
+
+describe("migration 10: preliminary tickets", () => {
+  it("adds the preliminary mark to a version-9 database: existing tickets are complete, new ones can be marked", () => {
+    const db = new Database(join(dir, "v9.db"));
+    const m10 = MIGRATIONS.find((m) => m.name === "preliminary-tickets");
+    if (!m10) throw new Error("migration missing");
+    migrate(db, MIGRATIONS.slice(0, m10.version - 1));
+    const base = new Store(db);
+    // A ticket written before the migration, through the columns that existed then.
+    db.prepare(
+      `INSERT INTO incidents (ticket_id, submission_key, channel, chat_id, reporter_user_id, reporter_locale,
+         incident_type, severity, severity_reasons, serious, answers, routing, status, detected_at, created_at,
+         updated_at)
+       VALUES ('SC-2026-000001', 'k1', 'telegram', '1', '1', 'vi', 'malware', 2, '[]', 0, '{}',
+         '{"destinations":[],"advice":[],"firedRules":[]}', 'new', 'x', 'x', 'x')`,
+    ).run();
+    expect(migrate(db, MIGRATIONS.slice(0, m10.version))).toEqual([m10.version]);
+    const store = new Store(db);
+    expect(store.incidentByTicket("SC-2026-000001")?.preliminary).toBe(false);
+    const { row } = store.insertIncident({
+      ...(base.incidentByTicket("SC-2026-000001") as NonNullable<ReturnType<Store["incidentByTicket"]>>),
+      ticketId: "SC-2026-000002",
+      submissionKey: "k2",
+      preliminary: true,
+    });
+    expect(row.preliminary).toBe(true);
+    store.saveReport(row.id, { ...row, preliminary: false }, "y");
+    expect(store.incidentByTicket("SC-2026-000002")?.preliminary).toBe(false);
+    db.close();
+  });
+});

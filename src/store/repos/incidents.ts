@@ -1,6 +1,20 @@
+import type { Statement } from "better-sqlite3";
 import type { IncidentRow, StoredRouting, TicketState, TimelineEntry } from "../types.ts";
 import type { IncidentsRepo, ReportUpdate, TicketCount, TicketTimes } from "./interfaces.ts";
 import { type Db, json, parse, type Raw, textOrNull } from "./sqlite.ts";
+
+const INSERT_INCIDENT = `INSERT INTO incidents (ticket_id, submission_key, channel, chat_id, reporter_user_id, reporter_locale,
+           incident_type, severity, severity_reasons, serious, answers, routing, status, detected_at, created_at,
+           updated_at, preliminary)
+         VALUES (@ticketId, @submissionKey, @channel, @chatId, @reporterUserId, @reporterLocale, @incidentType,
+           @severity, @severityReasons, @serious, @answers, @routing, @status, @detectedAt, @createdAt, @createdAt,
+           @preliminary)
+         ON CONFLICT (submission_key) DO NOTHING`;
+
+const SET_REPORT = `UPDATE incidents SET incident_type = @incidentType, severity = @severity, severity_reasons = @severityReasons,
+           serious = @serious, answers = @answers, routing = @routing, detected_at = @detectedAt,
+           preliminary = @preliminary, updated_at = @at
+         WHERE id = @id`;
 
 /**
  * The ticket flow version of snapshots stored before the version was stored with them: version 1 was the only
@@ -21,22 +35,18 @@ function isVersioned(v: unknown): v is VersionedSnapshot {
 /** Incidents: the submitted report, its ticket number, routing, lifecycle state and timeline. */
 export class SqliteIncidents implements IncidentsRepo {
   private readonly s;
+  /**
+   * Statements naming the `preliminary` column (migration 10), prepared on first use: a store opened on an
+   * older schema (the migration tests do) must not fail before it writes an incident.
+   */
+  private readonly lazy: { insertIncident?: Statement; setReport?: Statement } = {};
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       nextTicketNumber: p(
         `INSERT INTO ticket_sequences (year, last) VALUES (?, 1)
          ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last`,
-      ),
-      insertIncident: p(
-        `INSERT INTO incidents (ticket_id, submission_key, channel, chat_id, reporter_user_id, reporter_locale,
-           incident_type, severity, severity_reasons, serious, answers, routing, status, detected_at, created_at,
-           updated_at, preliminary)
-         VALUES (@ticketId, @submissionKey, @channel, @chatId, @reporterUserId, @reporterLocale, @incidentType,
-           @severity, @severityReasons, @serious, @answers, @routing, @status, @detectedAt, @createdAt, @createdAt,
-           @preliminary)
-         ON CONFLICT (submission_key) DO NOTHING`,
       ),
       incidentBySubmission: p("SELECT * FROM incidents WHERE submission_key = ?"),
       incidentByTicket: p("SELECT * FROM incidents WHERE ticket_id = ?"),
@@ -60,12 +70,6 @@ export class SqliteIncidents implements IncidentsRepo {
       ),
       timeline: p("SELECT at, actor, action, details FROM ticket_timeline WHERE incident_id = ? ORDER BY id"),
       setRouting: p("UPDATE incidents SET routing = ?, updated_at = ? WHERE id = ?"),
-      setReport: p(
-        `UPDATE incidents SET incident_type = @incidentType, severity = @severity, severity_reasons = @severityReasons,
-           serious = @serious, answers = @answers, routing = @routing, detected_at = @detectedAt,
-           preliminary = @preliminary, updated_at = @at
-         WHERE id = @id`,
-      ),
       setTicket: p(
         "UPDATE incidents SET status = ?, ticket_snapshot = ?, assignee = ?, updated_at = ? WHERE id = ?",
       ),
@@ -84,6 +88,12 @@ export class SqliteIncidents implements IncidentsRepo {
     };
   }
 
+  private statement(name: "insertIncident" | "setReport"): Statement {
+    const sql = name === "insertIncident" ? INSERT_INCIDENT : SET_REPORT;
+    this.lazy[name] ??= this.db.prepare(sql);
+    return this.lazy[name];
+  }
+
   /** Allocates the next ticket number of a year (SC-YYYY-000123). */
   nextTicketNumber(year: number): number {
     return (this.s.nextTicketNumber.get(year) as { last: number }).last;
@@ -92,7 +102,7 @@ export class SqliteIncidents implements IncidentsRepo {
   /** Inserts an incident unless its submission key exists; returns the stored row either way. */
   insertIncident(row: Omit<IncidentRow, "id" | "updatedAt">): { row: IncidentRow; created: boolean } {
     const created =
-      this.s.insertIncident.run({
+      this.statement("insertIncident").run({
         ...row,
         severityReasons: json(row.severityReasons),
         serious: row.serious ? 1 : 0,
@@ -153,7 +163,7 @@ export class SqliteIncidents implements IncidentsRepo {
    * the mark). The ticket's number, submission key, reporter and lifecycle are untouched.
    */
   saveReport(id: number, report: ReportUpdate, at: string): void {
-    this.s.setReport.run({
+    this.statement("setReport").run({
       id,
       at,
       incidentType: report.incidentType,
