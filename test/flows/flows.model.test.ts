@@ -4,6 +4,7 @@ import { initialTransition, transition } from "xstate";
 import { getShortestPaths } from "xstate/graph";
 import { PROFILE_QUESTIONS, profileMachine } from "../../flows/profile.ts";
 import { REPORT_QUESTIONS, reportMachine } from "../../flows/report.ts";
+import { readParagraph } from "../../flows/report-alert.ts";
 import type { FlowEvent, QuestionnaireContext, QuestionSpec } from "../../flows/types.ts";
 import { currentMeta } from "../../src/conversation/render.ts";
 import { AT, modelEvents, roundTrip, serializeState } from "./model.ts";
@@ -12,6 +13,16 @@ import { AT, modelEvents, roundTrip, serializeState } from "./model.ts";
  * Scenarios explored one at a time: combining their branches would multiply the state space (every answer set
  * times every position "back" can reach) without covering more transitions.
  */
+/** An opening paragraph that states every urgent fact (read at AT, 10:00 in Hà Nội). */
+const PARAGRAPH =
+  "Sáng nay 8h cổng thông tin điện tử tỉnh congthongtin.laichau.gov.vn bị tấn công thay đổi giao diện, hiện vẫn đang diễn ra.";
+
+/** Scenarios of the fast path (issue 16): the paragraph read and confirmed, the quick alert from a question. */
+const FAST_SCENARIOS: Record<string, { firstText?: string; alertAt?: string; noBack?: boolean }> = {
+  paragraph: { firstText: PARAGRAPH, noBack: true },
+  alertMidway: { alertAt: "detection" },
+};
+
 const REPORT_SCENARIOS: Record<string, Record<string, readonly string[]>> = {
   baseline: { type: ["malware"] },
   scamCall: { type: ["scam_call"] },
@@ -44,6 +55,14 @@ const CASES: FlowCase[] = [
     finals: ["scamCall", "defenceOwned"].includes(scenario)
       ? ["cancelled", "closedWithAdvice"]
       : ["submitted", "cancelled"],
+  })),
+  ...Object.entries(FAST_SCENARIOS).map(([scenario, options]) => ({
+    name: "report",
+    scenario,
+    machine: reportMachine,
+    questions: REPORT_QUESTIONS,
+    events: modelEvents(REPORT_QUESTIONS, { type: ["malware"] }, options),
+    finals: ["submitted", "cancelled"],
   })),
   {
     name: "profile",
@@ -101,7 +120,19 @@ for (const c of CASES) {
       const visited = new Set(allPaths.map((p) => currentMeta(p.state)?.key).filter(Boolean));
       const submitted = allPaths.find((p) => p.state.value === "submitted");
       const answers = (submitted?.state.context as QuestionnaireContext | undefined)?.answers ?? {};
-      for (const q of c.questions) if (q.id in answers) expect(visited, q.id).toContain(q.id);
+      // What the opening paragraph settles is confirmed on one screen, never asked as its own question.
+      const read = c.scenario === "paragraph" ? (readParagraph(PARAGRAPH, AT) ?? {}) : {};
+      // After the alert, optional questions left together ("review and send") are answered empty, unvisited.
+      const fast = c.scenario in FAST_SCENARIOS;
+      for (const q of c.questions) {
+        if (!(q.id in answers) || q.id in read || (fast && answers[q.id] === null)) continue;
+        expect(visited, q.id).toContain(q.id);
+      }
+      if (c.scenario === "paragraph") {
+        for (const state of ["understood", "correctPick", "alertProfile", "optionalOffer"])
+          expect(visited, state).toContain(state);
+      }
+      if (c.scenario === "alertMidway") expect(visited).toContain("alertProfile");
       expect(visited.size).toBeGreaterThan(c.scenario === "scamCall" ? 1 : 7);
     });
 

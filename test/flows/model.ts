@@ -32,11 +32,17 @@ function sampleText(q: QuestionSpec): string {
 export function modelEvents(
   questions: readonly QuestionSpec[],
   branches: Record<string, readonly string[]>,
+  /** `alertAt`: the question on which the quick alert is sent (one, or the paths multiply). */
+  /** `noBack`: going back is explored by the other scenarios (here it would only multiply the answer sets). */
+  options: { firstText?: string; alertAt?: string; noBack?: boolean } = {},
 ): (snapshot: AnyMachineSnapshot) => FlowEvent[] {
   return (snapshot) => {
     const current = currentMeta(snapshot);
     if (!current) return [];
     const events: FlowEvent[] = [];
+    // The quick alert, where a question offers it (the report once its urgent facts are known).
+    const alertHere = "question" in current.meta && current.meta.question === options.alertAt;
+    if (alertHere && snapshot.can({ type: "ALERT", at: AT })) events.push({ type: "ALERT", at: AT });
     if ("prompt" in current.meta) {
       const { choices } = current.meta;
       if (choices === "editable") {
@@ -68,14 +74,15 @@ export function modelEvents(
     } else if (input.kind === "files") {
       events.push({ type: "DONE", at: AT });
     } else if (q.required || q.id === questions[0]?.id) {
-      events.push({ type: "TEXT", text: sampleText(q), at: AT });
+      const text = q.id === questions[0]?.id && options.firstText ? options.firstText : sampleText(q);
+      events.push({ type: "TEXT", text, at: AT });
     }
     // Optional questions are skipped in the model (answering them is covered by the engine tests): exploring
     // answer-or-skip for each would multiply the states without reaching new ones.
     if (!q.required && q.id !== questions[0]?.id) {
       events.push(q.section ? { type: "SKIP_SECTION", at: AT } : { type: "SKIP", at: AT });
     }
-    events.push({ type: "BACK", at: AT });
+    if (!options.noBack) events.push({ type: "BACK", at: AT });
     if (q.id === questions[0]?.id) events.push({ type: "CANCEL", at: AT });
     return events;
   };
@@ -83,12 +90,18 @@ export function modelEvents(
 
 /** State identity for the traversal: where we are and what has been answered. */
 export function serializeState(snapshot: AnyMachineSnapshot): string {
-  const c = snapshot.context as { answers: Record<string, unknown>; selection: string[] };
+  const c = snapshot.context as {
+    answers: Record<string, unknown>;
+    selection: string[];
+    extra?: Record<string, unknown>;
+  };
   // Sorted keys: the same answers reached in another order are the same state.
   const answers = Object.keys(c.answers)
     .sort()
     .map((k) => [k, c.answers[k]]);
-  return JSON.stringify([snapshot.value, answers, c.selection]);
+  // Whether the quick alert went out changes what comes next (mandatory questions first, the profile).
+  const alert = c.extra?.alert ?? null;
+  return JSON.stringify([snapshot.value, answers, c.selection, alert]);
 }
 
 /** Persists a snapshot to JSON and restores it, as the engine does between two updates. */
