@@ -150,7 +150,10 @@ export class DutyDesk {
       for (const row of store.duePending("duty", at, 200)) {
         if ((row.payload as { kind?: string }).kind === "ticket_updated") {
           const incident = store.incidentByTicket((row.payload as TicketUpdated).ticketId);
-          if (incident) refreshPreliminary(this.o, work, incident, (row.payload as TicketUpdated).complete);
+          // Its own key prefix: the redrawn messages of each update are new rows, and a repeated pass is a no-op.
+          const update = new TicketWork(this.o, at, `upd:${row.idempotencyKey ?? row.id}`);
+          if (incident) refreshPreliminary(this.o, update, incident, (row.payload as TicketUpdated).complete);
+          for (const c of update.touched.values()) chats.set(`${c.channel}:${c.chatId}`, c);
           store.markSent(row.id, at, {});
           continue;
         }
