@@ -2,7 +2,15 @@ import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RateLimiter } from "../../src/delivery/rate-limiter.ts";
-import { type BotMessage, EmulatedUser, type Stack, startStack, TOKEN, waitFor } from "./telegram-harness.ts";
+import {
+  type BotMessage,
+  botMessageRef,
+  EmulatedUser,
+  type Stack,
+  startStack,
+  TOKEN,
+  waitFor,
+} from "./telegram-harness.ts";
 
 // Issue 16: a reporter who opens with one paragraph reaches the duty group in three actions, and the ticket is
 // completed in place afterwards. Figures are printed (and asserted) so the note can quote them.
@@ -265,5 +273,73 @@ describe("quick alert with Telegram's real pacing (1 message a second per chat, 
     expect(actions).toBeLessThanOrEqual(3);
     expect(wallMs).toBeLessThan(5000);
     await pressing;
+  }, 30_000);
+});
+
+describe("a reporter who stops after the quick alert", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    // Draft reminders after about a second, so the test sees one.
+    stack = await startStack("grammy", "polling", {
+      ADMIN_TELEGRAM_IDS: String(ADMIN),
+      DRAFT_REMINDER_HOURS: "0.0003",
+    });
+    await bindGroup(stack);
+  });
+  afterAll(async () => {
+    await stack.stop();
+  });
+
+  it("gets the draft reminder; the duty message lists what is missing; an officer's question reaches them", async () => {
+    const reporter = new EmulatedUser(stack, 8800);
+    await reporter.command("/baocao");
+    await reporter.say(PARAGRAPH);
+    await reporter.press("alert");
+    const ticketId = /SC-\d{4}-\d{6}/.exec(reporter.textsSince(0))?.[0] ?? "";
+    const post = await waitFor(() => postOf(stack, ticketId), "the preliminary ticket", 2000);
+    // Nothing more from the reporter: the reminder comes, the question on screen is shown again.
+    const seen = reporter.messages().length;
+    await waitFor(() => reporter.textsSince(seen).includes("chưa hoàn thành"), "the draft reminder", 8000);
+    const text = post.message.text;
+    expect(text).toContain("SƠ BỘ");
+    for (const field of ["Cách thức phát hiện (G)", "Cấp độ hệ thống (C4)", "Người báo cáo"])
+      expect(text).toContain(field);
+    expect(stack.app.store.incidentByTicket(ticketId)?.preliminary).toBe(true);
+
+    // A duty officer asks; the question reaches the reporter, whose answer lands in the group's thread.
+    const member = stack.server.getClient(TOKEN, {
+      userId: ADMIN,
+      chatId: GROUP,
+      type: "supergroup",
+      chatTitle: "Tổ trực VNCERT",
+      firstName: "Trực",
+    });
+    const ask = post.message.reply_markup?.inline_keyboard
+      .flat()
+      .find((b) => b.callback_data?.endsWith("|ask"));
+    await member.sendCallback(
+      member.makeCallbackQuery(ask?.callback_data ?? "", {
+        message: { message_id: post.messageId },
+      } as never),
+    );
+    const prompt = await waitFor(
+      () => stack.messages(GROUP).find((m) => m.message.text.includes("câu hỏi gửi người báo cáo")),
+      "the ask prompt",
+    );
+    await member.sendMessage(
+      member.makeMessage("Máy chủ đã được ngắt khỏi mạng chưa?", {
+        reply_to_message: botMessageRef(prompt.messageId),
+      } as never),
+    );
+    const question = await waitFor(
+      () => reporter.messages().find((m) => m.message.text.includes("ngắt khỏi mạng chưa")),
+      "the question relayed to the reporter",
+    );
+    await reporter.reply("Đã ngắt lúc 8h30", question.messageId);
+    await waitFor(
+      () => stack.messages(GROUP).some((m) => m.message.text.includes("Đã ngắt lúc 8h30")),
+      "the answer in the group",
+    );
+    expect(stack.app.db.prepare("SELECT count(*) AS n FROM incidents").get()).toEqual({ n: 1 });
   }, 30_000);
 });
