@@ -36,3 +36,67 @@ describe("quick alert from an opening paragraph", () => {
     expect(h.store.duePending("duty", NOW.toISOString(), 10).length).toBeGreaterThan(0);
   });
 });
+
+describe("a preliminary ticket follows the report", () => {
+  function alerted() {
+    const h = createHarness({ now: NOW });
+    h.store.saveProfile(
+      "telegram",
+      "1001",
+      { fullName: "Nguyễn Văn An", organisation: "Sở KH&CN tỉnh Lai Châu", phone: "0912345678" },
+      NOW.toISOString(),
+    );
+    h.command("baocao");
+    const read = h.text(PARAGRAPH);
+    const sent = h.press(h.lastQuestion(read.messages)?.token ?? "", "alert");
+    return { h, ticketId: sent.ticketId ?? "", sent };
+  }
+
+  it("a returning reporter's saved profile is the alert's reporter; mandatory questions come next", () => {
+    const { h, ticketId, sent } = alerted();
+    const incident = h.store.incidentByTicket(ticketId);
+    expect((incident?.answers.reporter as { fullName?: string }).fullName).toBe("Nguyễn Văn An");
+    expect(h.lastQuestion(sent.messages)?.token).toBe("r.detection");
+  });
+
+  it("each answer updates the ticket: severity recomputed, a new unit routed, the duty messages redrawn", () => {
+    const { h, ticketId } = alerted();
+    const before = h.store.incidentByTicket(ticketId);
+    h.text("2"); // detection: one method
+    h.text("4"); // systemLevel 4
+    h.text("1"); // national critical: yes
+    const after = h.store.incidentByTicket(ticketId);
+    expect(after?.preliminary).toBe(true);
+    expect(after?.answers.systemLevel).toBe("4");
+    expect(after?.severity).toBeGreaterThan(before?.severity ?? 0);
+    const routedKeys = (
+      h.db.prepare("SELECT idempotency_key AS k FROM outbox WHERE channel = 'duty'").all() as Array<{
+        k: string;
+      }>
+    ).map((r) => r.k);
+    for (const d of after?.routing.destinations ?? [])
+      expect(routedKeys).toContain(`ticket:${ticketId}:${d.contactId}`);
+    expect(after?.routing.destinations.length).toBeGreaterThanOrEqual(
+      before?.routing.destinations.length ?? 0,
+    );
+    // One redraw per answer that changed the ticket.
+    expect(routedKeys.filter((k) => k.startsWith(`update:${ticketId}:`)).length).toBe(3);
+    expect(h.db.prepare("SELECT count(*) AS n FROM incidents").get()).toEqual({ n: 1 });
+  });
+
+  it("the alert pressed twice (a redelivered update, a stale button) still makes one ticket", () => {
+    const { h, ticketId } = alerted();
+    const again = h.press("r.understood", "alert");
+    expect(again.ticketId).toBeUndefined();
+    expect(again.messages.map((m) => m.text).join("\n")).toMatch(/cũ|không còn|outdated/i);
+    expect(h.db.prepare("SELECT ticket_id FROM incidents").all()).toEqual([{ ticket_id: ticketId }]);
+  });
+
+  it("a report cancelled after the alert keeps its ticket and says so", () => {
+    const { h, ticketId } = alerted();
+    h.command("huy");
+    const done = h.text("1");
+    expect(done.messages.map((m) => m.text).join("\n")).toContain(ticketId);
+    expect(h.store.incidentByTicket(ticketId)?.preliminary).toBe(true);
+  });
+});
