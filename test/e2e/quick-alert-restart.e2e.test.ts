@@ -113,7 +113,11 @@ describe("a crash right after the quick alert", () => {
       await waitFor(() => second.out().includes("telegram channel started"), "the bot to restart", 60_000);
       // Telegram delivers the unanswered update again: it must not make a second ticket.
       expect((await post(alert)).status).toBe(200);
-      await waitFor(() => ticketsIn(api.visible(GROUP).map((m) => m.text)).length > 0, "the duty post", 15_000);
+      await waitFor(
+        () => ticketsIn(api.visible(GROUP).map((m) => m.text)).length > 0,
+        "the duty post",
+        15_000,
+      );
       // The next answer: the reporter's name, asked right after the alert.
       expect((await post(textUpdate(4, "Nguyễn Văn An"))).status).toBe(200);
       await waitFor(
