@@ -37,6 +37,40 @@ describe("quick alert from an opening paragraph", () => {
   });
 });
 
+describe("confirming without the alert", () => {
+  it("the questions the paragraph answered are skipped: the system is not asked again (issue 16, item 7)", () => {
+    const h = createHarness({ now: NOW });
+    h.command("baocao");
+    const read = h.text(PARAGRAPH);
+    const next = h.press(h.lastQuestion(read.messages)?.token ?? "", "yes");
+    expect(h.draft()?.answers).toMatchObject({
+      type: "defacement",
+      status: "ongoing",
+      description: PARAGRAPH,
+      domains: ["congthongtin.laichau.gov.vn"],
+    });
+    expect(h.lastQuestion(next.messages)?.token).toBe("r.detection");
+    // The quick alert stays one press away on the questions that follow.
+    expect(h.lastQuestion(next.messages)?.choices?.at(-1)?.value).toBe("_alert");
+    expect(h.store.incidentsByReporter("telegram", "1001")).toHaveLength(0);
+  });
+
+  it("'correct' lists the facts read; picking one asks that question, then the report goes on", () => {
+    const h = createHarness({ now: NOW });
+    h.command("baocao");
+    const read = h.text(PARAGRAPH);
+    const pick = h.press(h.lastQuestion(read.messages)?.token ?? "", "correct");
+    const screen = h.lastQuestion(pick.messages);
+    expect(screen?.token).toBe("r.correctPick");
+    expect(screen?.choices?.map((c) => c.value)).toContain("detectedAt");
+    const asked = h.press("r.correctPick", "detectedAt");
+    expect(h.lastQuestion(asked.messages)?.token).toBe("r.detectedAt");
+    const after = h.text("hôm nay 07:15");
+    expect(h.lastQuestion(after.messages)?.token).toBe("r.detection");
+    expect(h.draft()?.answers.detectedAt).toBe("2026-11-21T00:15:00.000Z");
+  });
+});
+
 describe("a preliminary ticket follows the report", () => {
   function alerted() {
     const h = createHarness({ now: NOW });
