@@ -31,6 +31,7 @@ function refreshPreliminary(
   complete: boolean,
 ): void {
   work.refreshDutyPosts(incident);
+  work.tightenAckDeadline(incident);
   if (!complete || !o.email) return;
   for (const routed of incident.routing.destinations) {
     const contact = o.store.contact(routed.contactId);

@@ -242,6 +242,23 @@ export class TicketWork {
     );
   }
 
+  /**
+   * A preliminary ticket's severity was recomputed: if the acknowledge deadline at the new level, counted from
+   * the alert, falls earlier than the one armed, it is brought forward (a later one is kept: the clock never
+   * gives the duty officers more time because the reporter answered).
+   */
+  tightenAckDeadline(incident: IncidentRow): void {
+    const key = `ack:${incident.ticketId}`;
+    const job = this.store.job(key);
+    if (job?.status !== "pending") return;
+    const spec = this.o.ackDeadlines[incident.severity as 1 | 2 | 3 | 4];
+    if (!spec) return;
+    const due = deadlineAt(incident.createdAt, spec, this.o.timeZone);
+    if (Date.parse(due) < Date.parse(job.dueAt)) {
+      this.store.scheduleJob(key, ACK_DEADLINE_JOB, due, job.payload, this.at);
+    }
+  }
+
   /** Every duty message of the ticket shows its new state (edited in place where the channel has it). */
   refreshDutyPosts(incident: IncidentRow): void {
     const view = ticketView(this.store, incident);
