@@ -89,7 +89,7 @@ describe("a preliminary ticket follows the report", () => {
   it("a returning reporter's saved profile is the alert's reporter; mandatory questions come next", () => {
     const { h, ticketId, sent } = alerted();
     const incident = h.store.incidentByTicket(ticketId);
-    expect((incident?.answers.reporter as { fullName?: string }).fullName).toBe("Nguyễn Văn An");
+    expect(incident?.answers.reporter).toMatchObject({ fullName: "Nguyễn Văn An" });
     expect(h.lastQuestion(sent.messages)?.token).toBe("r.detection");
   });
 

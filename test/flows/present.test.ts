@@ -24,9 +24,9 @@ describe("flows' state views", () => {
     }
   });
 
-  it("give the report's summary, reporter check and type check, and the profile's confirmation", () => {
+  it("give the report's summary, reporter check, type check and what the opening paragraph said, and the profile's confirmation", () => {
     expect(Object.keys(FLOWS.report.stateViews ?? {}).sort()).toEqual(
-      ["reporterConfirm", "summary", "typeConfirm"].sort(),
+      ["reporterConfirm", "summary", "typeConfirm", "understood", "understoodPartial"].sort(),
     );
     expect(Object.keys(FLOWS.profile.stateViews ?? {})).toEqual(["confirm"]);
   });
