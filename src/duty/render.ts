@@ -26,8 +26,14 @@ const ACTIONS_BY_STATUS: Record<string, readonly string[]> = {
   resolved: ["close", "reopen"],
 };
 
-/** The actions a ticket's duty message offers in this status, in the order they are numbered. */
-export const dutyActions = (status: string): readonly string[] => ACTIONS_BY_STATUS[status] ?? [];
+/**
+ * The actions a ticket's duty message offers, in the order they are numbered: those of its status, and the
+ * merge into a related ticket where one is offered and the status still allows marking it a duplicate.
+ */
+export const dutyActions = (status: string, mergeInto?: string | null): readonly string[] => {
+  const actions = ACTIONS_BY_STATUS[status] ?? [];
+  return mergeInto && actions.includes("dupreject") ? [...actions, `merge:${mergeInto}`] : actions;
+};
 
 /** A ticket's lifecycle as its duty message shows it. */
 export interface TicketView {
@@ -41,6 +47,10 @@ export interface TicketView {
   duplicateOf: string | null;
   /** When the notification the law asks for is due (from the routing rules' data). */
   legalDeadline: string;
+  /** Tickets that look related (same domain, public IP or system within a day): possible duplicates. */
+  related?: readonly string[];
+  /** The related ticket a one-action merge folds this one into, if any (see duty/related.ts). */
+  mergeInto?: string | null;
 }
 
 const text = (v: unknown) => (typeof v === "string" ? v : "");
@@ -162,9 +172,15 @@ function renderWith(
     lines.push(t("duty:message.resolution", { value: shown(state.resolution, FIELD_BUDGET.resolution) }));
   if (state.reason) lines.push(t("duty:message.reason", { value: shown(state.reason, FIELD_BUDGET.reason) }));
   if (state.duplicateOf) lines.push(t("duty:message.duplicateOf", { value: state.duplicateOf }));
+  if (state.related?.length && !state.duplicateOf)
+    lines.push(t("storm:related.line", { value: state.related.join(", ") }));
   if (clipped) lines.push(t("duty:message.clipped", { ticketId: incident.ticketId }));
-  const actions = ACTIONS_BY_STATUS[state.status] ?? [];
-  const choices: Choice[] = actions.map((a) => ({ value: a, label: t(`duty:button.${a}`) }));
+  const actions = dutyActions(state.status, state.mergeInto);
+  const choices: Choice[] = actions.map((a) =>
+    a.startsWith("merge:")
+      ? { value: a, label: t("storm:button.merge", { ticketId: a.slice("merge:".length) }) }
+      : { value: a, label: t(`duty:button.${a}`) },
+  );
   return choices.length
     ? { kind: "chat", text: lines.join("\n"), token: ticketToken(incident.ticketId), choices }
     : { kind: "chat", text: lines.join("\n") };

@@ -15,7 +15,9 @@ import { type Locale, resolveLocale, type Translator } from "../i18n.ts";
 import type { ChatMessage, CopyMessage, EditMessage, RoutedTicket } from "../messages.ts";
 import type { RenderContext } from "../present/incident.ts";
 import type { IncidentRow, Store } from "../store/store.ts";
+import { relatedView } from "./related.ts";
 import { contactLabel, type DutyDetail, renderDutyMessage, type TicketView } from "./render.ts";
+import type { ChatLimitsOf } from "./storm.ts";
 
 export interface DutyDeskOptions {
   store: Store;
@@ -35,6 +37,8 @@ export interface DutyDeskOptions {
   finalReportReminderMs?: number;
   /** Set when SMTP is configured: every routed ticket is also e-mailed to its contact's addresses. */
   email?: { messageIdDomain?: string | undefined };
+  /** What each duty chat can take per minute (storm mode); Telegram's and Zalo's group limits by default. */
+  chatLimits?: ChatLimitsOf;
 }
 
 export const ACK_DEADLINE_JOB = "ack_deadline";
@@ -414,5 +418,6 @@ export function ticketView(store: Store, incident: IncidentRow): TicketView {
     reason: incident.status === "rejected" ? (context.reason ?? null) : null,
     duplicateOf: context.duplicateOf ?? null,
     legalDeadline: legalDeadline(incident.detectedAt, store.routingRules(), "submitted"),
+    ...relatedView(store, incident),
   };
 }
