@@ -316,9 +316,22 @@ export class TicketWork {
   /** A message in every duty chat of the ticket, threaded under its ticket message where known. */
   toDutyChats(incident: IncidentRow, key: string, params: Record<string, string | number>): void {
     const text = this.t(this.o.defaultLocale, key, params);
+    const told = new Set<string>();
     for (const post of this.store.dutyPosts(incident.id)) {
       const ref = post.messageIds.at(-1);
+      told.add(`${post.channel}\u0000${post.chatId}`);
       this.post(post.channel, post.chatId, {
+        kind: "chat",
+        text,
+        ...(ref === undefined ? {} : { replyTo: String(ref) }),
+      });
+    }
+    // A ticket listed in a storm digest has no post of its own there: the reminder answers the digest.
+    for (const listed of this.store.digests.digestChatsOf(incident.id)) {
+      if (told.has(`${listed.channel}\u0000${listed.chatId}`)) continue;
+      told.add(`${listed.channel}\u0000${listed.chatId}`);
+      const ref = listed.messageIds[0];
+      this.post(listed.channel, listed.chatId, {
         kind: "chat",
         text,
         ...(ref === undefined ? {} : { replyTo: String(ref) }),

@@ -214,6 +214,21 @@ describe("storm mode: a ticket in a digest stays actionable", () => {
     });
   });
 
+  it("a reminder about a ticket listed in a digest reaches its group, as an answer to the digest", () => {
+    const s = setup();
+    s.fill(19);
+    const a = s.file({ severity: 4 });
+    s.file({ severity: 4 });
+    s.delivered(601);
+    const job = s.h.store.job(`ack:${a}`);
+    if (!job) throw new Error("no acknowledge deadline armed");
+    s.later(16 * 60_000);
+    s.desk.fireJob(job, s.h.now());
+    const reminder = s.rows().at(-1)?.payload as ChatMessage;
+    expect(reminder.text).toContain(a);
+    expect(reminder.replyTo).toBe("601");
+  });
+
   it("opening shows the whole ticket with its buttons to a member of the duty group; a stranger gets nothing", () => {
     const s = setup();
     s.fill(20);

@@ -74,6 +74,10 @@ export class SqliteDigests {
         `SELECT 1 FROM duty_digest_items i JOIN duty_digests d ON d.id = i.digest_id
          WHERE d.channel = ? AND d.chat_id = ? AND i.incident_id = ? LIMIT 1`,
       ),
+      digestChatsOf: p(
+        `SELECT d.channel, d.chat_id, d.post_key FROM duty_digest_items i JOIN duty_digests d ON d.id = i.digest_id
+         WHERE i.incident_id = ? ORDER BY d.id`,
+      ),
       fate: p("SELECT status, result FROM outbox WHERE idempotency_key = ?"),
       addKey: p(
         "INSERT INTO incident_keys (incident_id, key, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
@@ -136,6 +140,15 @@ export class SqliteDigests {
   /** Whether a ticket is listed in a digest of this chat already. */
   inDigestOf(channel: string, chatId: string, incidentId: number): boolean {
     return this.s.inChat.get(channel, chatId, incidentId) !== undefined;
+  }
+
+  /** The chats whose digests list a ticket, with the digest message's ids once sent. */
+  digestChatsOf(incidentId: number): Array<{ channel: string; chatId: string; messageIds: number[] }> {
+    return (this.s.digestChatsOf.all(incidentId) as Raw[]).map((r) => ({
+      channel: String(r.channel),
+      chatId: String(r.chat_id),
+      messageIds: this.fate(String(r.post_key))?.messageIds ?? [],
+    }));
   }
 
   /** What became of an outbox row, by key: undefined when there is no such row. */
