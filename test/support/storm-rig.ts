@@ -102,52 +102,7 @@ export async function startStormRig(o: StormRigOptions) {
   /** Stores one report as a submission does and offers it to the duty chats at once (as the router does). */
   function submit(report: StormReport): string {
     const at = clock().toISOString();
-    const ticketId = formatTicketId(2026, ++n);
-    const contact = store.contact("provincial");
-    const routed: RoutedTicket = {
-      kind: "ticket_routed",
-      ticketId,
-      contactId: "provincial",
-      contactVersion: contact?.version ?? 0,
-      kinds: ["notify"],
-      rules: ["R1"],
-    };
-    store.transaction(() => {
-      const { row } = store.insertIncident({
-        ticketId,
-        submissionKey: `storm-${ticketId}`,
-        channel: "telegram",
-        chatId: String(700_000 + n),
-        reporterUserId: String(700_000 + n),
-        reporterLocale: "vi",
-        incidentType: report.type ?? INCIDENT_TYPES[n % INCIDENT_TYPES.length] ?? "other",
-        severity: report.severity,
-        severityReasons: [],
-        serious: report.severity >= 3,
-        answers: {
-          reporter: { organisation: report.organisation ?? `Sở ${n % 17} tỉnh Bình Phước` },
-          description: "Phát hiện truy cập bất thường vào cổng thông tin.",
-          ...report.answers,
-        },
-        routing: {
-          destinations: [
-            {
-              contactId: "provincial",
-              contactVersion: routed.contactVersion,
-              kinds: ["notify"],
-              rules: ["R1"],
-            },
-          ],
-          advice: [],
-          firedRules: ["R1"],
-        },
-        status: "new",
-        detectedAt: at,
-        createdAt: at,
-      });
-      store.addTimeline(row.id, at, `telegram:${row.reporterUserId}`, "submitted", {});
-      store.enqueue(`ticket:${ticketId}:provincial`, DUTY_CHANNEL, "provincial", routed, at);
-    });
+    const ticketId = storeReport(store, ++n, report, at);
     submittedAt.set(ticketId, Date.parse(at));
     severities.set(ticketId, report.severity);
     const offered = dispatcher.fanOut().catch(() => undefined);
@@ -208,4 +163,51 @@ export async function startStormRig(o: StormRigOptions) {
 export async function untilSim(rig: StormRig, simMs: number, scale: number): Promise<void> {
   const wait = (simMs - rig.simMs()) / scale;
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+}
+
+/**
+ * Stores report number `n` as a submission does (incident row, timeline entry, a routed row for the provincial
+ * unit, in one transaction); returns its ticket id.
+ */
+export function storeReport(store: Store, n: number, report: StormReport, at: string): string {
+  const ticketId = formatTicketId(2026, n);
+  const contactVersion = store.contact("provincial")?.version ?? 0;
+  const routed: RoutedTicket = {
+    kind: "ticket_routed",
+    ticketId,
+    contactId: "provincial",
+    contactVersion,
+    kinds: ["notify"],
+    rules: ["R1"],
+  };
+  store.transaction(() => {
+    const { row } = store.insertIncident({
+      ticketId,
+      submissionKey: `storm-${ticketId}`,
+      channel: "telegram",
+      chatId: String(700_000 + n),
+      reporterUserId: String(700_000 + n),
+      reporterLocale: "vi",
+      incidentType: report.type ?? INCIDENT_TYPES[n % INCIDENT_TYPES.length] ?? "other",
+      severity: report.severity,
+      severityReasons: [],
+      serious: report.severity >= 3,
+      answers: {
+        reporter: { organisation: report.organisation ?? `Sở ${n % 17} tỉnh Bình Phước` },
+        description: "Phát hiện truy cập bất thường vào cổng thông tin.",
+        ...report.answers,
+      },
+      routing: {
+        destinations: [{ contactId: "provincial", contactVersion, kinds: ["notify"], rules: ["R1"] }],
+        advice: [],
+        firedRules: ["R1"],
+      },
+      status: "new",
+      detectedAt: at,
+      createdAt: at,
+    });
+    store.addTimeline(row.id, at, `telegram:${row.reporterUserId}`, "submitted", {});
+    store.enqueue(`ticket:${ticketId}:provincial`, DUTY_CHANNEL, "provincial", routed, at);
+  });
+  return ticketId;
 }
