@@ -175,7 +175,7 @@ export class DutyDesk {
         for (const chat of markRelatedPosts(this.o, incident, limitsOf, now))
           chats.set(`${chat.channel}:${chat.chatId}`, chat);
       }
-      for (const chat of renderDigests(store, limitsOf, work.rc(), now))
+      for (const chat of renderDigests(store, limitsOf, work.rc(), now, channels))
         chats.set(`${chat.channel}:${chat.chatId}`, chat);
       return [...chats.values()];
     });
@@ -313,6 +313,9 @@ export class DutyTurn {
 
 export { ticketToken };
 
+/** Earlier related tickets whose posts are edited to show a new report's mark. */
+const RELATED_REFRESH_MAX = 3;
+
 /**
  * A new ticket related to earlier ones: their posts show the mark too ("possible duplicates of each other"),
  * edited now unless one of their chats is short of room (a storm), where the mark waits for their next edit.
@@ -326,7 +329,9 @@ function markRelatedPosts(
   const { store } = o;
   // Its own key prefix: the fan-out pass's would repeat on the next pass and its rows be taken for repeats.
   const work = new TicketWork(o, now.toISOString(), `related:${incident.ticketId}`);
-  for (const other of relatedIncidents(store, incident)) {
+  // The earliest few only: in a wave naming one target, editing every earlier post for each new report would
+  // cost a send per post per report; the later ones show the mark on their own posts.
+  for (const other of relatedIncidents(store, incident).slice(0, RELATED_REFRESH_MAX)) {
     const posts = store.dutyPosts(other.id);
     const roomy = posts.every((p) => {
       const limits = limitsOf(p.channel, p.chatId);

@@ -13,6 +13,9 @@ import type { IncidentRow } from "../store/store.ts";
 /** What a duty message shows: everything, or (Telegram being hosted abroad) only what identifies the ticket. */
 export type DutyDetail = "full" | "minimal";
 
+/** Related tickets a post names (the earliest first); more are counted, so a wave cannot outgrow the post. */
+const RELATED_SHOWN = 5;
+
 /** The button token of a ticket's duty actions. */
 export const ticketToken = (ticketId: string) => `t.${ticketId}`;
 
@@ -173,7 +176,12 @@ function renderWith(
   if (state.reason) lines.push(t("duty:message.reason", { value: shown(state.reason, FIELD_BUDGET.reason) }));
   if (state.duplicateOf) lines.push(t("duty:message.duplicateOf", { value: state.duplicateOf }));
   if (state.related?.length && !state.duplicateOf)
-    lines.push(t("storm:related.line", { value: state.related.join(", ") }));
+    lines.push(
+      t("storm:related.line", { value: state.related.slice(0, RELATED_SHOWN).join(", ") }) +
+        (state.related.length > RELATED_SHOWN
+          ? t("storm:related.more", { count: state.related.length - RELATED_SHOWN })
+          : ""),
+    );
   if (clipped) lines.push(t("duty:message.clipped", { ticketId: incident.ticketId }));
   const actions = dutyActions(state.status, state.mergeInto);
   const choices: Choice[] = actions.map((a) =>

@@ -227,10 +227,18 @@ export function gatherIfStorm(
  * out; returns the chats to flush. Run on every fan-out pass (after each new ticket, and every second), so a
  * digest catches up as soon as the chat can take it.
  */
-export function renderDigests(store: Store, limitsOf: ChatLimitsOf, rc: RenderContext, now: Date): ChatRef[] {
+export function renderDigests(
+  store: Store,
+  limitsOf: ChatLimitsOf,
+  rc: RenderContext,
+  now: Date,
+  channels: readonly string[],
+): ChatRef[] {
   const at = now.toISOString();
   const chats: ChatRef[] = [];
   for (const digest of store.digests.unrendered()) {
+    // A channel with no sender running now: its digests wait for it (their renders would only queue up).
+    if (!channels.includes(digest.channel)) continue;
     const limits = limitsOf(digest.channel, digest.chatId) ?? UNLIMITED;
     if (chatLoad(store, digest.channel, digest.chatId, now) + 1 > limits.perMinute) continue;
     const render = nextRender(store, digest, limits, rc);

@@ -30,6 +30,9 @@ function setup() {
       .prepare("SELECT id FROM outbox WHERE idempotency_key = ?")
       .get(`duty:${id}:provincial:${GROUP}`) as { id: number };
     h.store.markSent(row.id, h.now().toISOString(), { messageIds: [++messageId] });
+    // The edits it caused are out too (the group's minute is not the subject here).
+    for (const edit of h.store.pendingForChat("telegram", GROUP))
+      h.store.markSent(edit.id, h.now().toISOString(), { edited: true });
     h.store.flushSentMarks();
     h.setClock(new Date(h.now().getTime() + 3_600_000));
     return { id, messageId };
@@ -90,6 +93,26 @@ describe("related reports on the duty post", () => {
       ticketId: b.id,
       action: `merge:${a.id}`,
     });
+  });
+
+  it("in a wave naming one target, a post names five and counts the rest, and only the earliest three are edited", () => {
+    const s = setup();
+    const earlier = Array.from({ length: 6 }, () => s.file({ system: "Cổng thông tin điện tử tỉnh" }));
+    const editsBefore = s.payloads().filter((p) => p.kind === "edit").length;
+    const last = s.file({ system: "Cổng thông tin điện tử tỉnh" });
+    const text = s.postOf(last.id).text;
+    expect(text).toContain(
+      `Có thể trùng với phiếu: ${earlier
+        .slice(0, 5)
+        .map((e) => e.id)
+        .join(", ")} (và 1 phiếu khác)`,
+    );
+    const edited = s
+      .payloads()
+      .filter((p): p is EditMessage => p.kind === "edit")
+      .slice(editsBefore)
+      .map((p) => p.messageRef);
+    expect(edited).toEqual(earlier.slice(0, 3).map((e) => String(e.messageId)));
   });
 
   it("not after a day", () => {
