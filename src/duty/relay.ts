@@ -132,7 +132,8 @@ export function reporterAnswer(turn: DutyTurn, prompt: PromptRow, text: string, 
   if (moved) turn.work.refreshDutyPosts(moved);
   else turn.store.addTimeline(incident.id, turn.at, turn.actorId, "reporter_replied", details);
   // The duty chats learn only that there is an answer, and who has it.
-  if (confidential) turn.work.toDutyChats(incident, "privacy:relay.answered", { ticketId: incident.ticketId });
+  if (confidential)
+    turn.work.toDutyChats(incident, "privacy:relay.answered", { ticketId: incident.ticketId });
   turn.store.audit(turn.at, turn.actorId, "ticket.reply", incident.ticketId, "ok", { file: hasFile });
   turn.reply("duty:relay.delivered", { ticketId: incident.ticketId });
 }

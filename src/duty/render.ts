@@ -174,7 +174,8 @@ function renderWith(
   const outcome = detail !== "restricted";
   if (state.resolution && outcome)
     lines.push(t("duty:message.resolution", { value: shown(state.resolution, FIELD_BUDGET.resolution) }));
-  if (state.reason && outcome) lines.push(t("duty:message.reason", { value: shown(state.reason, FIELD_BUDGET.reason) }));
+  if (state.reason && outcome)
+    lines.push(t("duty:message.reason", { value: shown(state.reason, FIELD_BUDGET.reason) }));
   if (state.duplicateOf) lines.push(t("duty:message.duplicateOf", { value: state.duplicateOf }));
   if (clipped) lines.push(t("duty:message.clipped", { ticketId: incident.ticketId }));
   const actions = ACTIONS_BY_STATUS[state.status] ?? [];
