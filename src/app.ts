@@ -19,6 +19,8 @@ import { Dispatcher } from "./outbox/dispatch.ts";
 import type { LaneOptions } from "./outbox/lane.ts";
 import { Scheduler } from "./outbox/scheduler.ts";
 import { redactSecrets } from "./redact.ts";
+import { armRetentionPurge, fireRetentionPurge, RETENTION_JOB } from "./retention/job.ts";
+import type { PurgeOptions } from "./retention/purge.ts";
 import { BackgroundCheckpointer } from "./store/checkpointer.ts";
 import { type Db, openDatabase } from "./store/db.ts";
 import type { OutboxRow } from "./store/store.ts";
@@ -163,11 +165,17 @@ export function createApp(
         );
     },
   });
-  registerJobs(scheduler, engine, desk, {
-    service: engine.admin.service,
-    translator,
-    defaultLocale: config.defaultLocale,
-  });
+  registerJobs(
+    scheduler,
+    engine,
+    desk,
+    {
+      service: engine.admin.service,
+      translator,
+      defaultLocale: config.defaultLocale,
+    },
+    { store, purge: { retention: config.retention }, logger },
+  );
   let closed: Promise<void> | undefined;
   return {
     config,
@@ -185,6 +193,7 @@ export function createApp(
     start: async () => {
       const now = new Date();
       armStaleContactsReminder(engine.admin.service, now);
+      armRetentionPurge(store, now);
       // Rules that route into a unit out of use (R3 and R5 until the police are filled in) are told at start.
       const channels = [
         ...(config.telegram.token ? ["telegram"] : []),
@@ -220,10 +229,13 @@ export function registerJobs(
   engine: Engine,
   desk: DutyDesk | undefined,
   stale: Parameters<typeof fireStaleContactsReminder>[0] | undefined,
+  retention?: { store: Store; purge: PurgeOptions; logger?: Logger },
 ): Scheduler {
   for (const kind of [DRAFT_REMINDER, DRAFT_EXPIRY])
     scheduler.on(kind, (job, now) => engine.fireJob(job, now));
   if (desk) for (const kind of DUTY_JOB_KINDS) scheduler.on(kind, (job, now) => desk.fireJob(job, now));
   if (stale) scheduler.on(STALE_CONTACTS_JOB, fireStaleContactsReminder(stale));
+  if (retention)
+    scheduler.on(RETENTION_JOB, fireRetentionPurge(retention.store, retention.purge, retention.logger));
   return scheduler;
 }
