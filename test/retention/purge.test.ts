@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createLogger, registerJobs } from "../../src/app.ts";
+import { createApp, createLogger, registerJobs } from "../../src/app.ts";
 import { parseConfig, type RetentionDays } from "../../src/config.ts";
 import { DutyDesk } from "../../src/duty/desk.ts";
 import { createTranslator } from "../../src/i18n.ts";
@@ -189,6 +189,27 @@ describe("retention: conversations, evidence and settled tickets", () => {
       ).n,
     ).toBe(0);
     expect(s.h.db.pragma("foreign_key_check")).toEqual([]);
+  });
+});
+
+describe("the daily purge job", () => {
+  it("is armed when the bot starts, a day ahead, once", async () => {
+    const app = createApp(
+      parseConfig({ DATABASE_PATH: ":memory:", LOG_LEVEL: "silent" }),
+      createLogger("silent"),
+    );
+    try {
+      const before = Date.now();
+      await app.start();
+      const job = app.store.job("retention-purge");
+      expect(job).toMatchObject({ kind: "retention_purge", status: "pending" });
+      expect(Date.parse(job?.dueAt ?? "") - before).toBeGreaterThanOrEqual(86_400_000);
+      // A restart a little later keeps the day's run where it was.
+      armRetentionPurge(app.store, new Date(before + 3_600_000));
+      expect(app.store.job("retention-purge")?.dueAt).toBe(job?.dueAt);
+    } finally {
+      await app.close();
+    }
   });
 });
 
