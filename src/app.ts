@@ -19,6 +19,7 @@ import { Dispatcher } from "./outbox/dispatch.ts";
 import type { LaneOptions } from "./outbox/lane.ts";
 import { Scheduler } from "./outbox/scheduler.ts";
 import { redactSecrets } from "./redact.ts";
+import { StoredDeadlineSettings } from "./settings/deadline-settings.ts";
 import { BackgroundCheckpointer } from "./store/checkpointer.ts";
 import { type Db, openDatabase } from "./store/db.ts";
 import type { OutboxRow } from "./store/store.ts";
@@ -111,6 +112,14 @@ export function createApp(
       staleMs: config.contactStaleMs,
     },
   });
+  // Deadlines are admin data; the environment's values only seed them on the first start (a restart with other
+  // values changes nothing an admin set).
+  const deadlineSettings = new StoredDeadlineSettings(store, {
+    ackDeadlines: config.ackDeadlines,
+    unresolvedReminderMs: config.unresolvedReminderMs,
+    legalWarningMs: config.legalWarningMs,
+  });
+  store.transaction(() => deadlineSettings.seed(new Date().toISOString()));
   const desk = new DutyDesk({
     store,
     translator,
@@ -122,6 +131,7 @@ export function createApp(
     unresolvedReminderMs: config.unresolvedReminderMs,
     legalWarningMs: config.legalWarningMs,
     finalReportReminderMs: config.finalReportReminderMs,
+    settings: deadlineSettings,
     ...(config.smtp ? { email: { messageIdDomain: domainOf(config.smtp.from) } } : {}),
   });
   const router = new InboundRouter(engine, desk);
