@@ -6,6 +6,8 @@ import {
   type DeadlineSettings,
   type DeadlineSettingsSource,
   deadlineDocSchema,
+  formatDuration,
+  parseDuration,
   type SettingKey,
   seedDoc,
   toDeadlineSettings,
@@ -34,6 +36,8 @@ export type SettingsOutcome<T> =
   | { status: "conflict" }
   | { status: "denied" }
   | { status: "invalid"; issues: Array<{ path: string; message: string }> };
+
+const ACK_KEYS: ReadonlySet<string> = new Set(["critical", "high", "medium", "low"]);
 
 /** A setting's audit name: the deadlines' changes and the calendar's. */
 const ACTION = { deadlines: "settings.deadlines", work_calendar: "settings.work_calendar" } as const;
@@ -123,7 +127,14 @@ export class StoredDeadlineSettings implements DeadlineSettingsSource {
         status: "invalid",
         issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
       };
-    return this.write("deadlines", actor, version, doc, parsed.data, at, via, expectedVersion);
+    // Stored in the canonical form (2 giờ, 2g and 120m are all 2h), so equal values compare equal.
+    const canonical = Object.fromEntries(
+      Object.entries(parsed.data).map(([k, v]) => {
+        const spec = parseDuration(v, ACK_KEYS.has(k));
+        return [k, spec ? formatDuration(spec) : v];
+      }),
+    ) as DeadlineDoc;
+    return this.write("deadlines", actor, version, doc, canonical, at, via, expectedVersion);
   }
 
   /** Replaces the calendar adjustments as a new version. */
@@ -157,8 +168,11 @@ export class StoredDeadlineSettings implements DeadlineSettingsSource {
 
   private allowed(actor: AdminActor, action: string, at: string): boolean {
     if (actor.kind === "shell") return true;
-    // Without the contact administration's check nobody in a chat may change settings.
-    return this.authority?.authorize(actor, action, action.slice("settings.".length), at) ?? false;
+    const subject = action.slice("settings.".length);
+    if (this.authority) return this.authority.authorize(actor, action, subject, at);
+    // Without the contact administration's check nobody in a chat may change settings; the attempt is audited.
+    this.store.audit(at, actorId(actor), action, subject, "denied", {});
+    return false;
   }
 
   private write<T extends object>(
