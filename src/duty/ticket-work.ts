@@ -10,12 +10,12 @@ import {
 import type { DeadlineSpec } from "../config.ts";
 import type { Contact } from "../domain/contacts.ts";
 import type { DeadlineSettingsSource } from "../domain/deadline-settings.ts";
-import { legalDeadline } from "../domain/tickets.ts";
+import { legalDeadline, legalWarningAt } from "../domain/tickets.ts";
 import { type Locale, resolveLocale, type Translator } from "../i18n.ts";
 import type { ChatMessage, CopyMessage, EditMessage, RoutedTicket } from "../messages.ts";
 import type { RenderContext } from "../present/incident.ts";
 import type { IncidentRow, Store } from "../store/store.ts";
-import { ackDueAt, legalWarnMs, reraiseMs } from "./deadline-settings.ts";
+import { ackDueAt, legalWarnMs, reraiseMs, settingsOf } from "./deadline-settings.ts";
 import { contactLabel, type DutyDetail, renderDutyMessage, type TicketView } from "./render.ts";
 
 export interface DutyDeskOptions {
@@ -237,11 +237,17 @@ export class TicketWork {
       from,
     );
     const legal = Date.parse(legalDeadline(incident.detectedAt, this.store.routingRules(), "submitted"));
-    const warnAt = Math.max(Date.parse(from), legal - legalWarnMs(this.o));
+    const warnAt = legalWarningAt(
+      new Date(legal).toISOString(),
+      legalWarnMs(this.o),
+      from,
+      this.o.timeZone,
+      settingsOf(this.o).calendar(),
+    );
     this.store.scheduleJob(
       `legal:${incident.ticketId}`,
       LEGAL_DEADLINE_JOB,
-      new Date(warnAt).toISOString(),
+      warnAt,
       { ticketId: incident.ticketId, deadline: new Date(legal).toISOString() },
       from,
     );

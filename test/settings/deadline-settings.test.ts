@@ -167,6 +167,27 @@ describe("working-day deadlines skip Tết and the admins' days off, and count w
   });
 });
 
+describe("the legal deadline's warning around Tết", () => {
+  it("is moved back to the last working day before the holiday when its time falls on a day off", () => {
+    // Wednesday 11/02/2026 10:00, detected 08:30: the 5-day deadline is Monday 16/02 08:30 (Tết), its 24-hour
+    // warning would be Sunday 15/02; it is given on Friday 13/02 08:30, the last working day before.
+    const s = setup("2026-02-11T03:00:00Z");
+    const { ticketId } = s.fileTicket();
+    const job = s.h.store.job(`legal:${ticketId}`);
+    expect(job?.payload).toMatchObject({ deadline: "2026-02-16T01:30:00.000Z" });
+    expect(job?.dueAt).toBe("2026-02-13T01:30:00.000Z");
+  });
+
+  it("an ordinary week keeps the warning the lead time before the deadline", () => {
+    const s = setup("2026-11-24T03:00:00Z"); // Tuesday: deadline Sunday 29/11 08:30, warning Saturday → Friday
+    const { ticketId } = s.fileTicket();
+    expect(s.h.store.job(`legal:${ticketId}`)?.dueAt).toBe("2026-11-27T01:30:00.000Z");
+    s.settings.updateDeadlines(SHELL, { legalWarning: "96h" }, "2026-11-24T03:00:00Z", "cli");
+    // 96 hours before Sunday 08:30 is Wednesday 08:30, a working day.
+    expect(s.h.store.job(`legal:${s.fileTicket().ticketId}`)?.dueAt).toBe("2026-11-25T01:30:00.000Z");
+  });
+});
+
 describe("the environment only seeds the deadlines", () => {
   let dir: string;
   beforeEach(() => {
