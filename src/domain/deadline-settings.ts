@@ -31,7 +31,11 @@ export interface DeadlineSettings {
  * only; the store-backed implementation lives in src/settings.
  */
 export interface DeadlineSettingsSource {
-  deadlines(): DeadlineSettings;
+  /**
+   * The settings in force at an instant (ISO; now when omitted). The stored settings do not depend on it; a source
+   * that knows alert periods (tighter values during Tết) wraps this one and answers with the period's values.
+   */
+  deadlines(at?: string): DeadlineSettings;
   /** The government's extra days off, swapped days and working Saturdays (on top of the Labour Code's). */
   calendar(): WorkCalendarAdjustments;
 }

@@ -33,18 +33,23 @@ export function ackDueAt(o: DutyDeskOptions, fromIso: string, severity: number):
   const source = settingsOf(o);
   return deadlineAt(
     fromIso,
-    source.deadlines().ack(clampSeverity(severity) as Severity),
+    source.deadlines(fromIso).ack(clampSeverity(severity) as Severity),
     o.timeZone,
     source.calendar(),
   );
 }
 
-/** How long after now an acknowledged but unresolved ticket is raised again. */
-export function reraiseMs(o: DutyDeskOptions): number {
-  return settingsOf(o).deadlines().reraiseMinutes * 60_000;
+/** How long after `at` an acknowledged but unresolved ticket is raised again. */
+export function reraiseMs(o: DutyDeskOptions, at?: string): number {
+  return settingsOf(o).deadlines(at).reraiseMinutes * 60_000;
 }
 
 /** How long before the legal notification deadline the duty chats are warned. */
-export function legalWarnMs(o: DutyDeskOptions): number {
-  return settingsOf(o).deadlines().legalWarnLeadHours * 3_600_000;
+export function legalWarnMs(o: DutyDeskOptions, at?: string): number {
+  return settingsOf(o).deadlines(at).legalWarnLeadHours * 3_600_000;
+}
+
+/** How long a paged person has to acknowledge, at `at`, before the next one is paged (rosters and paging). */
+export function pageTimeoutMs(o: DutyDeskOptions, at?: string): number {
+  return settingsOf(o).deadlines(at).pageTimeoutMinutes * 60_000;
 }

@@ -69,7 +69,7 @@ export function stillUnresolved(o: DutyDeskOptions, work: TicketWork, incident: 
   work.store.scheduleJob(
     `unresolved:${incident.ticketId}`,
     UNRESOLVED_JOB,
-    work.later(reraiseMs(o)),
+    work.later(reraiseMs(o, work.at)),
     { ticketId: incident.ticketId },
     work.at,
   );

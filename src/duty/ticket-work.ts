@@ -190,7 +190,7 @@ export class TicketWork {
         this.store.scheduleJob(
           `unresolved:${id}`,
           UNRESOLVED_JOB,
-          this.later(reraiseMs(this.o)),
+          this.later(reraiseMs(this.o, this.at)),
           { ticketId: id },
           this.at,
         );
@@ -239,7 +239,7 @@ export class TicketWork {
     const legal = Date.parse(legalDeadline(incident.detectedAt, this.store.routingRules(), "submitted"));
     const warnAt = legalWarningAt(
       new Date(legal).toISOString(),
-      legalWarnMs(this.o),
+      legalWarnMs(this.o, from),
       from,
       this.o.timeZone,
       settingsOf(this.o).calendar(),

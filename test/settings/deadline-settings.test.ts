@@ -68,7 +68,19 @@ function setup(now: string) {
         const row = r as { actor: string; outcome: string; details: string };
         return { actor: row.actor, outcome: row.outcome, details: JSON.parse(row.details) };
       });
-  return { h, desk, settings, fileTicket, admin, audit };
+  /** A duty officer in the bound group acknowledges a ticket. */
+  const acknowledge = (ticketId: string) =>
+    desk.handle({
+      channel: "telegram",
+      chatId: GROUP,
+      chatType: "group",
+      userId: "700",
+      userName: "Cán bộ trực",
+      dedupeKey: `ack${++seq}`,
+      at: h.now(),
+      payload: { kind: "action", ticketId, action: "ack" },
+    });
+  return { h, desk, settings, fileTicket, admin, audit, acknowledge };
 }
 
 describe("deadline settings edited in chat", () => {
@@ -85,6 +97,9 @@ describe("deadline settings edited in chat", () => {
 
     const second = s.fileTicket();
     expect(second.due).toBe("2026-11-24T05:00:00.000Z"); // two hours now
+    // Acknowledged, it is raised again after the new re-raise interval.
+    s.acknowledge(second.ticketId);
+    expect(s.h.store.job(`unresolved:${second.ticketId}`)?.dueAt).toBe("2026-11-24T15:00:00.000Z");
     // The ticket already filed keeps the deadline it was given.
     expect(s.h.store.job(`ack:${first.ticketId}`)?.dueAt).toBe(first.due);
 
