@@ -119,6 +119,15 @@ describe("deadline settings edited in chat", () => {
     // The English alias and a working-day deadline; the history lists both versions.
     expect(s.admin("deadlines", "low 2wd")).toContain("2 ngày làm việc");
     expect(s.admin("thoihan", "lichsu")).toMatch(/Phiên bản 2[\s\S]*Phiên bản 1/);
+    // Shown as it is in force, in the reader's language; the admins' /help names the commands.
+    expect(s.admin("thoihan", "")).toContain("Tiếp nhận sự cố mức Cao: <b>2 giờ</b>");
+    const english = s.h
+      .command("deadlines", "", { userId: ADMIN, languageCode: "en" })
+      .messages.map((m) => m.text)
+      .join("\n");
+    expect(english).toContain("<b>Deadlines</b> (version 2");
+    expect(s.admin("help", "")).toContain("/thoihan");
+    expect(s.admin("help", "", "1234")).not.toContain("/thoihan");
   });
 
   it("refuses a non-admin on the server (audited) and bad values with a clear answer, saving nothing", () => {
