@@ -21,6 +21,7 @@ import { Scheduler } from "./outbox/scheduler.ts";
 import { redactSecrets } from "./redact.ts";
 import { armRetentionPurge, fireRetentionPurge, RETENTION_JOB } from "./retention/job.ts";
 import type { PurgeOptions } from "./retention/purge.ts";
+import { StoredDeadlineSettings } from "./settings/deadline-settings.ts";
 import { BackgroundCheckpointer } from "./store/checkpointer.ts";
 import { type Db, openDatabase } from "./store/db.ts";
 import type { OutboxRow } from "./store/store.ts";
@@ -113,6 +114,14 @@ export function createApp(
       staleMs: config.contactStaleMs,
     },
   });
+  // Deadlines are admin data; the environment's values only seed them on the first start (a restart with other
+  // values changes nothing an admin set).
+  const deadlineSettings = new StoredDeadlineSettings(store, {
+    ackDeadlines: config.ackDeadlines,
+    unresolvedReminderMs: config.unresolvedReminderMs,
+    legalWarningMs: config.legalWarningMs,
+  });
+  store.transaction(() => deadlineSettings.seed(new Date().toISOString()));
   const desk = new DutyDesk({
     store,
     translator,
@@ -124,6 +133,7 @@ export function createApp(
     unresolvedReminderMs: config.unresolvedReminderMs,
     legalWarningMs: config.legalWarningMs,
     finalReportReminderMs: config.finalReportReminderMs,
+    settings: deadlineSettings,
     ...(config.smtp ? { email: { messageIdDomain: domainOf(config.smtp.from) } } : {}),
   });
   const router = new InboundRouter(engine, desk);
