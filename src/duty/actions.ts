@@ -420,6 +420,7 @@ export function ticket(turn: DutyTurn, ticketId: string): void {
       turn.work.rc(turn.locale),
       // The way to read what a duty post had to cut: whole (the sender splits it if it must).
       detail !== "full",
+      turn.event.chatType,
     ),
   );
 }

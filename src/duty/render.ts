@@ -1,4 +1,5 @@
 import type { AnswerValue } from "../../flows/types.ts";
+import { type Audience, detailsAllowed } from "../domain/confidential.ts";
 import type { Contact } from "../domain/contacts.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
 import type { LeveledReason } from "../domain/severity.ts";
@@ -85,15 +86,21 @@ const FIELD_BUDGET = {
  * The message posted in a duty chat for a ticket, with the buttons its current status allows. It always fits
  * one message: long user fields are cut (on whole characters) with a line pointing to `/ticket`, which shows
  * them in full (`fit: false`, a view that is never edited and may be split).
+ *
+ * `audience` is who reads it; a duty chat counts as a group (the safe side). A confidential report (I8) shows
+ * a group only its id, severity, type and unit, whatever `detail` says: see domain/confidential.ts.
  */
 export function renderDutyMessage(
   incident: IncidentRow,
   routed: { kinds: readonly string[]; rules: readonly string[] },
   state: TicketView,
-  detail: DutyDetail,
+  configured: DutyDetail,
   rc: RenderContext,
   fit = true,
+  audience: Audience = "group",
 ): ChatMessage {
+  const restricted = !detailsAllowed(incident.answers as Record<string, unknown>, audience);
+  const detail: DutyView = restricted ? "restricted" : configured;
   if (!fit) return renderWith(incident, routed, state, detail, rc, undefined);
   let message = renderWith(incident, routed, state, detail, rc, FIELD_BUDGET.description);
   const over = message.text.length - DUTY_POST_MAX;
@@ -109,11 +116,14 @@ export function renderDutyMessage(
   return message;
 }
 
+/** What one rendering shows: the configured detail, or the restricted view of a confidential report. */
+type DutyView = DutyDetail | "restricted";
+
 function renderWith(
   incident: IncidentRow,
   routed: { kinds: readonly string[]; rules: readonly string[] },
   state: TicketView,
-  detail: DutyDetail,
+  detail: DutyView,
   rc: RenderContext,
   descriptionBudget: number | undefined,
   scale = 1,
@@ -162,6 +172,8 @@ function renderWith(
         rules: routed.rules.join(", "),
       }),
     );
+  } else if (detail === "restricted") {
+    lines.push(t("privacy:duty.hint", { ticketId: incident.ticketId }));
   } else {
     lines.push(t("duty:message.minimalHint", { ticketId: incident.ticketId }));
   }
@@ -171,9 +183,12 @@ function renderWith(
   if (state.acknowledgedBy)
     lines.push(`${t("duty:message.acknowledgedBy", { name: "" })}${name(state.acknowledgedBy)}`);
   if (state.assignee) lines.push(`${t("duty:message.assignee", { name: "" })}${name(state.assignee)}`);
-  if (state.resolution)
+  // An officer's summary or reason may repeat the report's details: a confidential one keeps them out of groups.
+  const outcome = detail !== "restricted";
+  if (state.resolution && outcome)
     lines.push(t("duty:message.resolution", { value: shown(state.resolution, FIELD_BUDGET.resolution) }));
-  if (state.reason) lines.push(t("duty:message.reason", { value: shown(state.reason, FIELD_BUDGET.reason) }));
+  if (state.reason && outcome)
+    lines.push(t("duty:message.reason", { value: shown(state.reason, FIELD_BUDGET.reason) }));
   if (state.duplicateOf) lines.push(t("duty:message.duplicateOf", { value: state.duplicateOf }));
   if (state.related?.length && !state.duplicateOf)
     lines.push(

@@ -52,8 +52,6 @@ describe("storm mode against the fake Bot API enforcing Telegram's limits", () =
       expect(keyboard.inline_keyboard.flat().map((b) => b.callback_data)).toEqual(
         order.map((id) => callbackData(DIGEST_TOKEN, id)),
       );
-      // Edits count against the same per-minute limit: they were made (in place), never refused.
-      expect(digest.text).toContain("Nghiêm trọng");
     }
     expect(severeFirst).toBeGreaterThan(0);
     expect(digests.some((d) => d.edits > 0)).toBe(true);

@@ -1,11 +1,11 @@
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { migration010StormDigests } from "../../src/store/migrations/010-storm-digests.ts";
+import { migration011StormDigests } from "../../src/store/migrations/011-storm-digests.ts";
 import { MIGRATIONS, migrate } from "../../src/store/migrations/index.ts";
 
 describe("migration: storm digests and related-report keys", () => {
   it("adds digests, their items and incident keys to the previous schema, tied to existing incidents", () => {
-    const version = migration010StormDigests.version;
+    const version = migration011StormDigests.version;
     const db = new Database(":memory:");
     db.pragma("foreign_keys = ON");
     migrate(db, MIGRATIONS.slice(0, version - 1));

@@ -1,7 +1,7 @@
 import type { Transactions } from "./interfaces.ts";
 import type { Db, Raw } from "./sqlite.ts";
 
-/** A storm digest of one duty chat (see migration 010). */
+/** A storm digest of one duty chat (see migrations/011-storm-digests.ts). */
 export interface DigestRow {
   id: number;
   channel: string;

@@ -8,8 +8,8 @@ import type { Migration } from "./index.ts";
  * Related reports get their identifying keys in a table of their own (see below).
  * The outbox index lets the desk count what a chat was sent in the last minute without scanning every row.
  */
-export const migration010StormDigests: Migration = {
-  version: 10,
+export const migration011StormDigests: Migration = {
+  version: 11,
   name: "storm-digests",
   up(db) {
     db.exec(`
