@@ -3,6 +3,7 @@ import { SqliteAudit } from "./repos/audit.ts";
 import { SqliteContacts } from "./repos/contacts.ts";
 import { SqliteConversations } from "./repos/conversations.ts";
 import { SqliteDuty } from "./repos/duty.ts";
+import { SqliteEvidence } from "./repos/evidence.ts";
 import { SqliteIncidents } from "./repos/incidents.ts";
 import type {
   AuditRepo,
@@ -49,6 +50,8 @@ export class Store {
   readonly rules: RulesRepo;
   readonly duty: DutyRepo;
   readonly auditLog: AuditRepo;
+  /** The files reporters attached, downloaded and hashed after the commit (src/evidence/). */
+  readonly evidence: SqliteEvidence;
 
   constructor(readonly db: Database.Database) {
     this.tx = new SqliteTransactions(db);
@@ -62,6 +65,7 @@ export class Store {
     this.rules = new SqliteRules(db);
     this.duty = new SqliteDuty(db, this.tx);
     this.auditLog = new SqliteAudit(db);
+    this.evidence = new SqliteEvidence(db);
   }
 
   // ── transactions (tx.ts) ──

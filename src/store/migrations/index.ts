@@ -9,6 +9,7 @@ import { migration007OnePagePerTable } from "./007-one-page-per-table.ts";
 import { migration008Reorg2025 } from "./008-reorg-2025.ts";
 import { migration009ZaloSendCounter } from "./009-zalo-send-counter.ts";
 import { migration010DeadlineSettings } from "./010-deadline-settings.ts";
+import { migration011Evidence } from "./011-evidence.ts";
 
 /** One numbered, forward-only schema change. */
 export interface Migration {
@@ -29,6 +30,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration008Reorg2025,
   migration009ZaloSendCounter,
   migration010DeadlineSettings,
+  migration011Evidence,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

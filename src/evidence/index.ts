@@ -1,0 +1,34 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import type { Config } from "../config.ts";
+import { domainOf } from "../delivery/email.ts";
+import type { Translator } from "../i18n.ts";
+import type { Store } from "../store/store.ts";
+import { defaultEvidenceDir, EvidenceFiles } from "./files.ts";
+import { EvidenceKeeper } from "./keeper.ts";
+
+export { EvidenceKeeper, evidenceForGroupChats } from "./keeper.ts";
+export { EVIDENCE_JOB, evidenceJobKey, recordEvidence } from "./record.ts";
+export { telegramEvidenceSource, zaloEvidenceSource } from "./sources.ts";
+
+/** The evidence keeper as configured: folder, size limits, the delivery retry policy, e-mail when SMTP is set. */
+export function createEvidenceKeeper(
+  config: Config,
+  parts: { store: Store; logger: Logger; translator: Translator; afterSettle?: () => void },
+): EvidenceKeeper {
+  // An in-memory database (tests, a trial) keeps its files in a folder of the system's temporary space.
+  const dir =
+    config.evidence.dir ??
+    defaultEvidenceDir(config.databasePath) ??
+    join(tmpdir(), `incident-bot-evidence-${process.pid}`);
+  return new EvidenceKeeper({
+    ...parts,
+    defaultLocale: config.defaultLocale,
+    files: new EvidenceFiles(dir),
+    maxBytes: config.evidence.maxBytes,
+    emailMaxBytes: config.evidence.emailMaxBytes,
+    retry: { maxAttempts: config.deliveryMaxAttempts, baseDelayMs: 30_000 },
+    email: config.smtp ? { messageIdDomain: domainOf(config.smtp.from) } : undefined,
+  });
+}
