@@ -15,7 +15,15 @@ export { telegramEvidenceSource, zaloEvidenceSource } from "./sources.ts";
 /** The evidence keeper as configured: folder, size limits, the delivery retry policy, e-mail when SMTP is set. */
 export function createEvidenceKeeper(
   config: Config,
-  parts: { store: Store; logger: Logger; translator: Translator; afterSettle?: () => void },
+  parts: {
+    store: Store;
+    logger: Logger;
+    translator: Translator;
+    afterSettle?: () => void;
+    /** Tests drive time by hand (retries and leases are due times). */
+    clock?: () => Date;
+    random?: () => number;
+  },
 ): EvidenceKeeper {
   // An in-memory database (tests, a trial) keeps its files in a folder of the system's temporary space.
   const dir =

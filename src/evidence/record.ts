@@ -10,8 +10,6 @@ export const EVIDENCE_ACTOR = "system:evidence";
 export const EVIDENCE_JOB = "evidence.download";
 export const evidenceJobKey = (incidentId: number, position: number) => `evidence:${incidentId}:${position}`;
 
-const ACTOR = "system:evidence";
-
 const isFileRef = (v: unknown): v is FileRef =>
   typeof v === "object" && v !== null && typeof (v as FileRef).fileId === "string";
 

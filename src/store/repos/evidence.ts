@@ -37,11 +37,20 @@ export type NewEvidence = Pick<
 
 /** The evidence files of tickets (migration 011). */
 export class SqliteEvidence {
-  private readonly s;
+  private statements: ReturnType<SqliteEvidence["prepare"]> | undefined;
 
-  constructor(db: Db) {
-    const p = (sql: string) => db.prepare(sql);
-    this.s = {
+  // Prepared on first use: tools that open an older database through the Store (a migration test, a backup
+  // of a database not yet migrated) never touch this table.
+  constructor(private readonly db: Db) {}
+
+  private get s() {
+    this.statements ??= this.prepare();
+    return this.statements;
+  }
+
+  private prepare() {
+    const p = (sql: string) => this.db.prepare(sql);
+    return {
       add: p(
         `INSERT INTO evidence (incident_id, position, channel, file_ref, message_ref, name, mime, status, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (incident_id, position) DO NOTHING`,
