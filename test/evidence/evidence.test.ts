@@ -2,7 +2,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import PizZip from "pizzip";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { exportInitialReport } from "../../src/delivery/documents/export.ts";
 import { EVIDENCE_JOB, evidenceJobKey } from "../../src/evidence/index.ts";
 import { waitFor } from "../e2e/telegram-harness.ts";
 import { FakeBotApi } from "../support/fake-bot-api.ts";
@@ -102,6 +104,16 @@ describe("evidence kept (Telegram, fake Bot API)", () => {
     expect(status).toContain("auth.log");
     expect(status).toContain("text/plain");
     expect(status).toContain(hash);
+
+    // The Mẫu 03 document made afterwards (report export) lists the kept file with its hash under I7.
+    const rc = { t: s.app.translator, locale: "vi" as const, timeZone: "Asia/Ho_Chi_Minh" };
+    const out = join(dir, "mau03.docx");
+    exportInitialReport(s.app.store, incident.ticketId, { out }, rc, undefined);
+    const xml = (new PizZip(readFileSync(out)).file("word/document.xml")?.asText() ?? "").replace(
+      /<[^>]+>/g,
+      "",
+    );
+    expect(xml).toContain(`auth.log (${bytes.length} B, SHA-256: ${hash})`);
   });
 
   it("a download that fails twice then succeeds yields one stored file and one receipt", async () => {
@@ -226,5 +238,44 @@ describe("evidence kept (Telegram, fake Bot API)", () => {
     expect(
       group.some((m) => (m.text ?? "").includes(sha256(bytes)) || (m.text ?? "").includes("secret.log")),
     ).toBe(false);
+  });
+});
+
+describe("the [TBSC] evidence e-mail", () => {
+  it("once every file is settled, each organisation's mailbox gets the files under the size limit attached and every file listed with its hash", async () => {
+    fake = await FakeBotApi.start({ limits: false });
+    const s = await start({}, { SMTP_URL: "smtp://127.0.0.1:9", EVIDENCE_EMAIL_MAX_BYTES: "3000" });
+    const small = Buffer.from("small log\n".repeat(100));
+    const big = randomBytes(5000);
+    await s.sendDocument(fake.addFile(small), "small.log");
+    await s.sendDocument(fake.addFile(big), "big.bin", "application/octet-stream");
+    await s.walk({ confidential: false });
+    const incident = ticketOf(s);
+    const evidenceMails = () =>
+      s.app.db
+        .prepare(
+          "SELECT chat_id, payload FROM outbox WHERE channel = 'email' AND idempotency_key LIKE 'email:evidence:%'",
+        )
+        .all() as Array<{ chat_id: string; payload: string }>;
+    expect(evidenceMails()).toHaveLength(0);
+    await fire(s);
+
+    const mails = evidenceMails();
+    expect(mails.length).toBeGreaterThan(0);
+    const routed = incident.routing.destinations.map((d) => d.contactId);
+    for (const mail of mails) expect(routed).toContain(mail.chat_id);
+    const payload = JSON.parse(mails[0]?.payload ?? "{}") as {
+      subject: string;
+      text: string;
+      attachments?: Array<{ filename: string; contentType: string; content: string }>;
+    };
+    expect(payload.subject.startsWith("[TBSC]")).toBe(true);
+    expect(payload.subject).toContain(incident.ticketId);
+    expect(payload.attachments).toHaveLength(1);
+    expect(payload.attachments?.[0]?.filename).toBe("01-small.log");
+    expect(Buffer.from(payload.attachments?.[0]?.content ?? "", "base64").equals(small)).toBe(true);
+    expect(payload.text).toContain(sha256(small));
+    expect(payload.text).toContain(sha256(big));
+    expect(payload.text).toMatch(/big\.bin.*không đính kèm/);
   });
 });
