@@ -12,7 +12,12 @@ import { deadLetterNotifier } from "./delivery/dead-letters.ts";
 import { createEmailTransport, domainOf } from "./delivery/email.ts";
 import { EmailSender } from "./delivery/email-sender.ts";
 import { DUTY_JOB_KINDS, DutyDesk } from "./duty/desk.ts";
-import { createEvidenceKeeper, EVIDENCE_JOB, type EvidenceKeeper } from "./evidence/index.ts";
+import {
+  createEvidenceKeeper,
+  EVIDENCE_JOB,
+  type EvidenceKeeper,
+  evidenceRetention,
+} from "./evidence/index.ts";
 import { createTranslator, type Translator } from "./i18n.ts";
 import { InboundRouter } from "./inbound/route.ts";
 import { type AppMetrics, createMetrics } from "./metrics/metrics.ts";
@@ -182,7 +187,11 @@ export function createApp(
       translator,
       defaultLocale: config.defaultLocale,
     },
-    { store, purge: { retention: config.retention }, logger },
+    {
+      store,
+      purge: { retention: config.retention, evidence: evidenceRetention(store, evidence.files) },
+      logger,
+    },
   );
   scheduler.on(EVIDENCE_JOB, (job, now) => evidence.fireJob(job, now));
   let closed: Promise<void> | undefined;

@@ -18,6 +18,13 @@ export class EvidenceFiles {
     this.dir = resolve(dir);
   }
 
+  /** A stored path inside the folder; a path that would leave it (a tampered row) is refused. */
+  private full(path: string): string {
+    const full = resolve(this.dir, path);
+    if (!full.startsWith(`${this.dir}/`)) throw new Error("evidence path outside the evidence folder");
+    return full;
+  }
+
   /** Keeps the bytes (idempotent) and returns their hash and path relative to the folder. */
   put(bytes: Buffer): { sha256: string; path: string; size: number } {
     const sha256 = sha256Hex(bytes);
@@ -38,9 +45,14 @@ export class EvidenceFiles {
     return { sha256, path, size: bytes.length };
   }
 
+  /** Deletes a kept file (retention); a file already gone is no error. */
+  remove(path: string): void {
+    rmSync(this.full(path), { force: true });
+  }
+
   /** The bytes kept under a relative path (undefined when missing). */
   read(path: string): Buffer | undefined {
-    const full = join(this.dir, path);
+    const full = this.full(path);
     return existsSync(full) ? readFileSync(full) : undefined;
   }
 }

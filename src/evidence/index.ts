@@ -8,9 +8,21 @@ import type { Store } from "../store/store.ts";
 import { defaultEvidenceDir, EvidenceFiles } from "./files.ts";
 import { EvidenceKeeper } from "./keeper.ts";
 
+export { EvidenceFiles } from "./files.ts";
 export { EvidenceKeeper, evidenceForGroupChats } from "./keeper.ts";
 export { EVIDENCE_JOB, evidenceJobKey, recordEvidence } from "./record.ts";
+export { evidenceRetention } from "./retention.ts";
 export { telegramEvidenceSource, zaloEvidenceSource } from "./sources.ts";
+
+/** EVIDENCE_DIR, or `evidence` beside the database. */
+export function evidenceDirOf(config: Pick<Config, "evidence" | "databasePath">): string {
+  // An in-memory database (tests, a trial) keeps its files in a folder of the system's temporary space.
+  return (
+    config.evidence.dir ??
+    defaultEvidenceDir(config.databasePath) ??
+    join(tmpdir(), `incident-bot-evidence-${process.pid}`)
+  );
+}
 
 /** The evidence keeper as configured: folder, size limits, the delivery retry policy, e-mail when SMTP is set. */
 export function createEvidenceKeeper(
@@ -25,11 +37,7 @@ export function createEvidenceKeeper(
     random?: () => number;
   },
 ): EvidenceKeeper {
-  // An in-memory database (tests, a trial) keeps its files in a folder of the system's temporary space.
-  const dir =
-    config.evidence.dir ??
-    defaultEvidenceDir(config.databasePath) ??
-    join(tmpdir(), `incident-bot-evidence-${process.pid}`);
+  const dir = evidenceDirOf(config);
   return new EvidenceKeeper({
     ...parts,
     defaultLocale: config.defaultLocale,

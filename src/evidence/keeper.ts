@@ -63,6 +63,11 @@ export class EvidenceKeeper {
   private readonly timeoutMs: number;
   private readonly leaseMs: number;
 
+  /** The folder the files are kept in (retention deletes from it). */
+  get files(): EvidenceFiles {
+    return this.o.files;
+  }
+
   constructor(private readonly o: EvidenceKeeperOptions) {
     this.clock = o.clock ?? (() => new Date());
     this.timeoutMs = o.timeoutMs ?? 90_000;

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import PizZip from "pizzip";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { exportInitialReport } from "../../src/delivery/documents/export.ts";
-import { EVIDENCE_JOB, evidenceJobKey } from "../../src/evidence/index.ts";
+import { EVIDENCE_JOB, evidenceJobKey, evidenceRetention } from "../../src/evidence/index.ts";
+import { applyPurge, planPurge } from "../../src/retention/purge.ts";
 import { waitFor } from "../e2e/telegram-harness.ts";
 import { FakeBotApi } from "../support/fake-bot-api.ts";
 import { type EvidenceStack, evidenceStack, REPORTER } from "./stack.ts";
@@ -277,5 +278,40 @@ describe("the [TBSC] evidence e-mail", () => {
     expect(payload.text).toContain(sha256(small));
     expect(payload.text).toContain(sha256(big));
     expect(payload.text).toMatch(/big\.bin.*không đính kèm/);
+  });
+});
+
+describe("evidence retention (RETENTION_EVIDENCE_DAYS)", () => {
+  it("purge --dry-run counts and changes nothing; the purge deletes the rows and the kept file once the days are over", async () => {
+    fake = await FakeBotApi.start({ limits: false });
+    const s = await start();
+    const bytes = Buffer.from("old evidence\n");
+    await s.sendDocument(fake.addFile(bytes), "old.log");
+    await s.walk({ confidential: false });
+    await fire(s);
+    const incident = ticketOf(s);
+    const kept = s.app.store.evidence.ofIncident(incident.id)[0];
+    expect(kept?.status).toBe("stored");
+    const options = {
+      retention: {
+        outboxDays: undefined,
+        conversationDays: undefined,
+        evidenceDays: 30,
+        incidentDays: undefined,
+      },
+      evidence: evidenceRetention(s.app.store, s.keeper.files),
+    };
+    const early = new Date(s.now().getTime() + 29 * 86_400_000);
+    expect(planPurge(s.app.db, options, early).evidence.items).toBe(0);
+    const late = new Date(s.now().getTime() + 31 * 86_400_000);
+    expect(planPurge(s.app.db, options, late).evidence.items).toBe(1);
+    expect(s.app.store.evidence.ofIncident(incident.id)).toHaveLength(1);
+    expect(storedFiles(s.evidenceDir)).toHaveLength(1);
+
+    expect(applyPurge(s.app.store, options, late, "test").evidence.items).toBe(1);
+    expect(s.app.store.evidence.ofIncident(incident.id)).toHaveLength(0);
+    expect(storedFiles(s.evidenceDir)).toHaveLength(0);
+    // The ticket itself follows its own setting (off here).
+    expect(s.app.store.incidentByTicket(incident.ticketId)).toBeDefined();
   });
 });

@@ -62,6 +62,13 @@ export class SqliteEvidence {
         `UPDATE evidence SET status = 'stored', sha256 = ?, size = ?, path = ?, mime = ?, error = NULL, settled_at = ?
          WHERE id = ? AND status = 'pending'`,
       ),
+      // Retention: the files of tickets untouched since `before`, and those of tickets about to be deleted.
+      expired: p(
+        `SELECT e.id, e.path FROM evidence e JOIN incidents i ON i.id = e.incident_id
+         WHERE i.updated_at < ? OR i.ticket_id IN (SELECT value FROM json_each(?))`,
+      ),
+      remove: p("DELETE FROM evidence WHERE id IN (SELECT value FROM json_each(?))"),
+      pathUsers: p("SELECT count(*) AS n FROM evidence WHERE path = ?"),
       settle: p(
         "UPDATE evidence SET status = ?, size = coalesce(?, size), error = ?, settled_at = ? WHERE id = ? AND status = 'pending'",
       ),
@@ -97,6 +104,23 @@ export class SqliteEvidence {
     at: string,
   ): boolean {
     return this.s.stored.run(file.sha256, file.size, file.path, file.mime, at, id).changes === 1;
+  }
+
+  /** Rows whose retention is over: of tickets unchanged since `before`, or among `tickets` (being deleted). */
+  expired(before: string, tickets: readonly string[]): Array<{ id: number; path: string | null }> {
+    return (this.s.expired.all(before, JSON.stringify(tickets)) as Raw[]).map((r) => ({
+      id: Number(r.id),
+      path: textOrNull(r.path),
+    }));
+  }
+
+  remove(ids: readonly number[]): number {
+    return this.s.remove.run(JSON.stringify(ids)).changes;
+  }
+
+  /** How many rows name this stored file (the same bytes sent twice are kept once). */
+  pathUsers(path: string): number {
+    return Number((this.s.pathUsers.get(path) as Raw).n);
   }
 
   /** Refused (over the size limit) or failed (given up after the retries); false when no longer pending. */
