@@ -12,6 +12,12 @@ import { deadLetterNotifier } from "./delivery/dead-letters.ts";
 import { createEmailTransport, domainOf } from "./delivery/email.ts";
 import { EmailSender } from "./delivery/email-sender.ts";
 import { DUTY_JOB_KINDS, DutyDesk } from "./duty/desk.ts";
+import {
+  createEvidenceKeeper,
+  EVIDENCE_JOB,
+  type EvidenceKeeper,
+  evidenceRetention,
+} from "./evidence/index.ts";
 import { createTranslator, type Translator } from "./i18n.ts";
 import { InboundRouter } from "./inbound/route.ts";
 import { type AppMetrics, createMetrics } from "./metrics/metrics.ts";
@@ -42,6 +48,8 @@ export interface App {
   /** Sends what was committed: channels register their lane here (e-mail is registered when configured). */
   dispatcher: Dispatcher;
   scheduler: Scheduler;
+  /** Downloads and keeps reporters' files after the commit; channels register how to fetch theirs. */
+  evidence: EvidenceKeeper;
   /** The retry settings every channel's lane uses, with the admins told of each message given up on. */
   laneOptions: LaneOptions;
   logger: Logger;
@@ -159,22 +167,17 @@ export function createApp(
     });
     dispatcher.register(email, { dutyChats: false });
   }
-  const scheduler = new Scheduler({
-    store,
-    logger,
-    // What the jobs queued (reminders, escalations and the tickets they route) goes out at once.
-    afterFire: () => {
-      dispatcher
-        .fanOut()
-        .then(() => dispatcher.flushAll())
-        .catch((error: unknown) =>
-          logger.error(
-            { err: error instanceof Error ? error.message : String(error) },
-            "job dispatch failed",
-          ),
-        );
-    },
-  });
+  // What the jobs queued (reminders, escalations and the tickets they route) goes out at once.
+  const sendQueued = () => {
+    dispatcher
+      .fanOut()
+      .then(() => dispatcher.flushAll())
+      .catch((error: unknown) =>
+        logger.error({ err: error instanceof Error ? error.message : String(error) }, "job dispatch failed"),
+      );
+  };
+  const scheduler = new Scheduler({ store, logger, afterFire: sendQueued });
+  const evidence = createEvidenceKeeper(config, { store, logger, translator, afterSettle: sendQueued });
   registerJobs(
     scheduler,
     engine,
@@ -184,8 +187,13 @@ export function createApp(
       translator,
       defaultLocale: config.defaultLocale,
     },
-    { store, purge: { retention: config.retention }, logger },
+    {
+      store,
+      purge: { retention: config.retention, evidence: evidenceRetention(store, evidence.files) },
+      logger,
+    },
   );
+  scheduler.on(EVIDENCE_JOB, (job, now) => evidence.fireJob(job, now));
   let closed: Promise<void> | undefined;
   return {
     config,
@@ -197,6 +205,7 @@ export function createApp(
     router,
     dispatcher,
     scheduler,
+    evidence,
     laneOptions,
     logger,
     metrics,
@@ -219,6 +228,8 @@ export function createApp(
       closed ??= (async () => {
         // Also when never started: sends handed over in the background finish before the database closes.
         scheduler.stop();
+        // Downloads in flight are cut: their jobs come due again after the next start.
+        await evidence.stop();
         dispatcher.stop();
         await dispatcher.drain();
         store.flushSentMarks();

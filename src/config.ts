@@ -171,6 +171,16 @@ const configSchema = z.object({
   RETENTION_CONVERSATION_DAYS: retentionDays(30),
   RETENTION_EVIDENCE_DAYS: retentionDays(1825),
   RETENTION_INCIDENT_DAYS: retentionDays(1825),
+  // Evidence files (issue 14): the folder defaults to `evidence` beside the database.
+  EVIDENCE_DIR: optionalString,
+  EVIDENCE_MAX_BYTES: z.preprocess(
+    (v) => (v === "" || v === undefined ? 20 * 1024 * 1024 : Number(v)),
+    z.number().int().positive({ message: "expected a number of bytes such as 20971520 (20 MB)" }),
+  ),
+  EVIDENCE_EMAIL_MAX_BYTES: z.preprocess(
+    (v) => (v === "" || v === undefined ? 10 * 1024 * 1024 : Number(v)),
+    z.number().int().min(0, { message: "expected a number of bytes such as 10485760 (10 MB), or 0" }),
+  ),
   TEMPLATE_DIR: z.preprocess(
     (v) => (v === "" ? undefined : v),
     z
@@ -233,6 +243,14 @@ export interface Config {
   contactChangeApproval: boolean;
   /** The admins' own document templates (mau03.docx, …); a form not found there uses the shipped one. */
   templateDir: string | undefined;
+  evidence: {
+    /** Where reporters' files are kept (content-addressed); undefined: beside the database. */
+    dir: string | undefined;
+    /** Files above this are refused (Telegram hands a bot at most 20 MB anyway). */
+    maxBytes: number;
+    /** The evidence e-mail attaches files up to this total; the others are listed with their hash. */
+    emailMaxBytes: number;
+  };
   /** How long each kind of record is kept, in days; undefined keeps it for ever (src/retention/). */
   retention: RetentionDays;
 }
@@ -339,6 +357,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     contactStaleMs: e.CONTACT_STALE_DAYS * 24 * HOUR,
     contactChangeApproval: e.CONTACT_CHANGE_APPROVAL === "true",
     templateDir: e.TEMPLATE_DIR,
+    evidence: {
+      dir: e.EVIDENCE_DIR,
+      maxBytes: e.EVIDENCE_MAX_BYTES,
+      emailMaxBytes: e.EVIDENCE_EMAIL_MAX_BYTES,
+    },
     retention: {
       outboxDays: days(e.RETENTION_OUTBOX_DAYS),
       conversationDays: days(e.RETENTION_CONVERSATION_DAYS),

@@ -4,6 +4,7 @@ import { SqliteContacts } from "./repos/contacts.ts";
 import { SqliteConversations } from "./repos/conversations.ts";
 import { SqliteDigests } from "./repos/digests.ts";
 import { SqliteDuty } from "./repos/duty.ts";
+import { SqliteEvidence } from "./repos/evidence.ts";
 import { SqliteIncidents } from "./repos/incidents.ts";
 import type {
   AuditRepo,
@@ -52,6 +53,8 @@ export class Store {
   readonly auditLog: AuditRepo;
   /** Storm digests of duty chats, chat load, related-report keys. */
   readonly digests: SqliteDigests;
+  /** The files reporters attached, downloaded and hashed after the commit (src/evidence/). */
+  readonly evidence: SqliteEvidence;
 
   constructor(readonly db: Database.Database) {
     this.tx = new SqliteTransactions(db);
@@ -66,6 +69,7 @@ export class Store {
     this.duty = new SqliteDuty(db, this.tx);
     this.auditLog = new SqliteAudit(db);
     this.digests = new SqliteDigests(db, this.tx);
+    this.evidence = new SqliteEvidence(db);
   }
 
   // ── transactions (tx.ts) ──

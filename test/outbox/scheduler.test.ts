@@ -16,6 +16,7 @@ describe("the scheduler's job registry", () => {
         "ack_deadline",
         "draft_expiry",
         "draft_reminder",
+        "evidence.download",
         "final_report",
         "legal_deadline",
         "retention_purge",

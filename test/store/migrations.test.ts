@@ -553,3 +553,33 @@ describe("migration: deadline settings", () => {
     expect(fresh.prepare("SELECT count(*) AS n FROM setting_versions").get()).toEqual({ n: 0 });
   });
 });
+
+describe("migration: evidence", () => {
+  it("adds the evidence table to the previous schema: one row per attachment of an existing ticket, STRICT, checked", () => {
+    const db = new Database(":memory:");
+    db.pragma("foreign_keys = ON");
+    const at = MIGRATIONS.findIndex((m) => m.name === "evidence");
+    const migration = MIGRATIONS[at];
+    if (!migration) throw new Error("evidence migration missing");
+    migrate(db, MIGRATIONS.slice(0, at));
+    db.prepare(
+      `INSERT INTO incidents (ticket_id, submission_key, channel, chat_id, reporter_user_id, reporter_locale,
+        incident_type, severity, severity_reasons, serious, answers, routing, status, detected_at, created_at, updated_at)
+       VALUES ('SC-2026-000001', 'k', 'telegram', '1', '1', 'vi', 'malware', 3, '[]', 0, '{}', '{}', 'new', 'x', 'x', 'x')`,
+    ).run();
+    expect(migrate(db, MIGRATIONS.slice(0, at + 1))).toEqual([migration.version]);
+    expect(tables(db)).toContain("evidence");
+    const sql = (db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'evidence'").get() as { sql: string })
+      .sql;
+    expect(sql).toMatch(/STRICT/);
+    const insert = db.prepare(
+      "INSERT INTO evidence (incident_id, position, channel, file_ref, name, mime, status, sha256, created_at) VALUES (?, ?, 'telegram', 'f', 'a.log', 'text/plain', ?, ?, 'x')",
+    );
+    insert.run(1, 0, "pending", null);
+    expect(() => insert.run(1, 0, "pending", null)).toThrow(/UNIQUE/);
+    expect(() => insert.run(99, 1, "pending", null)).toThrow(/FOREIGN KEY/);
+    expect(() => insert.run(1, 2, "lost", null)).toThrow(/CHECK/);
+    expect(() => insert.run(1, 3, "stored", "not-a-hash")).toThrow(/CHECK/);
+    insert.run(1, 4, "stored", "a".repeat(64));
+  });
+});

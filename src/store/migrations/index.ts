@@ -10,6 +10,7 @@ import { migration008Reorg2025 } from "./008-reorg-2025.ts";
 import { migration009ZaloSendCounter } from "./009-zalo-send-counter.ts";
 import { migration010DeadlineSettings } from "./010-deadline-settings.ts";
 import { migration011StormDigests } from "./011-storm-digests.ts";
+import { migration012Evidence } from "./012-evidence.ts";
 
 /** One numbered, forward-only schema change. */
 export interface Migration {
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration009ZaloSendCounter,
   migration010DeadlineSettings,
   migration011StormDigests,
+  migration012Evidence,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
