@@ -27,7 +27,7 @@ import { Scheduler } from "./outbox/scheduler.ts";
 import { redactSecrets } from "./redact.ts";
 import { armRetentionPurge, fireRetentionPurge, RETENTION_JOB } from "./retention/job.ts";
 import type { PurgeOptions } from "./retention/purge.ts";
-import { StoredDeadlineSettings } from "./settings/deadline-settings.ts";
+import { StoredDeadlineSettings, seedFromConfig } from "./settings/deadline-settings.ts";
 import { BackgroundCheckpointer } from "./store/checkpointer.ts";
 import { type Db, openDatabase } from "./store/db.ts";
 import type { OutboxRow } from "./store/store.ts";
@@ -124,11 +124,7 @@ export function createApp(
   });
   // Deadlines are admin data; the environment's values only seed them on the first start (a restart with other
   // values changes nothing an admin set).
-  const deadlineSettings = new StoredDeadlineSettings(store, {
-    ackDeadlines: config.ackDeadlines,
-    unresolvedReminderMs: config.unresolvedReminderMs,
-    legalWarningMs: config.legalWarningMs,
-  });
+  const deadlineSettings = new StoredDeadlineSettings(store, seedFromConfig(config));
   store.transaction(() => deadlineSettings.seed(new Date().toISOString()));
   const desk = new DutyDesk({
     store,

@@ -50,7 +50,7 @@ export class DeadlineChat {
         return `${t(request.reason.key, this.params(locale, request.reason.params))}\n\n${t("deadlines:usage")}`;
       case "set": {
         const outcome = this.settings.updateDeadlines(actor, request.changes, now.toISOString(), "chat");
-        return this.describe(outcome, locale, (before, after) =>
+        return this.describe(outcome, locale, "deadlines:saved", (before, after) =>
           (Object.keys(request.changes) as SettingKey[])
             .filter((k) => before[k] !== after[k])
             .map(
@@ -86,7 +86,7 @@ export class DeadlineChat {
         };
         if (request.kind === "add") next[request.list].push({ date: request.date, note: request.note });
         const outcome = this.settings.updateCalendar(actor, next, at, "chat");
-        return this.describe(outcome, locale, () =>
+        return this.describe(outcome, locale, "deadlines:calendar.saved", () =>
           t(
             request.kind === "remove"
               ? "deadlines:calendar.removed"
@@ -165,13 +165,14 @@ export class DeadlineChat {
   private describe<T>(
     outcome: SettingsOutcome<T>,
     locale: Locale,
+    savedKey: string,
     changes: (before: T, after: T) => string,
   ): string {
     const t = (key: string, params?: Record<string, string | number>) =>
       this.translator.t(locale, key, params);
     switch (outcome.status) {
       case "saved":
-        return `${t("deadlines:saved", { version: outcome.version })}\n${changes(outcome.before, outcome.after)}`;
+        return `${t(savedKey, { version: outcome.version })}\n${changes(outcome.before, outcome.after)}`;
       case "unchanged":
         return t("deadlines:unchanged");
       case "conflict":

@@ -25,6 +25,19 @@ export const DEFAULT_SEED: DeadlineSeed = {
   ackDeadlines: { 4: { minutes: 15 }, 3: { minutes: 60 }, 2: { minutes: 240 }, 1: { workingDays: 1 } },
 };
 
+/** The environment's deadline values (config.ts) as the seed of the stored settings. */
+export function seedFromConfig(config: {
+  ackDeadlines: DeadlineSeed["ackDeadlines"];
+  unresolvedReminderMs: number;
+  legalWarningMs: number;
+}): DeadlineSeed {
+  return {
+    ackDeadlines: config.ackDeadlines,
+    unresolvedReminderMs: config.unresolvedReminderMs,
+    legalWarningMs: config.legalWarningMs,
+  };
+}
+
 /** Who may change settings: the contact administration's check (configured admins and the admin role). */
 export interface SettingsAuthority {
   authorize(actor: AdminActor, action: string, subject: string, at: string, details?: object): boolean;

@@ -167,7 +167,9 @@ describe("working-day deadlines skip Tết and the admins' days off, and count w
     s.settings.updateDeadlines(SHELL, { high: "1wd" }, "2026-11-26T02:00:00Z", "cli");
     expect(s.fileTicket().due).toBe("2026-11-27T03:00:00.000Z"); // Friday
 
-    expect(s.admin("ngaynghi", "nghi 27/11/2026 nghỉ bù")).toContain("27/11/2026 là ngày nghỉ");
+    const added = s.admin("ngaynghi", "nghi 27/11/2026 nghỉ bù");
+    expect(added).toContain("Đã lưu lịch ngày nghỉ (phiên bản 1)");
+    expect(added).toContain("27/11/2026 là ngày nghỉ");
     expect(s.fileTicket().due).toBe("2026-11-30T03:00:00.000Z"); // Monday
 
     expect(s.admin("holidays", "work 28/11/2026 làm bù")).toContain("28/11/2026 là ngày làm việc");
