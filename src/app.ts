@@ -110,6 +110,8 @@ export function createApp(
       changeApproval: config.contactChangeApproval,
       staleMs: config.contactStaleMs,
     },
+    templateDir: config.templateDir,
+    ...(config.smtp ? { email: { messageIdDomain: domainOf(config.smtp.from) } } : {}),
   });
   const desk = new DutyDesk({
     store,
@@ -122,6 +124,7 @@ export function createApp(
     unresolvedReminderMs: config.unresolvedReminderMs,
     legalWarningMs: config.legalWarningMs,
     finalReportReminderMs: config.finalReportReminderMs,
+    templateDir: config.templateDir,
     ...(config.smtp ? { email: { messageIdDomain: domainOf(config.smtp.from) } } : {}),
   });
   const router = new InboundRouter(engine, desk);

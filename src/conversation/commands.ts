@@ -1,5 +1,6 @@
 import { foldDiacritics } from "../domain/text.ts";
 import { renderHotlines } from "../present/incident.ts";
+import { sendForms, startFinalReport } from "./final-report.ts";
 import { flowById } from "./flows.ts";
 import { currentMeta } from "./render.ts";
 import { push, renderTop, send, settle, start, top } from "./stack.ts";
@@ -40,6 +41,10 @@ export const COMMAND_ALIASES: Record<string, string> = {
   quaylai: "back",
   skip: "skip",
   boqua: "skip",
+  form: "form",
+  maubaocao: "form",
+  finalreport: "finalreport",
+  ketthuc: "finalreport",
   contacts_admin: "contacts_admin",
   quanlylienhe: "contacts_admin",
   grant: "grant",
@@ -97,6 +102,13 @@ export function command(turn: Turn, name: string, args: string): void {
         renderTop(turn);
         return;
       }
+    case "form":
+      sendForms(turn, args);
+      renderTop(turn);
+      return;
+    case "finalreport":
+      startFinalReport(turn, args);
+      return;
     case "mytickets":
       myTickets(turn);
       {

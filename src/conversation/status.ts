@@ -5,6 +5,7 @@ import { clipText } from "../domain/text-cut.ts";
 import { isTicketId } from "../domain/tickets.ts";
 import { escapeHtml } from "../i18n.ts";
 import { formatDateTime } from "../present/datetime.ts";
+import { finalReportStatus } from "./final-report.ts";
 import type { Turn } from "./turn.ts";
 
 export function status(turn: Turn, args: string): void {
@@ -38,6 +39,8 @@ export function status(turn: Turn, args: string): void {
       : "",
   });
   turn.messages.push({ kind: "chat", text: lines.join("\n") });
+  const finalReport = finalReportStatus(turn, incident);
+  if (finalReport) turn.messages.push({ kind: "chat", text: finalReport });
   if (incident.routing.destinations.length > 0) {
     turn.messages.push({
       kind: "chat",

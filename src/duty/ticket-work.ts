@@ -35,6 +35,8 @@ export interface DutyDeskOptions {
   finalReportReminderMs?: number;
   /** Set when SMTP is configured: every routed ticket is also e-mailed to its contact's addresses. */
   email?: { messageIdDomain?: string | undefined };
+  /** An admin's folder of replacement document templates (TEMPLATE_DIR); the shipped ones otherwise. */
+  templateDir?: string | undefined;
 }
 
 export const ACK_DEADLINE_JOB = "ack_deadline";

@@ -97,7 +97,9 @@ describe("duty desk: routed tickets", () => {
   it("keeps a routed ticket until a chat is bound, then posts it there with its buttons", () => {
     const s = setup();
     const ticketId = s.fileReport();
-    expect(s.desk.fanOut(s.h.now())).toEqual([]);
+    // Only the reporter's chat has something new: the initial report as documents (no duty chat yet).
+    const reporter = s.h.store.incidentByTicket(ticketId);
+    expect(s.desk.fanOut(s.h.now())).toEqual([{ channel: reporter?.channel, chatId: reporter?.chatId }]);
     expect(s.h.store.duePending("duty", "9999")).toHaveLength(2); // kept, not lost
     s.send({ kind: "command", command: "bind", args: "vncert" }, { userId: ADMIN });
     expect(s.desk.fanOut(new Date(s.h.now().getTime() + 61_000))).toEqual([
