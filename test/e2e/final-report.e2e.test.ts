@@ -1,5 +1,4 @@
 import type { AddressInfo } from "node:net";
-import type { Express, Request as ExpressRequest, Response } from "express";
 import PizZip from "pizzip";
 import { SMTPServer } from "smtp-server";
 import type { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
@@ -23,12 +22,22 @@ interface SentDocument {
  * an empty file or a caption over 1,024 characters; accepted, it shows in the chat as a message (its caption)
  * and is kept with its bytes.
  */
+/** The little of the emulator's express app this needs (telegram-test-api keeps it private). */
+interface EmulatorApp {
+  post(
+    path: string,
+    handler: (
+      req: NodeJS.ReadableStream & { headers: Record<string, string | undefined> },
+      res: { status(code: number): { json(body: unknown): void }; json(body: unknown): void },
+    ) => void,
+  ): void;
+  _router: { stack: Array<{ route?: { path: string } }> };
+}
+
 function acceptDocuments(server: TelegramServer): SentDocument[] {
   const documents: SentDocument[] = [];
-  const app = server.webServer as unknown as Express & {
-    _router: { stack: Array<{ route?: { path: string } }> };
-  };
-  app.post("/bot:token/sendDocument", (req: ExpressRequest, res: Response) => {
+  const app = (server as unknown as { webServer: EmulatorApp }).webServer;
+  app.post("/bot:token/sendDocument", (req, res) => {
     const refuse = (description: string) =>
       res.status(400).json({ ok: false, error_code: 400, description: `Bad Request: ${description}` });
     const chunks: Buffer[] = [];
