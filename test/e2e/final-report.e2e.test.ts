@@ -1,100 +1,21 @@
 import type { AddressInfo } from "node:net";
 import PizZip from "pizzip";
 import { SMTPServer } from "smtp-server";
-import type { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EmulatedUser, fileReport, type Stack, startStack, TOKEN, waitFor } from "./telegram-harness.ts";
+import {
+  EmulatedUser,
+  fileReport,
+  type SentDocument,
+  type Stack,
+  startStack,
+  TOKEN,
+  waitFor,
+} from "./telegram-harness.ts";
 
 const ADMIN = 8301;
 const MEMBER = 8302;
 const GROUP = -1008300;
 const REPORTER = 8310;
-
-interface SentDocument {
-  chatId: string;
-  filename: string;
-  bytes: Buffer;
-  caption: string;
-}
-
-/**
- * sendDocument for the emulator (telegram-test-api has none): a multipart upload, refused as Telegram refuses
- * an empty file or a caption over 1,024 characters; accepted, it shows in the chat as a message (its caption)
- * and is kept with its bytes.
- */
-/** The little of the emulator's express app this needs (telegram-test-api keeps it private). */
-interface EmulatorApp {
-  post(
-    path: string,
-    handler: (
-      req: NodeJS.ReadableStream & { headers: Record<string, string | undefined> },
-      res: { status(code: number): { json(body: unknown): void }; json(body: unknown): void },
-    ) => void,
-  ): void;
-  _router: { stack: Array<{ route?: { path: string } }> };
-}
-
-function acceptDocuments(server: TelegramServer): SentDocument[] {
-  const documents: SentDocument[] = [];
-  const app = (server as unknown as { webServer: EmulatorApp }).webServer;
-  app.post("/bot:token/sendDocument", (req, res) => {
-    const refuse = (description: string) =>
-      res.status(400).json({ ok: false, error_code: 400, description: `Bad Request: ${description}` });
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const parts = multipart(Buffer.concat(chunks), String(req.headers["content-type"] ?? ""));
-      // The file is the part itself, or (grammY) another part the value "attach://<name>" names.
-      const field = parts.find((p) => p.name === "document");
-      const attached = /^attach:\/\/(.+)$/.exec(field?.body.toString("utf8") ?? "")?.[1];
-      const file = attached ? parts.find((p) => p.name === attached) : field;
-      const caption = parts.find((p) => p.name === "caption")?.body.toString("utf8") ?? "";
-      const chatId = parts.find((p) => p.name === "chat_id")?.body.toString("utf8") ?? "";
-      if (!file || file.body.length === 0) return refuse("file must be non-empty");
-      if (caption.length > 1024) return refuse("message caption is too long");
-      documents.push({ chatId, filename: file.filename ?? "", bytes: file.body, caption });
-      const message = server.addBotMessage(
-        { chat_id: chatId, text: caption || file.filename } as never,
-        TOKEN,
-      );
-      res.json({
-        ok: true,
-        result: { ...message, document: { file_name: file.filename, file_size: file.body.length } },
-      });
-    });
-  });
-  // Before the emulator's catch-all "unknown method" route.
-  const stack = app._router.stack;
-  const mine = stack.pop();
-  const catchAll = stack.findIndex((layer) => layer.route?.path === "/bot:token/:method");
-  if (mine) stack.splice(catchAll, 0, mine);
-  return documents;
-}
-
-/** The parts of a multipart/form-data body: each part's field name, file name (for a file) and bytes. */
-function multipart(body: Buffer, contentType: string) {
-  const boundary = /boundary=("?)([^";]+)\1/.exec(contentType)?.[2];
-  if (!boundary) return [];
-  const delimiter = Buffer.from(`--${boundary}`);
-  const parts: Array<{ name: string; filename?: string; body: Buffer }> = [];
-  let at = body.indexOf(delimiter);
-  while (at >= 0) {
-    const next = body.indexOf(delimiter, at + delimiter.length);
-    if (next < 0) break;
-    const part = body.subarray(at + delimiter.length, next);
-    const headerEnd = part.indexOf("\r\n\r\n");
-    if (headerEnd >= 0) {
-      const headers = part.subarray(0, headerEnd).toString("utf8");
-      const name = /[:;]\s*name="([^"]*)"/.exec(headers)?.[1] ?? "";
-      const filename = /filename="?([^";\r\n]*)"?/.exec(headers)?.[1];
-      // The part's bytes end with the CRLF that precedes the next delimiter.
-      const content = part.subarray(headerEnd + 4, part.length - 2);
-      parts.push({ name, ...(filename !== undefined ? { filename } : {}), body: content });
-    }
-    at = next;
-  }
-  return parts;
-}
 
 interface Mail {
   to: string[];
@@ -152,7 +73,7 @@ describe("the paper trail end to end (grammY, polling, local SMTP)", () => {
       SMTP_URL: `smtp://127.0.0.1:${mailbox.port}`,
       SMTP_FROM: "tro-ly@laichau.gov.vn",
     });
-    documents = acceptDocuments(stack.server);
+    documents = stack.documents;
   });
   afterAll(async () => {
     await stack.stop();
