@@ -1,11 +1,10 @@
 import type { TicketActor } from "../../flows/ticket.ts";
-import { enqueueTicketEmail, ticketEmailKey } from "../delivery/email.ts";
 import { dutyContacts, isAdmin } from "../domain/authority.ts";
 import { resolveLocale } from "../i18n.ts";
 import type { RoutedTicket } from "../messages.ts";
 import type { JobRow } from "../store/store.ts";
 import { action, bind, ticket, tickets } from "./actions.ts";
-import { initialReportFiles, initialReportToReporter, notQueuedYet } from "./documents.ts";
+import { armDocuments, DOCUMENTS_JOB, deliverDocuments } from "./documents.ts";
 import { replyTo } from "./relay.ts";
 import { dutyActions, renderDutyMessage, ticketToken } from "./render.ts";
 import { ackDeadlinePassed, finalReportDue, legalDeadlineNear, stillUnresolved } from "./sla.ts";
@@ -121,23 +120,10 @@ export class DutyDesk {
         const routed = row.payload as RoutedTicket;
         const incident = store.incidentByTicket(routed.ticketId);
         if (incident) work.armNewTicket(incident);
-        const contact = store.contact(routed.contactId);
-        // E-mail does not wait for a duty chat to be bound; the key makes a repeated pass a no-op.
-        // The initial report (DOCX and PDF) is rendered only for an e-mail not queued yet.
-        if (
-          incident &&
-          contact?.active &&
-          this.o.email &&
-          contact.emails.length > 0 &&
-          notQueuedYet(work, ticketEmailKey(incident.ticketId, contact.id))
-        ) {
-          enqueueTicketEmail(store, incident, routed, contact, work.rc(), at, {
-            ...(this.o.email.messageIdDomain ? { messageIdDomain: this.o.email.messageIdDomain } : {}),
-            attachments: initialReportFiles(incident, work.rc(), this.o.templateDir),
-          });
-        }
-        const reporter = incident ? initialReportToReporter(work, incident, this.o.templateDir) : undefined;
-        if (reporter) chats.set(`${reporter.channel}:${reporter.chatId}`, reporter);
+        // E-mail does not wait for a duty chat to be bound (the job is armed once, whatever the chats).
+        // The e-mails and the reporter's copy carry the initial report as documents: rendered by a job of
+        // their own, so the duty posts do not wait for the rendering.
+        if (incident) armDocuments(work, incident);
         const targets = store.bindingsOf(routed.contactId).filter((b) => channels.includes(b.channel));
         if (!incident || targets.length === 0) {
           // Nobody to tell yet: kept, and offered again once a chat is bound (never dropped).
@@ -186,6 +172,9 @@ export class DutyDesk {
             break;
           case FINAL_REPORT_JOB:
             finalReportDue(this.o, work, incident, String(job.payload.resolvedAt ?? job.dueAt));
+            break;
+          case DOCUMENTS_JOB:
+            deliverDocuments(this.o, work, incident);
             break;
         }
       }
