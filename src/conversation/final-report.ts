@@ -8,7 +8,7 @@ import {
   finalReportFiles,
   finalReportView,
 } from "../delivery/documents/final-report.ts";
-import { canSendDocuments, documentMessages } from "../delivery/documents/reporter.ts";
+import { cachedDocuments, canSendDocuments, documentMessages } from "../delivery/documents/reporter.ts";
 import { EMAIL_CHANNEL } from "../delivery/email.ts";
 import { assessReport, inactiveIds } from "../domain/assessment.ts";
 import { dutyContacts, isReporterOf, mayHandleTicket } from "../domain/authority.ts";
@@ -186,7 +186,9 @@ export function fileFinalReport(turn: Turn, context: QuestionnaireContext): void
     // The official copy in the deployment's language, like the initial report's e-mail.
     const rc = { ...turn.rc, locale: turn.options.defaultLocale };
     const view = finalReportView(incident, answers, turn.at, rc);
-    const files = finalReportFiles(incident, answers, turn.at, rc, options);
+    const files = cachedDocuments(`${incident.ticketId}:final:${turn.at}:${rc.locale}`, () =>
+      finalReportFiles(incident, answers, turn.at, rc, options),
+    );
     const mail = (recipient: string, to: string[]) => {
       const key = finalEmailKey(incident.ticketId, recipient);
       const payload = finalReportEmail(incident, view, rc, {
@@ -207,7 +209,10 @@ export function fileFinalReport(turn: Turn, context: QuestionnaireContext): void
   if (canSendDocuments(turn.event.channel)) {
     turn.documents.push(
       ...documentMessages(
-        finalReportFiles(incident, answers, turn.at, turn.rc, options),
+        // The same files as the e-mail's when the reader's language is the deployment's: rendered once.
+        cachedDocuments(`${incident.ticketId}:final:${turn.at}:${turn.locale}`, () =>
+          finalReportFiles(incident, answers, turn.at, turn.rc, options),
+        ),
         turn.t.text(turn.locale, "final:done.caption", { ticketId: incident.ticketId }),
       ),
     );

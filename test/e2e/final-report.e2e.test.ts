@@ -12,6 +12,8 @@ import {
   waitFor,
 } from "./telegram-harness.ts";
 
+/** Rendering DOCX and PDF takes a second or two on a loaded machine: the waits for documents allow for it. */
+const RENDERING_MS = 30_000;
 const ADMIN = 8301;
 const MEMBER = 8302;
 const GROUP = -1008300;
@@ -102,6 +104,7 @@ describe("the paper trail end to end (grammY, polling, local SMTP)", () => {
         documents.filter((d) => d.chatId === String(REPORTER)).length >= 2 &&
         documents.filter((d) => d.chatId === String(REPORTER)),
       "the initial report in the reporter's chat",
+      RENDERING_MS,
     );
     expect(initial.map((d) => d.filename)).toEqual([`${ticketId}-mau03.docx`, `${ticketId}-mau03.pdf`]);
     expect(initial[0]?.caption).toContain("Mẫu số 03");
@@ -113,6 +116,7 @@ describe("the paper trail end to end (grammY, polling, local SMTP)", () => {
     const tbsc = await waitFor(
       () => mailbox.mails.find((m) => m.raw.includes(`${ticketId}-mau03.docx`)),
       "the [TBSC] e-mail",
+      RENDERING_MS,
     );
     expect(docxText(attachment(tbsc.raw, `${ticketId}-mau03.docx`) ?? Buffer.alloc(0))).toContain(ticketId);
 
@@ -203,10 +207,14 @@ describe("the paper trail end to end (grammY, polling, local SMTP)", () => {
     expect(reporter.textsSince(before)).toContain("trợ lý sẽ không nhắc việc về báo cáo này nữa");
 
     // 7. The "[TBSC]" e-mails to R7's recipients from the rule data (VNCERT/CC, the province) and the owner.
-    const finals = await waitFor(() => {
-      const found = mailbox.mails.slice(mailsBefore).filter((m) => m.raw.includes("bao-cao-ket-thuc.docx"));
-      return found.length >= 3 && found;
-    }, "the final report's e-mails");
+    const finals = await waitFor(
+      () => {
+        const found = mailbox.mails.slice(mailsBefore).filter((m) => m.raw.includes("bao-cao-ket-thuc.docx"));
+        return found.length >= 3 && found;
+      },
+      "the final report's e-mails",
+      RENDERING_MS,
+    );
     const to = finals.flatMap((m) => m.to).sort();
     expect(to).toContain("ir@vncert.vn");
     expect(to).toContain("chu-quan@laichau.gov.vn");
@@ -221,6 +229,7 @@ describe("the paper trail end to end (grammY, polling, local SMTP)", () => {
       () =>
         documents.some((d) => d.chatId === String(REPORTER) && d.filename.endsWith("bao-cao-ket-thuc.docx")),
       "the final report in the reporter's chat",
+      RENDERING_MS,
     );
     await waitFor(
       () => stack.messages(GROUP).some((m) => m.message.text.includes("đã lập báo cáo kết thúc")),
@@ -236,5 +245,5 @@ describe("the paper trail end to end (grammY, polling, local SMTP)", () => {
     expect(reporter.messages().length).toBe(quiet);
     await reporter.command(`/trangthai ${ticketId}`);
     expect(reporter.textsSince(quiet)).toContain("Phiếu đã kết thúc theo Thông tư 20/2017");
-  });
+  }, 120_000);
 });
