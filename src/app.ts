@@ -121,6 +121,8 @@ export function createApp(
       changeApproval: config.contactChangeApproval,
       staleMs: config.contactStaleMs,
     },
+    templateDir: config.templateDir,
+    ...(config.smtp ? { email: { messageIdDomain: domainOf(config.smtp.from) } } : {}),
   });
   // Deadlines are admin data; the environment's values only seed them on the first start (a restart with other
   // values changes nothing an admin set).
@@ -138,6 +140,7 @@ export function createApp(
     legalWarningMs: config.legalWarningMs,
     finalReportReminderMs: config.finalReportReminderMs,
     settings: deadlineSettings,
+    templateDir: config.templateDir,
     ...(config.smtp ? { email: { messageIdDomain: domainOf(config.smtp.from) } } : {}),
   });
   const router = new InboundRouter(engine, desk);

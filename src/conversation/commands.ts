@@ -2,6 +2,7 @@ import { DeadlineChat } from "../admin/deadline-chat.ts";
 import { foldDiacritics } from "../domain/text.ts";
 import { renderHotlines } from "../present/incident.ts";
 import { DEFAULT_SEED, StoredDeadlineSettings } from "../settings/deadline-settings.ts";
+import { sendForms, startFinalReport } from "./final-report.ts";
 import { flowById } from "./flows.ts";
 import { currentMeta } from "./render.ts";
 import { push, renderTop, send, settle, start, top } from "./stack.ts";
@@ -44,6 +45,10 @@ export const COMMAND_ALIASES: Record<string, string> = {
   quaylai: "back",
   skip: "skip",
   boqua: "skip",
+  form: "form",
+  maubaocao: "form",
+  finalreport: "finalreport",
+  ketthuc: "finalreport",
   contacts_admin: "contacts_admin",
   quanlylienhe: "contacts_admin",
   grant: "grant",
@@ -105,6 +110,13 @@ export function command(turn: Turn, name: string, args: string): void {
         renderTop(turn);
         return;
       }
+    case "form":
+      sendForms(turn, args);
+      renderTop(turn);
+      return;
+    case "finalreport":
+      startFinalReport(turn, args);
+      return;
     case "mytickets":
       myTickets(turn);
       {

@@ -3,6 +3,7 @@ import { foldDiacritics } from "../domain/text.ts";
 import { escapeHtml } from "../i18n.ts";
 import type { InboundEvent } from "../messages.ts";
 import { help, language, refuseNonAdmin } from "./commands.ts";
+import { FINAL_REPORT_TOKEN, startFinalReport } from "./final-report.ts";
 import { type FlowRegistry, knownTokens } from "./flows.ts";
 import { choicesFor, currentMeta, NAV, renderState, stateToken } from "./render.ts";
 import { renderTop, send, settle, start, top } from "./stack.ts";
@@ -152,6 +153,11 @@ export function choose(turn: Turn, value: string): void {
 export function choice(turn: Turn, token: string, value: string): void {
   if (token === "lang") {
     language(turn, value === "en" || value === "vi" ? value : "");
+    return;
+  }
+  // The button on rule R7's reminder: the ticket is checked like a typed /ketthuc.
+  if (token === FINAL_REPORT_TOKEN) {
+    startFinalReport(turn, value);
     return;
   }
   const adminPrefix = turn.flows.adminContacts ? `${turn.flows.adminContacts.tokenPrefix}.` : undefined;

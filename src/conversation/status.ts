@@ -6,6 +6,7 @@ import { isTicketId } from "../domain/tickets.ts";
 import { evidenceLines } from "../evidence/present.ts";
 import { escapeHtml } from "../i18n.ts";
 import { formatDateTime } from "../present/datetime.ts";
+import { finalReportStatus } from "./final-report.ts";
 import type { Turn } from "./turn.ts";
 
 export function status(turn: Turn, args: string): void {
@@ -49,6 +50,8 @@ export function status(turn: Turn, args: string): void {
       ].join("\n"),
     });
   }
+  const finalReport = finalReportStatus(turn, incident);
+  if (finalReport) turn.messages.push({ kind: "chat", text: finalReport });
   if (incident.routing.destinations.length > 0) {
     turn.messages.push({
       kind: "chat",

@@ -1,11 +1,11 @@
 import type { TicketActor } from "../../flows/ticket.ts";
-import { enqueueTicketEmail } from "../delivery/email.ts";
 import { dutyContacts, isAdmin } from "../domain/authority.ts";
 import { resolveLocale } from "../i18n.ts";
 import type { RoutedTicket } from "../messages.ts";
 import type { IncidentRow, JobRow } from "../store/store.ts";
 import { action, bind, ticket, tickets } from "./actions.ts";
 import { recordRelatedKeys, relatedIncidents, relatedView } from "./related.ts";
+import { armDocuments, DOCUMENTS_JOB, deliverDocuments } from "./documents.ts";
 import { replyTo } from "./relay.ts";
 import { dutyActions, renderDutyMessage, ticketToken } from "./render.ts";
 import { ackDeadlinePassed, finalReportDue, legalDeadlineNear, stillUnresolved } from "./sla.ts";
@@ -133,13 +133,10 @@ export class DutyDesk {
         if (incident) {
           work.armNewTicket(incident);
           recordRelatedKeys(store, incident);
-        }
-        const contact = store.contact(routed.contactId);
-        // E-mail does not wait for a duty chat to be bound; the key makes a repeated pass a no-op.
-        if (incident && contact?.active && this.o.email) {
-          enqueueTicketEmail(store, incident, routed, contact, work.rc(), at, {
-            ...(this.o.email.messageIdDomain ? { messageIdDomain: this.o.email.messageIdDomain } : {}),
-          });
+          // E-mail does not wait for a duty chat to be bound (the job is armed once, whatever the chats).
+          // The e-mails and the reporter's copy carry the initial report as documents: rendered by a job of
+          // their own, so the duty posts do not wait for the rendering.
+          armDocuments(work, incident);
         }
         const targets = store.bindingsOf(routed.contactId).filter((b) => channels.includes(b.channel));
         if (!incident || targets.length === 0) {
@@ -202,6 +199,9 @@ export class DutyDesk {
             break;
           case FINAL_REPORT_JOB:
             finalReportDue(this.o, work, incident, String(job.payload.resolvedAt ?? job.dueAt));
+            break;
+          case DOCUMENTS_JOB:
+            deliverDocuments(this.o, work, incident);
             break;
         }
       }

@@ -17,6 +17,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { multipartParts, uploadedFile } from "./multipart.ts";
 import { markupError, messageError } from "./telegram-rules.ts";
 
 /** 500: an internal error; 429: a flood wait; drop: never answered (or cut late); reset: connection cut. */
@@ -72,6 +73,8 @@ export interface VisibleMessage {
   /** Text (sendMessage; the latest after edits), or undefined for a copy. */
   text: string | undefined;
   copyOf?: { fromChatId: string; messageId: number };
+  /** A file sent with sendDocument (its caption is `text`). */
+  document?: { fileName: string; size: number };
   replyTo?: number;
   replyMarkup?: unknown;
   /** When it became visible (this server's clock, ms). */
@@ -99,7 +102,7 @@ export interface FakeStats {
   filesServed: number;
 }
 
-const SEND_METHODS = new Set(["sendMessage", "editMessageText", "copyMessage"]);
+const SEND_METHODS = new Set(["sendMessage", "editMessageText", "copyMessage", "sendDocument"]);
 const DEFAULT_TOKEN = "123456:fake-bot-api-token-not-real-aaaa";
 
 /** A fake Telegram Bot API on 127.0.0.1 (an ephemeral port). */
@@ -338,6 +341,12 @@ export class FakeBotApi {
           },
         ];
       }
+      case "sendDocument": {
+        // Like Telegram: an upload without a file, or an empty one, is refused.
+        const file = body.document as { fileName?: string; size?: number } | undefined;
+        if (!file?.size) return badRequest("file must be non-empty");
+        return this.send(method, body);
+      }
       case "answerCallbackQuery":
       case "setMyCommands":
       case "setWebhook":
@@ -403,7 +412,7 @@ export class FakeBotApi {
     // Refused like Telegram refuses it (400, nothing shown): text over 4,096 after entities, bad HTML, invalid
     // UTF-16, callback data over 64 bytes.
     const refused =
-      method === "copyMessage"
+      method === "copyMessage" || method === "sendDocument"
         ? markupError(body.reply_markup)
         : messageError(body as Record<string, unknown>);
     if (refused) {
@@ -441,7 +450,15 @@ export class FakeBotApi {
       this.nextId.set(chatId, messageId);
       const message: VisibleMessage = {
         messageId,
-        text: method === "sendMessage" ? String(body.text ?? "") : undefined,
+        text:
+          method === "sendMessage"
+            ? String(body.text ?? "")
+            : method === "sendDocument"
+              ? String(body.caption ?? "")
+              : undefined,
+        ...(method === "sendDocument"
+          ? { document: body.document as { fileName: string; size: number } }
+          : {}),
         at: now,
         edits: 0,
         ...(method === "copyMessage"
@@ -534,8 +551,22 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
 async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks).toString("utf8");
   const query = Object.fromEntries(new URL(req.url ?? "/", "http://x").searchParams);
+  const type = req.headers["content-type"] ?? "";
+  if (type.includes("multipart/form-data")) {
+    // An upload (sendDocument): the fields as text, the file by its name and size.
+    const parts = multipartParts(Buffer.concat(chunks), type);
+    const file = uploadedFile(parts);
+    const fields = Object.fromEntries(
+      parts.filter((p) => p.filename === undefined).map((p) => [p.name, p.body.toString("utf8")]),
+    );
+    return {
+      ...query,
+      ...fields,
+      ...(file ? { document: { fileName: file.filename ?? "", size: file.body.length } } : {}),
+    };
+  }
+  const raw = Buffer.concat(chunks).toString("utf8");
   if (!raw) return query;
   if ((req.headers["content-type"] ?? "").includes("application/json")) {
     return { ...query, ...(JSON.parse(raw) as Record<string, unknown>) };

@@ -11,6 +11,7 @@ import { migration009ZaloSendCounter } from "./009-zalo-send-counter.ts";
 import { migration010DeadlineSettings } from "./010-deadline-settings.ts";
 import { migration011StormDigests } from "./011-storm-digests.ts";
 import { migration012Evidence } from "./012-evidence.ts";
+import { migration013FinalReport } from "./013-final-report.ts";
 
 /** One numbered, forward-only schema change. */
 export interface Migration {
@@ -33,6 +34,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration010DeadlineSettings,
   migration011StormDigests,
   migration012Evidence,
+  migration013FinalReport,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
