@@ -18,6 +18,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { multipartParts, uploadedFile } from "./multipart.ts";
+import { FakeBotFiles } from "./fake-bot-files.ts";
 import { markupError, messageError } from "./telegram-rules.ts";
 
 /** 500: an internal error; 429: a flood wait; drop: never answered (or cut late); reset: connection cut. */
@@ -64,9 +65,6 @@ export interface FakeBotApiOptions {
   /** Faults of file downloads (GET /file/…), by 1-based download index; "drop" holds the request open. */
   fileFaultFor?: (download: number) => Fault | undefined;
 }
-
-/** Telegram lets a bot download files up to 20 MB (getFile refuses bigger ones). */
-export const BOT_DOWNLOAD_LIMIT = 20 * 1024 * 1024;
 
 export interface VisibleMessage {
   messageId: number;
@@ -119,8 +117,8 @@ export class FakeBotApi {
     fileDownloads: 0,
     filesServed: 0,
   };
-  /** Files by file_id: their bytes and the size Telegram announces (the bytes' length unless said). */
-  private readonly files = new Map<string, { bytes: Buffer; size: number; path: string }>();
+  /** Files users "sent", served by getFile and /file/ (fake-bot-files.ts). */
+  private readonly files = new FakeBotFiles();
   private readonly scale: number;
   private readonly limits: FakeLimits | undefined;
   private readonly now: () => number;
@@ -177,14 +175,7 @@ export class FakeBotApi {
     bytes: Buffer,
     options: { size?: number; path?: string } = {},
   ): { fileId: string; uniqueId: string } {
-    const n = this.files.size + 1;
-    const fileId = `fake-file-${n}-${bytes.length}`;
-    this.files.set(fileId, {
-      bytes,
-      size: options.size ?? bytes.length,
-      path: options.path ?? `documents/file_${n}.bin`,
-    });
-    return { fileId, uniqueId: `uniq-${n}` };
+    return this.files.add(bytes, options);
   }
 
   /** Messages visible in one chat, in the order they appeared. */
@@ -324,23 +315,8 @@ export class FakeBotApi {
       case "copyMessage":
       case "editMessageText":
         return this.send(method, body);
-      case "getFile": {
-        const file = this.files.get(String(body.file_id ?? ""));
-        if (!file) return badRequest("invalid file_id");
-        if (file.size > BOT_DOWNLOAD_LIMIT) return badRequest("file is too big");
-        return [
-          200,
-          {
-            ok: true,
-            result: {
-              file_id: body.file_id,
-              file_unique_id: `uniq-${String(body.file_id)}`,
-              file_size: file.size,
-              file_path: file.path,
-            },
-          },
-        ];
-      }
+      case "getFile":
+        return this.files.getFile(body);
       case "sendDocument": {
         // Like Telegram: an upload without a file, or an empty one, is refused.
         const file = body.document as { fileName?: string; size?: number } | undefined;
@@ -357,35 +333,23 @@ export class FakeBotApi {
     }
   }
 
-  /** GET /file/bot<token>/<path>: the bytes, as Telegram's file server gives them (404 for a wrong token or path). */
+  /** GET /file/bot<token>/<path>, with the download faults asked for ("drop" holds the request open). */
   private download(req: IncomingMessage, res: ServerResponse, token: string, path: string): void {
-    const n = ++this.stats.fileDownloads;
-    const fault = this.options.fileFaultFor?.(n);
+    const fault = this.options.fileFaultFor?.(++this.stats.fileDownloads);
     if (fault === "drop") {
       this.held.add(res);
       res.on("close", () => this.held.delete(res));
-      return;
-    }
-    if (fault === "reset") {
+    } else if (fault === "reset") {
       req.socket.destroy();
-      return;
-    }
-    if (fault === "500" || fault === "429") {
+    } else if (fault) {
       reply(res, Number(fault), {
         ok: false,
         error_code: Number(fault),
         description: "Internal Server Error",
       });
-      return;
+    } else if (this.files.serve(res, token === this.token ? path : undefined)) {
+      this.stats.filesServed++;
     }
-    const file = [...this.files.values()].find((f) => f.path === path);
-    if (token !== this.token || !file) {
-      reply(res, 404, { ok: false, error_code: 404, description: "Not Found" });
-      return;
-    }
-    this.stats.filesServed++;
-    res.writeHead(200, { "content-type": "application/octet-stream", "content-length": file.bytes.length });
-    res.end(file.bytes);
   }
 
   private faultFor(call: FaultContext): Fault | undefined {
