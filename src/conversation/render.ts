@@ -173,6 +173,8 @@ export function renderState(
         );
       }
       if (q.input.kind === "multi") lines.push(`<i>${rc.t.t(rc.locale, "flow:multiHint")}</i>`);
+      // Numbers pick options everywhere except where a number is the answer: say so there.
+      if (q.input.kind === "count") lines.push(`<i>${rc.t.t(rc.locale, "answering:countHint")}</i>`);
       parts.push(lines.join("\n"));
     }
   } else {
