@@ -162,6 +162,11 @@ export function questionnaire(questions: readonly QuestionSpec[]) {
     chose: ({ event }: Args, params: { value: string }) =>
       event.type === "CHOOSE" && event.value === params.value,
     isBackChoice: ({ event }: Args) => event.type === "CHOOSE" && event.value === "back",
+    /** The option that excludes all others ("none yet"): choosing it is the whole answer. */
+    isExclusiveChoice: ({ event }: Args, { id }: IdParams) => {
+      const input = spec(id).input;
+      return event.type === "CHOOSE" && input.kind === "multi" && !!input.exclusive?.includes(event.value);
+    },
   };
 
   const actions = {
@@ -225,6 +230,15 @@ export function questionnaire(questions: readonly QuestionSpec[]) {
       context.selection = context.selection.includes(event.value)
         ? context.selection.filter((v) => v !== event.value)
         : [...context.selection, event.value];
+    }),
+    storeExclusive: mutate<IdParams>((context, event, { id }) => {
+      if (event.type !== "CHOOSE") return;
+      context.answers[id] = [event.value];
+      context.selection = [];
+      context.trail = [...context.trail.filter((t) => t !== id), id];
+      context.error = null;
+      context.notice = null;
+      context.updatedAt = event.at;
     }),
     prepareBack: mutate((context, _event) => {
       const cursor = context.extra.cursor;
@@ -321,7 +335,18 @@ export function questionnaire(questions: readonly QuestionSpec[]) {
       ];
       const on: Record<string, unknown> = {
         TEXT: answer,
-        CHOOSE: q.input.kind === "multi" ? { actions: [{ type: "toggleChoice", params: p }] } : answer,
+        CHOOSE:
+          q.input.kind === "multi"
+            ? [
+                // No «Xong» needed after the one option that cannot be combined with any other.
+                {
+                  guard: { type: "isExclusiveChoice", params: p },
+                  target: "next",
+                  actions: [{ type: "storeExclusive", params: p }],
+                },
+                { actions: [{ type: "toggleChoice", params: p }] },
+              ]
+            : answer,
         SKIP: [
           {
             guard: { type: "isOptional", params: p },
@@ -362,6 +387,7 @@ export const ASKING_HANDLERS = {
   CANCEL: { target: "confirmCancel", actions: "clearFeedback" },
   FILE: { actions: "attachFile" },
   REMIND: { actions: "markReminded" },
+  REFRESH: { actions: "clearFeedback" },
   EXPIRE: { target: "expired" },
 } as const;
 

@@ -27,6 +27,8 @@ export type FlowEvent =
   | { type: "CANCEL"; at: string }
   | { type: "PROFILE"; profile: Record<string, AnswerValue>; at: string }
   | { type: "REMIND"; at: string }
+  /** The question is shown again for another reason (the language changed): the last error is done with. */
+  | { type: "REFRESH"; at: string }
   | { type: "EXPIRE"; at: string };
 
 /** Context shared by questionnaire flows. */

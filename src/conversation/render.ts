@@ -130,14 +130,21 @@ export function choicesFor(flow: FlowDefinition, snapshot: AnyMachineSnapshot, r
   return out;
 }
 
-/** The progress of a questionnaire: position of the question among those that apply. */
+/**
+ * The progress of a questionnaire, counted in the order the reporter answers: an answered question keeps the
+ * number it was answered at, the next one is one more than the answers so far. Counting by position in the
+ * question list made the number jump back and forth whenever an answer came early (the description read from
+ * the first message) or a later question started or stopped applying.
+ */
 function progress(
   flow: FlowDefinition,
   context: QuestionnaireContext,
   id: string,
 ): { n: number; of: number } {
-  const applicable = flow.questions.filter((q) => isApplicable(q, context.answers));
-  return { n: applicable.findIndex((q) => q.id === id) + 1, of: applicable.length };
+  const applicable = new Set(flow.questions.filter((q) => isApplicable(q, context.answers)).map((q) => q.id));
+  const answered = [...new Set(context.trail)].filter((t) => applicable.has(t) && t in context.answers);
+  const at = answered.indexOf(id);
+  return { n: (at >= 0 ? at : answered.length) + 1, of: applicable.size };
 }
 
 /** Renders the current state of a flow as one chat message with its choices. */
