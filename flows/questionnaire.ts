@@ -34,6 +34,14 @@ export function initialQuestionnaireContext(input: QuestionnaireInput): Question
   };
 }
 
+/** The value offered as this question's default: the saved one, else the answer it defaults from. */
+export function prefillFor(q: QuestionSpec, context: QuestionnaireContext): AnswerValue | undefined {
+  const saved = q.prefillFrom ? context.prefill[q.prefillFrom] : undefined;
+  if (saved !== undefined && saved !== null) return saved;
+  const other = q.defaultFrom ? context.answers[q.defaultFrom] : undefined;
+  return other === null ? undefined : other;
+}
+
 /** True when the question is asked for these answers. */
 export function isApplicable(q: QuestionSpec, answers: Readonly<Record<string, AnswerValue>>): boolean {
   return q.when ? q.when(answers) : true;
@@ -121,10 +129,8 @@ export function questionnaire(questions: readonly QuestionSpec[]) {
     return q;
   };
 
-  const prefillOf = (context: QuestionnaireContext, id: string): AnswerValue | undefined => {
-    const from = spec(id).prefillFrom;
-    return from ? context.prefill[from] : undefined;
-  };
+  const prefillOf = (context: QuestionnaireContext, id: string): AnswerValue | undefined =>
+    prefillFor(spec(id), context);
 
   // One event is parsed by the guard that accepts it and again by the action that stores it (or rejects
   // it). parseAnswer is pure, so the last result is kept for the very same inputs.
@@ -191,7 +197,7 @@ export function questionnaire(questions: readonly QuestionSpec[]) {
       context.updatedAt = event.at;
     }),
     storeSkipped: mutate<IdParams>((context, event, { id }) => {
-      context.answers[id] = SKIPPED;
+      context.answers[id] = spec(id).skipValue ?? SKIPPED;
       context.trail = [...context.trail.filter((t) => t !== id), id];
       context.error = null;
       context.notice = null;

@@ -1,6 +1,6 @@
 import type { AnyMachineSnapshot } from "xstate";
 import { PREFILL_CHOICE } from "../../flows/answers.ts";
-import { isApplicable } from "../../flows/questionnaire.ts";
+import { isApplicable, prefillFor } from "../../flows/questionnaire.ts";
 import type { AnswerValue, QuestionnaireContext, QuestionSpec, StateMeta } from "../../flows/types.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
 import { clipText } from "../domain/text-cut.ts";
@@ -116,7 +116,7 @@ export function choicesFor(flow: FlowDefinition, snapshot: AnyMachineSnapshot, r
   }
   if (input.kind === "datetime") out.push({ value: "now", label: label("flow:choice.now") });
   if (input.kind === "files") out.push({ value: NAV.done, label: label("flow:nav.filesDone") });
-  const prefill = q.prefillFrom ? context.prefill[q.prefillFrom] : undefined;
+  const prefill = prefillFor(q, context);
   if (prefill !== undefined && prefill !== null && !(q.id in context.answers)) {
     const shown = Array.isArray(prefill) ? prefill.join(", ") : String(prefill);
     out.push({ value: PREFILL_CHOICE, label: label("flow:nav.prefill", { value: clipText(shown, 40) }) });
