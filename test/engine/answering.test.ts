@@ -19,7 +19,11 @@ describe("answering a report", () => {
       const match = /Câu (\d+)\/(\d+)/.exec(h.lastQuestion(reply.messages)?.text ?? "");
       const n = Number(match?.[1]);
       const previous = seen.at(-1);
-      if (match && previous !== undefined && !reply.messages.some((m) => m.text.includes("Họ và tên của Anh/Chị"))) {
+      if (
+        match &&
+        previous !== undefined &&
+        !reply.messages.some((m) => m.text.includes("Họ và tên của Anh/Chị"))
+      ) {
         if (skippedSection) expect(n, line).toBeGreaterThan(previous);
         else expect(n, `after «${line}»: ${seen.join(" → ")} → ${n}`).toBe(previous + 1);
       }
