@@ -290,7 +290,7 @@ describe("rules without an active recipient (issue 17, the 2025 reorganisation)"
 
     // A dangerous situation is a police matter (R5) and Nghiêm trọng (R3); the police receive nothing yet.
     const walk = [...REPORT_WALK];
-    walk[14] = "1"; // dangerousSituation: yes
+    walk[15] = "1"; // dangerousSituation: yes
     const fileDangerous = (userId: string) => {
       const u = h.user(userId);
       u.command("report");

@@ -256,7 +256,7 @@ describe("Mẫu 03 as a PDF", () => {
 
   it("a long description flows onto further pages instead of being cut", async () => {
     const long = `${"Máy chủ bị mã hóa dữ liệu, ghi nhận nhiều kết nối lạ từ nước ngoài. ".repeat(55)}HẾT MÔ TẢ`;
-    const walk = FULL_WALK.map((line, i) => (i === 3 ? long : line));
+    const walk = FULL_WALK.map((line, i) => (i === 4 ? long : line));
     const pdf = renderPdf(viewOf(fileTicket(walk)));
     const text = squash(pdfText(pdf));
     expect(text).toContain("HẾT MÔ TẢ");
