@@ -23,6 +23,8 @@ const REPORT_SCENARIOS: Record<string, Record<string, readonly string[]>> = {
   },
   personalData: { dataExposed: ["personal"], systemLevel: ["3"] },
   defenceOwned: { ownerSector: ["defence"] },
+  // "Other" in G and H: their free-text questions (issue 14.2).
+  otherChosen: { detection: ["ids", "other"], notified: ["dost", "other"] },
 };
 
 interface FlowCase {

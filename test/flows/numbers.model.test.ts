@@ -30,6 +30,7 @@ const SCENARIOS: Record<string, readonly string[]>[] = [
   { type: ["ransomware"], systemLevel: ["4"], serviceDisrupted: ["yes"] },
   { type: ["scam_call"] },
   { ownerSector: ["defence"] },
+  { detection: ["other"], notified: ["other"] },
 ];
 
 const CASES: Case[] = [
