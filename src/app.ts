@@ -19,6 +19,9 @@ import { Dispatcher } from "./outbox/dispatch.ts";
 import type { LaneOptions } from "./outbox/lane.ts";
 import { Scheduler } from "./outbox/scheduler.ts";
 import { redactSecrets } from "./redact.ts";
+import { armRetentionPurge, fireRetentionPurge, RETENTION_JOB } from "./retention/job.ts";
+import type { PurgeOptions } from "./retention/purge.ts";
+import { StoredDeadlineSettings } from "./settings/deadline-settings.ts";
 import { BackgroundCheckpointer } from "./store/checkpointer.ts";
 import { type Db, openDatabase } from "./store/db.ts";
 import type { OutboxRow } from "./store/store.ts";
@@ -111,6 +114,14 @@ export function createApp(
       staleMs: config.contactStaleMs,
     },
   });
+  // Deadlines are admin data; the environment's values only seed them on the first start (a restart with other
+  // values changes nothing an admin set).
+  const deadlineSettings = new StoredDeadlineSettings(store, {
+    ackDeadlines: config.ackDeadlines,
+    unresolvedReminderMs: config.unresolvedReminderMs,
+    legalWarningMs: config.legalWarningMs,
+  });
+  store.transaction(() => deadlineSettings.seed(new Date().toISOString()));
   const desk = new DutyDesk({
     store,
     translator,
@@ -122,6 +133,7 @@ export function createApp(
     unresolvedReminderMs: config.unresolvedReminderMs,
     legalWarningMs: config.legalWarningMs,
     finalReportReminderMs: config.finalReportReminderMs,
+    settings: deadlineSettings,
     ...(config.smtp ? { email: { messageIdDomain: domainOf(config.smtp.from) } } : {}),
   });
   const router = new InboundRouter(engine, desk);
@@ -163,11 +175,17 @@ export function createApp(
         );
     },
   });
-  registerJobs(scheduler, engine, desk, {
-    service: engine.admin.service,
-    translator,
-    defaultLocale: config.defaultLocale,
-  });
+  registerJobs(
+    scheduler,
+    engine,
+    desk,
+    {
+      service: engine.admin.service,
+      translator,
+      defaultLocale: config.defaultLocale,
+    },
+    { store, purge: { retention: config.retention }, logger },
+  );
   let closed: Promise<void> | undefined;
   return {
     config,
@@ -185,6 +203,7 @@ export function createApp(
     start: async () => {
       const now = new Date();
       armStaleContactsReminder(engine.admin.service, now);
+      armRetentionPurge(store, now);
       // Rules that route into a unit out of use (R3 and R5 until the police are filled in) are told at start.
       const channels = [
         ...(config.telegram.token ? ["telegram"] : []),
@@ -220,10 +239,13 @@ export function registerJobs(
   engine: Engine,
   desk: DutyDesk | undefined,
   stale: Parameters<typeof fireStaleContactsReminder>[0] | undefined,
+  retention?: { store: Store; purge: PurgeOptions; logger?: Logger },
 ): Scheduler {
   for (const kind of [DRAFT_REMINDER, DRAFT_EXPIRY])
     scheduler.on(kind, (job, now) => engine.fireJob(job, now));
   if (desk) for (const kind of DUTY_JOB_KINDS) scheduler.on(kind, (job, now) => desk.fireJob(job, now));
   if (stale) scheduler.on(STALE_CONTACTS_JOB, fireStaleContactsReminder(stale));
+  if (retention)
+    scheduler.on(RETENTION_JOB, fireRetentionPurge(retention.store, retention.purge, retention.logger));
   return scheduler;
 }

@@ -39,6 +39,8 @@ const DUTY_COMMANDS = new Set(["bind", "unbind", "tickets", "ticket"]);
 const REPORT_COMMANDS = new Set(["start", "report", "baocao"]);
 /** The desk's token on a ticket's buttons (see duty/render.ts ticketToken). */
 const TICKET_TOKEN_PREFIX = "t.";
+/** The token of a storm digest's buttons (see duty/storm.ts DIGEST_TOKEN): the value names the ticket to open. */
+const DIGEST_TOKEN = "dg";
 
 /**
  * Decides, for an event from any channel, whether it is the reporter's conversation (the engine), a duty action
@@ -62,6 +64,8 @@ export class InboundRouter {
         action: p.value,
       });
     }
+    if (p.kind === "choice" && p.token === DIGEST_TOKEN)
+      return this.duty(e, { kind: "action", ticketId: p.value, action: "open" });
     if (p.kind === "command") {
       const command = p.command.toLowerCase();
       if (DUTY_COMMANDS.has(command)) {

@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import { SqliteAudit } from "./repos/audit.ts";
 import { SqliteContacts } from "./repos/contacts.ts";
 import { SqliteConversations } from "./repos/conversations.ts";
+import { SqliteDigests } from "./repos/digests.ts";
 import { SqliteDuty } from "./repos/duty.ts";
 import { SqliteIncidents } from "./repos/incidents.ts";
 import type {
@@ -49,6 +50,8 @@ export class Store {
   readonly rules: RulesRepo;
   readonly duty: DutyRepo;
   readonly auditLog: AuditRepo;
+  /** Storm digests of duty chats, chat load, related-report keys. */
+  readonly digests: SqliteDigests;
 
   constructor(readonly db: Database.Database) {
     this.tx = new SqliteTransactions(db);
@@ -62,6 +65,7 @@ export class Store {
     this.rules = new SqliteRules(db);
     this.duty = new SqliteDuty(db, this.tx);
     this.auditLog = new SqliteAudit(db);
+    this.digests = new SqliteDigests(db, this.tx);
   }
 
   // ── transactions (tx.ts) ──

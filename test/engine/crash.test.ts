@@ -117,7 +117,7 @@ describe("a killed process loses nothing (SIGKILL at several points)", { timeout
     expect(answers).toMatchObject({
       system: "Cổng thông tin điện tử tỉnh laichau.gov.vn",
       type: "malware",
-      description: WALK[3],
+      description: WALK[4],
       status: "ongoing",
       detection: ["log_review", "user_report"],
       systemLevel: "3",

@@ -18,6 +18,7 @@ describe("the scheduler's job registry", () => {
         "draft_reminder",
         "final_report",
         "legal_deadline",
+        "retention_purge",
         "stale_contacts_reminder",
         "ticket_unresolved",
       ].sort(),

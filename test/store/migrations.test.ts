@@ -523,3 +523,33 @@ describe("migration 8: the 2025 reorganisation", () => {
     );
   });
 });
+
+describe("migration: deadline settings", () => {
+  const migration = MIGRATIONS.find((m) => m.name === "deadline-settings");
+  it("adds one versioned table for the deadlines and the work calendar, refusing unknown names and bad JSON", () => {
+    if (!migration) throw new Error("deadline-settings migration missing");
+    const db = new Database(":memory:");
+    db.pragma("foreign_keys = ON");
+    migrate(db, MIGRATIONS.slice(0, migration.version - 1));
+    expect(tables(db)).not.toContain("setting_versions");
+    expect(migrate(db, MIGRATIONS.slice(0, migration.version))).toEqual([migration.version]);
+    const sql = (
+      db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'setting_versions'").get() as { sql: string }
+    ).sql;
+    expect(sql).toMatch(/\)\s*STRICT$/);
+    const insert = db.prepare(
+      "INSERT INTO setting_versions (name, version, data, changed_by, changed_at, via) VALUES (?, ?, ?, 'cli', 'x', ?)",
+    );
+    insert.run("deadlines", 1, '{"high":"1h"}', "seed");
+    insert.run("work_calendar", 1, '{"daysOff":[]}', "chat");
+    // One row per version: a second writer of the same version fails instead of overwriting.
+    expect(() => insert.run("deadlines", 1, "{}", "chat")).toThrow(/UNIQUE|PRIMARY KEY/);
+    expect(() => insert.run("colour", 1, "{}", "chat")).toThrow(/CHECK/);
+    expect(() => insert.run("deadlines", 2, "not json", "chat")).toThrow(/CHECK/);
+    expect(() => insert.run("deadlines", 2, "{}", "telepathy")).toThrow(/CHECK/);
+    // Nothing is seeded by the migration: the environment seeds version 1 at the first start.
+    const fresh = new Database(":memory:");
+    migrate(fresh);
+    expect(fresh.prepare("SELECT count(*) AS n FROM setting_versions").get()).toEqual({ n: 0 });
+  });
+});
