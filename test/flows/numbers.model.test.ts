@@ -165,9 +165,13 @@ describe("numbers always pick (model-based, every state of the report and profil
 });
 
 describe("numbers on text questions (the bugs of issue 16.5)", () => {
-  const start = (q: string, answers: Record<string, AnswerValue> = {}) => {
+  const start = (
+    q: string,
+    answers: Record<string, AnswerValue> = {},
+    prefill: Record<string, AnswerValue> = {},
+  ) => {
     const h = createHarness();
-    const [snapshot] = initialTransition(reportMachine, { draftId: "d", at: AT, answers });
+    const [snapshot] = initialTransition(reportMachine, { draftId: "d", at: AT, answers, prefill });
     place(h, CASES[0] as Case, snapshot);
     expect(currentMeta(snapshot)?.key).toBe(q);
     return h;
@@ -189,4 +193,34 @@ describe("numbers on text questions (the bugs of issue 16.5)", () => {
     h.text("1");
     expect(h.draft()?.answers.purpose).toBeNull();
   });
+  // The technical section is skipped whole in the model; its questions are checked here one by one.
+  const before = (id: string) =>
+    Object.fromEntries(
+      REPORT_QUESTIONS.slice(
+        0,
+        REPORT_QUESTIONS.findIndex((q) => q.id === id),
+      ).map((q) => [q.id, null]),
+    );
+  it("`1` for «Dùng: qlvb.laichau.gov.vn» on the domain question uses that domain", () => {
+    const h = start("domains", before("domains"), { domains: ["qlvb.laichau.gov.vn"] });
+    const shown = h.lastQuestion(h.text("?").messages);
+    expect(shown?.choices?.[0]?.label).toContain("qlvb.laichau.gov.vn");
+    h.text("1");
+    expect(h.draft()?.answers.domains).toEqual(["qlvb.laichau.gov.vn"]);
+  });
+  it.each(["os", "ips", "providers", "attachments"])(
+    "on %s, each shown number does what its button does",
+    (id) => {
+      const h = start(id, before(id));
+      const shown = h.lastQuestion(h.text("?").messages);
+      for (const [i, choice] of (shown?.choices ?? []).entries()) {
+        const typed = start(id, before(id));
+        typed.text(String(i + 1));
+        const pressed = start(id, before(id));
+        pressed.press(shown?.token ?? "", choice.value);
+        expect(typed.draft(), `${id} #${i + 1}`).toEqual(pressed.draft());
+        expect(typed.draft()?.answers[id], `${id} #${i + 1} is no answer «${i + 1}»`).not.toBe(String(i + 1));
+      }
+    },
+  );
 });
