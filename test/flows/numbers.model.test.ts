@@ -194,7 +194,7 @@ describe("numbers on text questions (the bugs of issue 16.5)", () => {
     expect(h.draft()?.answers.purpose).toBeNull();
   });
   // The technical section is skipped whole in the model; its questions are checked here one by one.
-  const before = (id: string) =>
+  const answeredBefore = (id: string) =>
     Object.fromEntries(
       REPORT_QUESTIONS.slice(
         0,
@@ -202,7 +202,7 @@ describe("numbers on text questions (the bugs of issue 16.5)", () => {
       ).map((q) => [q.id, null]),
     );
   it("`1` for «Dùng: qlvb.laichau.gov.vn» on the domain question uses that domain", () => {
-    const h = start("domains", before("domains"), { domains: ["qlvb.laichau.gov.vn"] });
+    const h = start("domains", answeredBefore("domains"), { domains: ["qlvb.laichau.gov.vn"] });
     const shown = h.lastQuestion(h.text("?").messages);
     expect(shown?.choices?.[0]?.label).toContain("qlvb.laichau.gov.vn");
     h.text("1");
@@ -211,12 +211,12 @@ describe("numbers on text questions (the bugs of issue 16.5)", () => {
   it.each(["os", "ips", "providers", "attachments"])(
     "on %s, each shown number does what its button does",
     (id) => {
-      const h = start(id, before(id));
+      const h = start(id, answeredBefore(id));
       const shown = h.lastQuestion(h.text("?").messages);
       for (const [i, choice] of (shown?.choices ?? []).entries()) {
-        const typed = start(id, before(id));
+        const typed = start(id, answeredBefore(id));
         typed.text(String(i + 1));
-        const pressed = start(id, before(id));
+        const pressed = start(id, answeredBefore(id));
         pressed.press(shown?.token ?? "", choice.value);
         expect(typed.draft(), `${id} #${i + 1}`).toEqual(pressed.draft());
         expect(typed.draft()?.answers[id], `${id} #${i + 1} is no answer «${i + 1}»`).not.toBe(String(i + 1));
