@@ -5,7 +5,7 @@ import { DEFAULT_SEED, StoredDeadlineSettings } from "../settings/deadline-setti
 import { sendForms, startFinalReport } from "./final-report.ts";
 import { flowById } from "./flows.ts";
 import { currentMeta } from "./render.ts";
-import { push, renderTop, send, settle, start, top } from "./stack.ts";
+import { push, renderTop, send, setTop, settle, start, top } from "./stack.ts";
 import { myTickets, status } from "./status.ts";
 import type { Turn } from "./turn.ts";
 
@@ -22,6 +22,21 @@ export const ADMIN_COMMANDS = new Set([
   "holidays",
 ]);
 
+/**
+ * The reporter's commands by canonical name, with the Vietnamese name shown in /help and in the Vietnamese
+ * command menu, and the English name shown to English readers; both always work.
+ */
+export const REPORTER_COMMANDS = [
+  { name: "report", vi: "baocao", en: "report" },
+  { name: "cancel", vi: "huy", en: "cancel" },
+  { name: "status", vi: "trangthai", en: "status" },
+  { name: "mytickets", vi: "phieucuatoi", en: "mytickets" },
+  { name: "contacts", vi: "lienhe", en: "contacts" },
+  { name: "profile", vi: "hoso", en: "profile" },
+  { name: "lang", vi: "ngonngu", en: "lang" },
+  { name: "help", vi: "trogiup", en: "help" },
+] as const;
+
 /** Commands and their Vietnamese aliases, mapped to one canonical name. */
 export const COMMAND_ALIASES: Record<string, string> = {
   start: "start",
@@ -34,6 +49,8 @@ export const COMMAND_ALIASES: Record<string, string> = {
   status: "status",
   trangthai: "status",
   mytickets: "mytickets",
+  phieucuatoi: "mytickets",
+  // The first Vietnamese name, kept so that habits and old messages still work.
   cuatoi: "mytickets",
   contacts: "contacts",
   lienhe: "contacts",
@@ -201,6 +218,12 @@ export function language(turn: Turn, args: string): void {
   turn.locale = locale;
   turn.rc = { ...turn.rc, locale };
   turn.say("common:lang.set");
+  // The question comes back in the new language without the error of the last answer: that was answered.
+  const active = top(turn);
+  if (active && !active.flow.present) {
+    const next = active.flow.runner.transition(active.snapshot, { type: "REFRESH", at: turn.at });
+    if (next !== active.snapshot) setTop(turn, { flow: active.flow, snapshot: next });
+  }
   renderTop(turn);
 }
 

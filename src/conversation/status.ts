@@ -11,8 +11,9 @@ import type { Turn } from "./turn.ts";
 
 export function status(turn: Turn, args: string): void {
   const ticketId = args.trim().toUpperCase();
+  // Without a ticket id, the reporter's own tickets: the ids are there to pick from.
   if (!ticketId) {
-    turn.say("common:status.usage");
+    myTickets(turn, true);
     return;
   }
   if (!isTicketId(ticketId)) {
@@ -60,7 +61,8 @@ export function status(turn: Turn, args: string): void {
   }
 }
 
-export function myTickets(turn: Turn): void {
+/** The reporter's latest tickets; `forStatus` when asked by /trangthai without an id (says how to open one). */
+export function myTickets(turn: Turn, forStatus = false): void {
   const tickets = turn.store.incidentsByReporter(turn.event.channel, turn.event.userId, 10);
   if (tickets.length === 0) {
     turn.say("common:mytickets.none");
@@ -77,4 +79,5 @@ export function myTickets(turn: Turn): void {
     kind: "chat",
     text: `${turn.t.t(turn.locale, "common:mytickets.title")}\n${lines.join("\n")}`,
   });
+  if (forStatus) turn.say("common:status.pickOne", { example: tickets[0]?.ticketId ?? "" });
 }

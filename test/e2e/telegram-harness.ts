@@ -310,6 +310,7 @@ export const REPORT_BY_BUTTONS: ReadonlyArray<{ say: string } | { press: string 
   { command: "/start" },
   { say: "Cổng thông tin điện tử tỉnh laichau.gov.vn" },
   { press: "malware" },
+  { press: "civil" }, // owner sector, asked early (rule R8)
   { press: "now" },
   { say: "Nhiều máy trạm báo nhiễm virus, phần mềm diệt virus không xử lý được, máy chủ chạy chậm" },
   { press: "ongoing" },
@@ -328,10 +329,8 @@ export const REPORT_BY_BUTTONS: ReadonlyArray<{ say: string } | { press: string 
   { press: "no" }, // can handle alone
   { say: "Sở KH&CN tỉnh Lai Châu" },
   { say: "UBND tỉnh Lai Châu" },
-  { press: "civil" },
   { press: "_skipSection" },
-  { press: "none" }, // notified: nobody yet
-  { press: "_done" },
+  { press: "none" }, // notified: nobody yet (answers at once)
   { press: "_skip" }, // support
   { press: "yes" }, // confidential
   { say: "Nguyễn Văn An" },
@@ -340,6 +339,8 @@ export const REPORT_BY_BUTTONS: ReadonlyArray<{ say: string } | { press: string 
   { say: "Tầng 3, Khu hành chính tỉnh, TP Lai Châu" },
   { say: "0912 345 678" },
   { say: "an.nv@laichau.gov.vn" },
+  { press: "prefill" }, // the organisation's phone: the same
+  { press: "prefill" }, // the organisation's e-mail: the same
   { say: "Lai Châu" },
   { press: "save" },
   { press: "submit" },
