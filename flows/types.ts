@@ -8,6 +8,8 @@ export interface FileRef {
   size?: number;
   mimeType?: string;
   kind: "photo" | "document";
+  /** The channel's id of the message that carried the file (Telegram: to copy it into duty chats). */
+  messageRef?: string;
 }
 
 /** A JSON value stored as an answer. */
@@ -31,6 +33,8 @@ export type FlowEvent =
   | { type: "ADVISED"; at: string }
   /** "Send a quick alert now": the ticket goes to the duty chats before the report is complete. */
   | { type: "ALERT"; at: string }
+  /** The question is shown again for another reason (the language changed): the last error is done with. */
+  | { type: "REFRESH"; at: string }
   | { type: "EXPIRE"; at: string };
 
 /** Context shared by questionnaire flows. */
@@ -84,6 +88,10 @@ export interface QuestionSpec {
   section?: string;
   /** Key of `prefill` offered as the default answer. */
   prefillFrom?: string;
+  /** Another question of the same flow whose answer is offered when `prefillFrom` has nothing (A3 from B3). */
+  defaultFrom?: string;
+  /** What skipping stores instead of "skipped": the form's own default (I8 confidentiality is "yes"). */
+  skipValue?: AnswerValue;
 }
 
 /** What a state asks: the renderer's whole input, so every channel draws the same question. */

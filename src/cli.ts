@@ -16,7 +16,9 @@ import { startTelegram } from "./channels/telegram/run.ts";
 import { runTerminalChat } from "./channels/terminal/run-chat.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { parseChannelId } from "./domain/ids.ts";
+import { EvidenceFiles, evidenceDirOf, evidenceRetention } from "./evidence/index.ts";
 import { createTranslator, type Translator } from "./i18n.ts";
+import { registerPurge } from "./retention/cli.ts";
 import { AdminStore } from "./store/admin-store.ts";
 import { BackupError, backupDatabase } from "./store/backup.ts";
 import { type Db, openDatabase } from "./store/db.ts";
@@ -328,7 +330,15 @@ export function buildCli(): Command {
     .description("print every granted role")
     .action(() => {
       withStore((store) => {
-        for (const r of store.allRoles()) {
+        const roles = store.allRoles();
+        // An empty list printed as nothing reads as a hang or a failure: say what it means and what to do.
+        if (roles.length === 0) {
+          process.stdout.write(
+            "No roles granted yet. Grant one with: incident-bot users grant telegram:<user id> admin\n",
+          );
+          return;
+        }
+        for (const r of roles) {
           process.stdout.write(
             `${r.channel}:${r.userId}\t${r.role}\t${r.contactId || "-"}\tgranted by ${r.grantedBy} at ${r.grantedAt}\n`,
           );
@@ -338,6 +348,11 @@ export function buildCli(): Command {
 
   // Last, so that it joins a `report` group another command made, instead of making a second one.
   registerSlaReport(program, { withStore, usageError: (message) => new UsageError(message) });
+  registerPurge(program, {
+    withStore,
+    actor: "cli",
+    evidence: (store) => evidenceRetention(store, new EvidenceFiles(evidenceDirOf(loadConfig()))),
+  });
 
   return program;
 }

@@ -3,6 +3,14 @@ import type { ContactData } from "../domain/contacts.ts";
 import { parseChannelId } from "../domain/ids.ts";
 import { routingRuleSchema } from "../domain/routing.ts";
 import type { Reason } from "../domain/severity-input.ts";
+import {
+  applySettingsChanges,
+  checkSettingsSections,
+  exportSettingsSections,
+  SETTINGS_SECTIONS,
+  type SettingsChange,
+  settingsOf,
+} from "../settings/deadlines-file.ts";
 import { type AdminActor, actorId, type ContactAdmin } from "./contact-admin.ts";
 import { CONTACT_ID, changedFields, validateContactData, zodReason } from "./contact-fields.ts";
 
@@ -25,7 +33,7 @@ const CONTACT_FIELD_ORDER: ReadonlyArray<keyof ContactData> = [
   "active",
 ];
 
-const TOP_KEYS = new Set(["format", "contacts", "bindings", "rules"]);
+const TOP_KEYS = new Set<string>(["format", "contacts", "bindings", "rules", ...SETTINGS_SECTIONS]);
 
 /** More alias expansions than this in one file is refused as an expansion bomb (yaml's own default is 100). */
 const MAX_ALIAS_COUNT = 100;
@@ -69,6 +77,8 @@ export interface ImportPlan {
   bindingsRemoved: FileBinding[];
   rulesAdded: FileRule[];
   rulesChanged: Array<{ id: string; expectedVersion: number; rule: FileRule; fields: string[] }>;
+  /** New versions of the deadline settings and the work calendar (settings/deadlines-file.ts). */
+  settings: SettingsChange[];
 }
 
 export type ImportCheck = { ok: true; plan: ImportPlan } | { ok: false; issues: FileIssue[] };
@@ -86,7 +96,13 @@ export function exportContactsYaml(service: ContactAdmin, now: Date): string {
     const { id, ...rest } = r.definition as Record<string, unknown>;
     return { id: id ?? r.id, active: r.active, ...rest };
   });
-  const doc = new Document({ format: CONTACTS_FILE_FORMAT, contacts, bindings, rules });
+  const doc = new Document({
+    format: CONTACTS_FILE_FORMAT,
+    contacts,
+    bindings,
+    rules,
+    ...exportSettingsSections(settingsOf(service)),
+  });
   doc.commentBefore =
     ` Bảng đầu mối, nhóm trực và quy tắc định tuyến · Contacts, duty chats and routing rules\n` +
     ` Xuất lúc / exported at ${now.toISOString()}. Nhập lại bằng / import with: incident-bot contacts import FILE`;
@@ -255,8 +271,10 @@ export function checkContactsYaml(
     }
   }
 
+  const settings = checkSettingsSections(settingsOf(service), top, issue);
+
   if (issues.length > 0) return { ok: false, issues: issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) };
-  return { ok: true, plan: planImport(service, contacts, bindings, rules) };
+  return { ok: true, plan: { ...planImport(service, contacts, bindings, rules), settings } };
 }
 
 /** Compares the checked file with the database. */
@@ -267,6 +285,7 @@ function planImport(
   rules: FileRule[],
 ): ImportPlan {
   const plan: ImportPlan = {
+    settings: [],
     contactsAdded: [],
     contactsChanged: [],
     bindingsAdded: [],
@@ -377,6 +396,8 @@ export function applyImport(service: ContactAdmin, actor: AdminActor, plan: Impo
       after: { definition: r.rule.definition, active: r.rule.active, position: r.rule.position },
     });
   }
+  if (!applySettingsChanges(settingsOf(service), actor, plan.settings, at))
+    throw new ImportAborted({ key: "admin:file.failed", params: { id: "deadlines" } });
   store.audit(at, by, "contacts.import", "", "ok", {
     contactsAdded: plan.contactsAdded.map((c) => c.id),
     contactsChanged: plan.contactsChanged.map((c) => c.id),
@@ -384,6 +405,7 @@ export function applyImport(service: ContactAdmin, actor: AdminActor, plan: Impo
     bindingsRemoved: plan.bindingsRemoved.length,
     rulesAdded: plan.rulesAdded.map((r) => r.id),
     rulesChanged: plan.rulesChanged.map((r) => r.id),
+    settings: plan.settings.map((c) => c.name),
   });
 }
 

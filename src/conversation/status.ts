@@ -3,14 +3,17 @@ import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.t
 import { severityLabelKey } from "../domain/severity.ts";
 import { clipText } from "../domain/text-cut.ts";
 import { isTicketId } from "../domain/tickets.ts";
+import { evidenceLines } from "../evidence/present.ts";
 import { escapeHtml } from "../i18n.ts";
 import { formatDateTime } from "../present/datetime.ts";
+import { finalReportStatus } from "./final-report.ts";
 import type { Turn } from "./turn.ts";
 
 export function status(turn: Turn, args: string): void {
   const ticketId = args.trim().toUpperCase();
+  // Without a ticket id, the reporter's own tickets: the ids are there to pick from.
   if (!ticketId) {
-    turn.say("common:status.usage");
+    myTickets(turn, true);
     return;
   }
   if (!isTicketId(ticketId)) {
@@ -38,6 +41,18 @@ export function status(turn: Turn, args: string): void {
       : "",
   });
   turn.messages.push({ kind: "chat", text: lines.join("\n") });
+  const evidence = turn.store.evidence.ofIncident(incident.id);
+  if (evidence.length > 0) {
+    turn.messages.push({
+      kind: "chat",
+      text: [
+        turn.t.t(turn.locale, "evidence:status.title"),
+        ...evidenceLines(evidence, turn.t, turn.locale),
+      ].join("\n"),
+    });
+  }
+  const finalReport = finalReportStatus(turn, incident);
+  if (finalReport) turn.messages.push({ kind: "chat", text: finalReport });
   if (incident.routing.destinations.length > 0) {
     turn.messages.push({
       kind: "chat",
@@ -46,7 +61,8 @@ export function status(turn: Turn, args: string): void {
   }
 }
 
-export function myTickets(turn: Turn): void {
+/** The reporter's latest tickets; `forStatus` when asked by /trangthai without an id (says how to open one). */
+export function myTickets(turn: Turn, forStatus = false): void {
   const tickets = turn.store.incidentsByReporter(turn.event.channel, turn.event.userId, 10);
   if (tickets.length === 0) {
     turn.say("common:mytickets.none");
@@ -63,4 +79,5 @@ export function myTickets(turn: Turn): void {
     kind: "chat",
     text: `${turn.t.t(turn.locale, "common:mytickets.title")}\n${lines.join("\n")}`,
   });
+  if (forStatus) turn.say("common:status.pickOne", { example: tickets[0]?.ticketId ?? "" });
 }

@@ -3,6 +3,7 @@ import type { QuestionnaireContext } from "../../flows/types.ts";
 import { type Assessment, assessReport, inactiveIds } from "../domain/assessment.ts";
 import { formatTicketId, legalDeadline } from "../domain/tickets.ts";
 import { DUTY_CHANNEL, type TicketUpdated } from "../messages.ts";
+import { recordEvidence } from "../evidence/record.ts";
 import { formatDateTime } from "../present/datetime.ts";
 import { renderHotlines, renderRouting, renderSeverity } from "../present/incident.ts";
 import type { IncidentRow, StoredRouting } from "../store/store.ts";
@@ -94,6 +95,8 @@ function createTicket(
         severity: severity.level,
       },
     );
+    // The files are fetched after the commit (a persisted job each); the ticket never waits for them.
+    recordEvidence(turn.store, row, turn.at);
     for (const d of now.destinations) route(turn, row.ticketId, d);
   }
   return result;
@@ -147,7 +150,12 @@ function updatePreliminary(
       ...(added.length > 0 ? { destinations: added.map((d) => d.contactId) } : {}),
     });
   }
-  if (complete) turn.store.audit(turn.at, turn.actor(), "incident.complete", incident.ticketId, "ok", {});
+  if (complete) {
+    turn.store.audit(turn.at, turn.actor(), "incident.complete", incident.ticketId, "ok", {});
+    // Files attached after the alert: recorded once the report is complete, when their places are final.
+    const completed = turn.store.incidentById(incident.id);
+    if (completed) recordEvidence(turn.store, completed, turn.at);
+  }
   for (const d of added) route(turn, incident.ticketId, d);
   const update: TicketUpdated = { kind: "ticket_updated", ticketId: incident.ticketId, complete };
   // One row per update (its dedupe key), one for the completion whatever retries happen.

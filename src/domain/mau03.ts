@@ -34,7 +34,14 @@ export interface Mau03Facts {
   /** Where the report is made (the reporter's province), for the "…, ngày … tháng … năm …" line. */
   place?: string | undefined;
   /** Files the reporter attached (field I7), as stored on the incident. */
-  files?: readonly { name?: string | undefined; kind: string; mimeType?: string | undefined }[];
+  files?: readonly {
+    name?: string | undefined;
+    kind: string;
+    mimeType?: string | undefined;
+    /** Once the file is kept as evidence: its size in bytes and SHA-256 (listed with the name under I7). */
+    size?: number | undefined;
+    sha256?: string | undefined;
+  }[];
 }
 
 export interface Mau03Option {
@@ -212,7 +219,10 @@ function answerValue(c: Candidate, def: FieldDef, facts: Mau03Facts): Mau03Value
           labelKey: `mau03:attachment.${id}`,
           checked: kinds.has(id),
         })),
-        notes: files.map((f) => f.name ?? f.kind),
+        notes: files.map((f) => {
+          const name = f.name ?? f.kind;
+          return f.sha256 ? `${name} (${f.size ?? "?"} B, SHA-256: ${f.sha256})` : name;
+        }),
       };
     }
     case "datetime":
@@ -260,6 +270,10 @@ function fieldsFor(def: FieldDef, candidates: readonly Candidate[], facts: Mau03
   const valued = groups.map((group) => group.map((c) => ({ c, value: answerValue(c, def, facts) })));
   const specific = valued[0] ?? [];
   let chosen = valued.find((group) => group.some((v) => filled(v.value))) ?? specific;
+  // Of equally specific questions, only the answered ones: the free text of an "other" option (G, H) shows
+  // only when that option was chosen.
+  if (chosen.length > 1 && chosen.some((v) => filled(v.value)))
+    chosen = chosen.filter((v) => filled(v.value));
   // A domain-name field filled from the system's description keeps only the names in it.
   if (chosen !== specific && specific.some((v) => v.c.question.input.kind === "domains")) {
     chosen = chosen.map(({ c, value }) => {

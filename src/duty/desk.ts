@@ -1,13 +1,23 @@
 import type { TicketActor } from "../../flows/ticket.ts";
-import { enqueueTicketEmail, ticketEmailKey } from "../delivery/email.ts";
+import { enqueueTicketEmail } from "../delivery/email.ts";
 import { dutyContacts, isAdmin } from "../domain/authority.ts";
 import { resolveLocale } from "../i18n.ts";
 import type { RoutedTicket, TicketUpdated } from "../messages.ts";
 import type { IncidentRow, JobRow } from "../store/store.ts";
 import { action, bind, ticket, tickets } from "./actions.ts";
+import { recordRelatedKeys, relatedIncidents, relatedView } from "./related.ts";
+import { armDocuments, DOCUMENTS_JOB, deliverDocuments } from "./documents.ts";
 import { replyTo } from "./relay.ts";
 import { dutyActions, renderDutyMessage, ticketToken } from "./render.ts";
 import { ackDeadlinePassed, finalReportDue, legalDeadlineNear, stillUnresolved } from "./sla.ts";
+import {
+  type ChatLimitsOf,
+  chatLoad,
+  defaultChatLimits,
+  digestReserve,
+  gatherIfStorm,
+  renderDigests,
+} from "./storm.ts";
 import {
   ACK_DEADLINE_JOB,
   type DutyDeskOptions,
@@ -32,23 +42,21 @@ function refreshPreliminary(
 ): void {
   work.refreshDutyPosts(incident);
   work.tightenAckDeadline(incident);
-  if (!complete || !o.email) return;
-  for (const routed of incident.routing.destinations) {
-    const contact = o.store.contact(routed.contactId);
-    if (!contact?.active) continue;
-    enqueueTicketEmail(
-      o.store,
-      incident,
-      { kind: "ticket_routed", ticketId: incident.ticketId, ...routed },
-      contact,
-      work.rc(),
-      work.at,
-      {
-        key: `${ticketEmailKey(incident.ticketId, contact.id)}:complete`,
-        ...(o.email.messageIdDomain ? { messageIdDomain: o.email.messageIdDomain } : {}),
-      },
-    );
-  }
+  // The complete report's documents (the e-mails with Mẫu 03 attached, the reporter's copy) only now: the
+  // alert's answers were not a report yet.
+  if (complete) armDocuments(work, incident, { afterAlert: true });
+}
+
+/**
+ * A quick alert's e-mail, marked preliminary and without documents (its Mẫu 03 is not complete): the units
+ * learn of the incident as soon as the duty chats do.
+ */
+function alertEmail(o: DutyDeskOptions, work: TicketWork, incident: IncidentRow, routed: RoutedTicket): void {
+  const contact = o.store.contact(routed.contactId);
+  if (!contact?.active || !o.email) return;
+  enqueueTicketEmail(o.store, incident, routed, contact, work.rc(), work.at, {
+    ...(o.email.messageIdDomain ? { messageIdDomain: o.email.messageIdDomain } : {}),
+  });
 }
 
 export {
@@ -121,7 +129,8 @@ export class DutyDesk {
     const post = this.o.store.dutyPostByMessage(channel, chatId, id);
     const incident = post ? this.o.store.incidentById(post.incidentId) : undefined;
     if (!incident) return undefined;
-    return { ticketId: incident.ticketId, action: dutyActions(incident.status)[n - 1] ?? "" };
+    const { mergeInto } = relatedView(this.o.store, incident);
+    return { ticketId: incident.ticketId, action: dutyActions(incident.status, mergeInto)[n - 1] ?? "" };
   }
 
   /**
@@ -144,6 +153,7 @@ export class DutyDesk {
    */
   fanOut(now: Date, channels: readonly string[] = ["telegram"]): Array<{ channel: string; chatId: string }> {
     const { store } = this.o;
+    const limitsOf = this.o.chatLimits ?? defaultChatLimits;
     return store.transaction(() => {
       const at = now.toISOString();
       const chats = new Map<string, { channel: string; chatId: string }>();
@@ -160,13 +170,15 @@ export class DutyDesk {
         }
         const routed = row.payload as RoutedTicket;
         const incident = store.incidentByTicket(routed.ticketId);
-        if (incident) work.armNewTicket(incident);
-        const contact = store.contact(routed.contactId);
-        // E-mail does not wait for a duty chat to be bound; the key makes a repeated pass a no-op.
-        if (incident && contact?.active && this.o.email) {
-          enqueueTicketEmail(store, incident, routed, contact, work.rc(), at, {
-            ...(this.o.email.messageIdDomain ? { messageIdDomain: this.o.email.messageIdDomain } : {}),
-          });
+        if (incident) {
+          work.armNewTicket(incident);
+          recordRelatedKeys(store, incident);
+          // E-mail does not wait for a duty chat to be bound (the job is armed once, whatever the chats).
+          // The e-mails and the reporter's copy carry the initial report as documents: rendered by a job of
+          // their own, so the duty posts do not wait for the rendering. A preliminary ticket's units get the
+          // alert's e-mail now and the documents once the report is complete.
+          if (incident.preliminary) alertEmail(this.o, work, incident, routed);
+          else armDocuments(work, incident);
         }
         const targets = store.bindingsOf(routed.contactId).filter((b) => channels.includes(b.channel));
         if (!incident || targets.length === 0) {
@@ -182,6 +194,15 @@ export class DutyDesk {
           work.rc(),
         );
         for (const target of targets) {
+          const limits = limitsOf(target.channel, target.chatId);
+          // In a storm the ticket is listed in the chat's digest instead of a post of its own (duty/storm.ts).
+          if (limits && gatherIfStorm(store, limits, incident, target, now)) {
+            chats.set(`${target.channel}:${target.chatId}`, {
+              channel: target.channel,
+              chatId: target.chatId,
+            });
+            continue;
+          }
           // Telegram's keys stay as they were (rows queued before an upgrade keep their idempotency).
           const chat = target.channel === "telegram" ? target.chatId : `${target.channel}:${target.chatId}`;
           const key = `duty:${routed.ticketId}:${routed.contactId}:${chat}`;
@@ -190,8 +211,12 @@ export class DutyDesk {
           chats.set(`${target.channel}:${target.chatId}`, { channel: target.channel, chatId: target.chatId });
         }
         store.markSent(row.id, at, { chats: targets.map((t) => t.chatId) });
+        for (const chat of markRelatedPosts(this.o, incident, limitsOf, now))
+          chats.set(`${chat.channel}:${chat.chatId}`, chat);
       }
       for (const c of work.touched.values()) chats.set(`${c.channel}:${c.chatId}`, c);
+      for (const chat of renderDigests(store, limitsOf, work.rc(), now, channels))
+        chats.set(`${chat.channel}:${chat.chatId}`, chat);
       return [...chats.values()];
     });
   }
@@ -217,6 +242,9 @@ export class DutyDesk {
             break;
           case FINAL_REPORT_JOB:
             finalReportDue(this.o, work, incident, String(job.payload.resolvedAt ?? job.dueAt));
+            break;
+          case DOCUMENTS_JOB:
+            deliverDocuments(this.o, work, incident, job.payload.afterAlert === true);
             break;
         }
       }
@@ -327,3 +355,34 @@ export class DutyTurn {
 }
 
 export { ticketToken };
+
+/** Earlier related tickets whose posts are edited to show a new report's mark. */
+const RELATED_REFRESH_MAX = 3;
+
+/**
+ * A new ticket related to earlier ones: their posts show the mark too ("possible duplicates of each other"),
+ * edited now unless one of their chats is short of room (a storm), where the mark waits for their next edit.
+ */
+function markRelatedPosts(
+  o: DutyDeskOptions,
+  incident: IncidentRow,
+  limitsOf: ChatLimitsOf,
+  now: Date,
+): Array<{ channel: string; chatId: string }> {
+  const { store } = o;
+  // Its own key prefix: the fan-out pass's would repeat on the next pass and its rows be taken for repeats.
+  const work = new TicketWork(o, now.toISOString(), `related:${incident.ticketId}`);
+  // The earliest few only: in a wave naming one target, editing every earlier post for each new report would
+  // cost a send per post per report; the later ones show the mark on their own posts.
+  for (const other of relatedIncidents(store, incident).slice(0, RELATED_REFRESH_MAX)) {
+    const posts = store.dutyPosts(other.id);
+    const roomy = posts.every((p) => {
+      const limits = limitsOf(p.channel, p.chatId);
+      return (
+        !limits || chatLoad(store, p.channel, p.chatId, now) + 1 <= limits.perMinute - digestReserve(limits)
+      );
+    });
+    if (roomy && relatedView(store, other).related.includes(incident.ticketId)) work.refreshDutyPosts(other);
+  }
+  return [...work.touched.values()];
+}

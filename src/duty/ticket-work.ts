@@ -9,13 +9,16 @@ import {
 } from "../../flows/ticket.ts";
 import type { DeadlineSpec } from "../config.ts";
 import type { Contact } from "../domain/contacts.ts";
-import { deadlineAt } from "../domain/deadlines.ts";
-import { legalDeadline } from "../domain/tickets.ts";
+import type { DeadlineSettingsSource } from "../domain/deadline-settings.ts";
+import { legalDeadline, legalWarningAt } from "../domain/tickets.ts";
 import { type Locale, resolveLocale, type Translator } from "../i18n.ts";
 import type { ChatMessage, CopyMessage, EditMessage, RoutedTicket } from "../messages.ts";
 import type { RenderContext } from "../present/incident.ts";
 import type { IncidentRow, Store } from "../store/store.ts";
+import { ackDueAt, legalWarnMs, reraiseMs, settingsOf } from "./deadline-settings.ts";
+import { relatedView } from "./related.ts";
 import { contactLabel, type DutyDetail, renderDutyMessage, type TicketView } from "./render.ts";
+import type { ChatLimitsOf } from "./storm.ts";
 
 export interface DutyDeskOptions {
   store: Store;
@@ -33,20 +36,32 @@ export interface DutyDeskOptions {
   legalWarningMs?: number;
   /** After resolution, the reporter is reminded of the final report after this long (default 3 days). */
   finalReportReminderMs?: number;
+  /**
+   * Deadline settings and the working-day calendar as stored admin data; when absent, the values above (the
+   * environment's) and the statutory calendar. See deadline-settings.ts.
+   */
+  settings?: DeadlineSettingsSource;
   /** Set when SMTP is configured: every routed ticket is also e-mailed to its contact's addresses. */
   email?: { messageIdDomain?: string | undefined };
+  /** What each duty chat can take per minute (storm mode); Telegram's and Zalo's group limits by default. */
+  chatLimits?: ChatLimitsOf;
+  /** An admin's folder of replacement document templates (TEMPLATE_DIR); the shipped ones otherwise. */
+  templateDir?: string | undefined;
 }
 
 export const ACK_DEADLINE_JOB = "ack_deadline";
 export const UNRESOLVED_JOB = "ticket_unresolved";
 export const LEGAL_DEADLINE_JOB = "legal_deadline";
 export const FINAL_REPORT_JOB = "final_report";
+/** The initial report rendered as documents and delivered (e-mails, the reporter's copy): duty/documents.ts. */
+export const DOCUMENTS_JOB = "ticket_documents";
 /** Every job kind the duty desk fires (register each on the scheduler). */
 export const DUTY_JOB_KINDS = [
   ACK_DEADLINE_JOB,
   UNRESOLVED_JOB,
   LEGAL_DEADLINE_JOB,
   FINAL_REPORT_JOB,
+  DOCUMENTS_JOB,
 ] as const;
 
 const HOUR = 3_600_000;
@@ -184,7 +199,7 @@ export class TicketWork {
         this.store.scheduleJob(
           `unresolved:${id}`,
           UNRESOLVED_JOB,
-          this.later(this.o.unresolvedReminderMs ?? 24 * HOUR),
+          this.later(reraiseMs(this.o, this.at)),
           { ticketId: id },
           this.at,
         );
@@ -198,7 +213,7 @@ export class TicketWork {
       this.store.scheduleJob(
         `ack:${id}`,
         ACK_DEADLINE_JOB,
-        deadlineAt(this.at, this.o.ackDeadlines[incident.severity as 1 | 2 | 3 | 4], this.o.timeZone),
+        ackDueAt(this.o, this.at, incident.severity),
         { ticketId: id, from: this.at },
         this.at,
       );
@@ -223,20 +238,25 @@ export class TicketWork {
     const ack = `ack:${incident.ticketId}`;
     if (this.store.job(ack)) return;
     const from = incident.createdAt;
-    const spec = this.o.ackDeadlines[incident.severity as 1 | 2 | 3 | 4];
     this.store.scheduleJob(
       ack,
       ACK_DEADLINE_JOB,
-      deadlineAt(from, spec, this.o.timeZone),
+      ackDueAt(this.o, from, incident.severity),
       { ticketId: incident.ticketId, from },
       from,
     );
     const legal = Date.parse(legalDeadline(incident.detectedAt, this.store.routingRules(), "submitted"));
-    const warnAt = Math.max(Date.parse(from), legal - (this.o.legalWarningMs ?? 24 * HOUR));
+    const warnAt = legalWarningAt(
+      new Date(legal).toISOString(),
+      legalWarnMs(this.o, from),
+      from,
+      this.o.timeZone,
+      settingsOf(this.o).calendar(),
+    );
     this.store.scheduleJob(
       `legal:${incident.ticketId}`,
       LEGAL_DEADLINE_JOB,
-      new Date(warnAt).toISOString(),
+      warnAt,
       { ticketId: incident.ticketId, deadline: new Date(legal).toISOString() },
       from,
     );
@@ -251,9 +271,8 @@ export class TicketWork {
     const key = `ack:${incident.ticketId}`;
     const job = this.store.job(key);
     if (job?.status !== "pending") return;
-    const spec = this.o.ackDeadlines[incident.severity as 1 | 2 | 3 | 4];
-    if (!spec) return;
-    const due = deadlineAt(incident.createdAt, spec, this.o.timeZone);
+    // The deadline settings in force now (versioned, changeable in chat), counted from the alert.
+    const due = ackDueAt(this.o, incident.createdAt, incident.severity);
     if (Date.parse(due) < Date.parse(job.dueAt)) {
       this.store.scheduleJob(key, ACK_DEADLINE_JOB, due, job.payload, this.at);
     }
@@ -329,9 +348,22 @@ export class TicketWork {
   /** A message in every duty chat of the ticket, threaded under its ticket message where known. */
   toDutyChats(incident: IncidentRow, key: string, params: Record<string, string | number>): void {
     const text = this.t(this.o.defaultLocale, key, params);
+    const told = new Set<string>();
     for (const post of this.store.dutyPosts(incident.id)) {
       const ref = post.messageIds.at(-1);
+      told.add(`${post.channel}\u0000${post.chatId}`);
       this.post(post.channel, post.chatId, {
+        kind: "chat",
+        text,
+        ...(ref === undefined ? {} : { replyTo: String(ref) }),
+      });
+    }
+    // A ticket listed in a storm digest has no post of its own there: the reminder answers the digest.
+    for (const listed of this.store.digests.digestChatsOf(incident.id)) {
+      if (told.has(`${listed.channel}\u0000${listed.chatId}`)) continue;
+      told.add(`${listed.channel}\u0000${listed.chatId}`);
+      const ref = listed.messageIds[0];
+      this.post(listed.channel, listed.chatId, {
         kind: "chat",
         text,
         ...(ref === undefined ? {} : { replyTo: String(ref) }),
@@ -431,5 +463,6 @@ export function ticketView(store: Store, incident: IncidentRow): TicketView {
     reason: incident.status === "rejected" ? (context.reason ?? null) : null,
     duplicateOf: context.duplicateOf ?? null,
     legalDeadline: legalDeadline(incident.detectedAt, store.routingRules(), "submitted"),
+    ...relatedView(store, incident),
   };
 }

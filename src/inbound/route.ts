@@ -1,6 +1,8 @@
 import { ADMIN_COMMANDS } from "../conversation/commands.ts";
 import type { Engine } from "../conversation/engine.ts";
 import type { DutyDesk, DutyEvent } from "../duty/desk.ts";
+// A storm digest's buttons: the value names the ticket to open.
+import { DIGEST_TOKEN } from "../duty/storm.ts";
 import type { ChatMessage, InboundEvent as ConversationEvent, EditMessage } from "../messages.ts";
 import type { InboundEvent } from "./event.ts";
 import { ticketCommand, typedNumber } from "./ticket-commands.ts";
@@ -62,6 +64,8 @@ export class InboundRouter {
         action: p.value,
       });
     }
+    if (p.kind === "choice" && p.token === DIGEST_TOKEN)
+      return this.duty(e, { kind: "action", ticketId: p.value, action: "open" });
     if (p.kind === "command") {
       const command = p.command.toLowerCase();
       if (DUTY_COMMANDS.has(command)) {

@@ -2,7 +2,9 @@ import type Database from "better-sqlite3";
 import { SqliteAudit } from "./repos/audit.ts";
 import { SqliteContacts } from "./repos/contacts.ts";
 import { SqliteConversations } from "./repos/conversations.ts";
+import { SqliteDigests } from "./repos/digests.ts";
 import { SqliteDuty } from "./repos/duty.ts";
+import { SqliteEvidence } from "./repos/evidence.ts";
 import { SqliteIncidents } from "./repos/incidents.ts";
 import type {
   AuditRepo,
@@ -13,6 +15,7 @@ import type {
   JobsRepo,
   OutboxRepo,
   ProcessedUpdatesRepo,
+  RetentionRepo,
   RulesRepo,
   Transactions,
   UsersRepo,
@@ -20,6 +23,7 @@ import type {
 import { SqliteJobs } from "./repos/jobs.ts";
 import { SqliteOutbox } from "./repos/outbox.ts";
 import { SqliteProcessedUpdates } from "./repos/processed.ts";
+import { SqliteRetention } from "./repos/retention.ts";
 import { SqliteRules } from "./repos/rules.ts";
 import { SqliteUsers } from "./repos/users.ts";
 import { SqliteTransactions } from "./tx.ts";
@@ -49,6 +53,12 @@ export class Store {
   readonly rules: RulesRepo;
   readonly duty: DutyRepo;
   readonly auditLog: AuditRepo;
+  /** Storm digests of duty chats, chat load, related-report keys. */
+  readonly digests: SqliteDigests;
+  /** The files reporters attached, downloaded and hashed after the commit (src/evidence/). */
+  readonly evidence: SqliteEvidence;
+  /** What the retention purge reads and removes (src/retention/). */
+  readonly retention: RetentionRepo;
 
   constructor(readonly db: Database.Database) {
     this.tx = new SqliteTransactions(db);
@@ -62,6 +72,9 @@ export class Store {
     this.rules = new SqliteRules(db);
     this.duty = new SqliteDuty(db, this.tx);
     this.auditLog = new SqliteAudit(db);
+    this.digests = new SqliteDigests(db, this.tx);
+    this.evidence = new SqliteEvidence(db);
+    this.retention = new SqliteRetention(db);
   }
 
   // ── transactions (tx.ts) ──

@@ -7,12 +7,18 @@
  * Like Telegram, it refuses (400, nothing shown) text over 4,096 characters after entity parsing, invalid HTML,
  * invalid UTF-16 and callback data over 64 bytes (test/support/telegram-rules.ts).
  *
+ * Files users "sent" (addFile) are served like Telegram serves them to a bot: getFile gives a file_path (refused
+ * with 400 "file is too big" over 20 MB), then GET /file/bot<token>/<file_path> gives the bytes; downloads can
+ * be failed or held on their own schedule (fileFaultFor).
+ *
  * Every injected fault strikes before the request is processed: a dropped or reset request never became a
  * message. (Real Telegram can also process a request and lose its answer; no bot can tell that case apart,
  * since the Bot API has no idempotency key, and this fake does not simulate it.)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { multipartParts, uploadedFile } from "./multipart.ts";
+import { FakeBotFiles } from "./fake-bot-files.ts";
 import { markupError, messageError } from "./telegram-rules.ts";
 
 /** 500: an internal error; 429: a flood wait; drop: never answered (or cut late); reset: connection cut. */
@@ -56,6 +62,8 @@ export interface FakeBotApiOptions {
   dropCutAfterMs?: number;
   /** Monotonic milliseconds. */
   now?: () => number;
+  /** Faults of file downloads (GET /file/…), by 1-based download index; "drop" holds the request open. */
+  fileFaultFor?: (download: number) => Fault | undefined;
 }
 
 export interface VisibleMessage {
@@ -63,6 +71,8 @@ export interface VisibleMessage {
   /** Text (sendMessage; the latest after edits), or undefined for a copy. */
   text: string | undefined;
   copyOf?: { fromChatId: string; messageId: number };
+  /** A file sent with sendDocument (its caption is `text`). */
+  document?: { fileName: string; size: number };
   replyTo?: number;
   replyMarkup?: unknown;
   /** When it became visible (this server's clock, ms). */
@@ -85,9 +95,12 @@ export interface FakeStats {
   injected: Record<Fault, number>;
   /** Sends refused with a 400 because Telegram would refuse them (bad HTML, too long, bad callback data). */
   refused: Array<{ method: string; chatId: string; description: string }>;
+  /** File downloads asked for (GET /file/…), and those that gave the bytes. */
+  fileDownloads: number;
+  filesServed: number;
 }
 
-const SEND_METHODS = new Set(["sendMessage", "editMessageText", "copyMessage"]);
+const SEND_METHODS = new Set(["sendMessage", "editMessageText", "copyMessage", "sendDocument"]);
 const DEFAULT_TOKEN = "123456:fake-bot-api-token-not-real-aaaa";
 
 /** A fake Telegram Bot API on 127.0.0.1 (an ephemeral port). */
@@ -101,7 +114,11 @@ export class FakeBotApi {
     limit429By: { global: 0, chat: 0, group: 0 },
     injected: { "500": 0, "429": 0, drop: 0, reset: 0 },
     refused: [],
+    fileDownloads: 0,
+    filesServed: 0,
   };
+  /** Files users "sent", served by getFile and /file/ (fake-bot-files.ts). */
+  private readonly files = new FakeBotFiles();
   private readonly scale: number;
   private readonly limits: FakeLimits | undefined;
   private readonly now: () => number;
@@ -150,6 +167,17 @@ export class FakeBotApi {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /**
+   * A file as if a user had sent it: its file_id and file_unique_id for a message. `size` makes Telegram
+   * announce another size than the bytes' (a file over 20 MB without holding 20 MB in the test).
+   */
+  addFile(
+    bytes: Buffer,
+    options: { size?: number; path?: string } = {},
+  ): { fileId: string; uniqueId: string } {
+    return this.files.add(bytes, options);
+  }
+
   /** Messages visible in one chat, in the order they appeared. */
   visible(chatId: string | number): VisibleMessage[] {
     return this.messages.get(String(chatId)) ?? [];
@@ -195,6 +223,11 @@ export class FakeBotApi {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(new URL(req.url ?? "/", "http://x").pathname);
+    if (file) {
+      this.download(req, res, file[1] ?? "", decodeURIComponent(file[2] ?? ""));
+      return;
+    }
     const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(new URL(req.url ?? "/", "http://x").pathname);
     const method = match?.[2] ?? "";
     this.stats.calls[method] = (this.stats.calls[method] ?? 0) + 1;
@@ -282,6 +315,14 @@ export class FakeBotApi {
       case "copyMessage":
       case "editMessageText":
         return this.send(method, body);
+      case "getFile":
+        return this.files.getFile(body);
+      case "sendDocument": {
+        // Like Telegram: an upload without a file, or an empty one, is refused.
+        const file = body.document as { fileName?: string; size?: number } | undefined;
+        if (!file?.size) return badRequest("file must be non-empty");
+        return this.send(method, body);
+      }
       case "answerCallbackQuery":
       case "setMyCommands":
       case "setWebhook":
@@ -289,6 +330,25 @@ export class FakeBotApi {
         return [200, { ok: true, result: true }];
       default:
         return [404, { ok: false, error_code: 404, description: "Not Found: method not found" }];
+    }
+  }
+
+  /** GET /file/bot<token>/<path>, with the download faults asked for ("drop" holds the request open). */
+  private download(req: IncomingMessage, res: ServerResponse, token: string, path: string): void {
+    const fault = this.options.fileFaultFor?.(++this.stats.fileDownloads);
+    if (fault === "drop") {
+      this.held.add(res);
+      res.on("close", () => this.held.delete(res));
+    } else if (fault === "reset") {
+      req.socket.destroy();
+    } else if (fault) {
+      reply(res, Number(fault), {
+        ok: false,
+        error_code: Number(fault),
+        description: "Internal Server Error",
+      });
+    } else if (this.files.serve(res, token === this.token ? path : undefined)) {
+      this.stats.filesServed++;
     }
   }
 
@@ -316,7 +376,7 @@ export class FakeBotApi {
     // Refused like Telegram refuses it (400, nothing shown): text over 4,096 after entities, bad HTML, invalid
     // UTF-16, callback data over 64 bytes.
     const refused =
-      method === "copyMessage"
+      method === "copyMessage" || method === "sendDocument"
         ? markupError(body.reply_markup)
         : messageError(body as Record<string, unknown>);
     if (refused) {
@@ -354,7 +414,15 @@ export class FakeBotApi {
       this.nextId.set(chatId, messageId);
       const message: VisibleMessage = {
         messageId,
-        text: method === "sendMessage" ? String(body.text ?? "") : undefined,
+        text:
+          method === "sendMessage"
+            ? String(body.text ?? "")
+            : method === "sendDocument"
+              ? String(body.caption ?? "")
+              : undefined,
+        ...(method === "sendDocument"
+          ? { document: body.document as { fileName: string; size: number } }
+          : {}),
         at: now,
         edits: 0,
         ...(method === "copyMessage"
@@ -447,8 +515,22 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
 async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks).toString("utf8");
   const query = Object.fromEntries(new URL(req.url ?? "/", "http://x").searchParams);
+  const type = req.headers["content-type"] ?? "";
+  if (type.includes("multipart/form-data")) {
+    // An upload (sendDocument): the fields as text, the file by its name and size.
+    const parts = multipartParts(Buffer.concat(chunks), type);
+    const file = uploadedFile(parts);
+    const fields = Object.fromEntries(
+      parts.filter((p) => p.filename === undefined).map((p) => [p.name, p.body.toString("utf8")]),
+    );
+    return {
+      ...query,
+      ...fields,
+      ...(file ? { document: { fileName: file.filename ?? "", size: file.body.length } } : {}),
+    };
+  }
+  const raw = Buffer.concat(chunks).toString("utf8");
   if (!raw) return query;
   if ((req.headers["content-type"] ?? "").includes("application/json")) {
     return { ...query, ...(JSON.parse(raw) as Record<string, unknown>) };

@@ -8,7 +8,11 @@ import { migration006LeanWritePath } from "./006-lean-write-path.ts";
 import { migration007OnePagePerTable } from "./007-one-page-per-table.ts";
 import { migration008Reorg2025 } from "./008-reorg-2025.ts";
 import { migration009ZaloSendCounter } from "./009-zalo-send-counter.ts";
-import { migration010PreliminaryTickets } from "./010-preliminary-tickets.ts";
+import { migration010DeadlineSettings } from "./010-deadline-settings.ts";
+import { migration011StormDigests } from "./011-storm-digests.ts";
+import { migration012Evidence } from "./012-evidence.ts";
+import { migration013FinalReport } from "./013-final-report.ts";
+import { migration014PreliminaryTickets } from "./014-preliminary-tickets.ts";
 
 /** One numbered, forward-only schema change. */
 export interface Migration {
@@ -28,7 +32,11 @@ export const MIGRATIONS: readonly Migration[] = [
   migration007OnePagePerTable,
   migration008Reorg2025,
   migration009ZaloSendCounter,
-  migration010PreliminaryTickets,
+  migration010DeadlineSettings,
+  migration011StormDigests,
+  migration012Evidence,
+  migration013FinalReport,
+  migration014PreliminaryTickets,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
