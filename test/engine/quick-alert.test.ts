@@ -49,9 +49,11 @@ describe("confirming without the alert", () => {
       description: PARAGRAPH,
       domains: ["congthongtin.laichau.gov.vn"],
     });
-    expect(h.lastQuestion(next.messages)?.token).toBe("r.detection");
+    // The paragraph cannot tell whose system it is (the sector decides whether the report is ours): asked next.
+    expect(h.lastQuestion(next.messages)?.token).toBe("r.ownerSector");
     // The quick alert stays one press away on the questions that follow.
     expect(h.lastQuestion(next.messages)?.choices?.at(-1)?.value).toBe("_alert");
+    expect(h.lastQuestion(h.text("1").messages)?.token).toBe("r.detection");
     expect(h.store.incidentsByReporter("telegram", "1001")).toHaveLength(0);
   });
 
@@ -66,7 +68,7 @@ describe("confirming without the alert", () => {
     const asked = h.press("r.correctPick", "detectedAt");
     expect(h.lastQuestion(asked.messages)?.token).toBe("r.detectedAt");
     const after = h.text("hôm nay 07:15");
-    expect(h.lastQuestion(after.messages)?.token).toBe("r.detection");
+    expect(h.lastQuestion(after.messages)?.token).toBe("r.ownerSector");
     expect(h.draft()?.answers.detectedAt).toBe("2026-11-21T00:15:00.000Z");
   });
 });
@@ -90,12 +92,13 @@ describe("a preliminary ticket follows the report", () => {
     const { h, ticketId, sent } = alerted();
     const incident = h.store.incidentByTicket(ticketId);
     expect(incident?.answers.reporter).toMatchObject({ fullName: "Nguyễn Văn An" });
-    expect(h.lastQuestion(sent.messages)?.token).toBe("r.detection");
+    expect(h.lastQuestion(sent.messages)?.token).toBe("r.ownerSector");
   });
 
   it("each answer updates the ticket: severity recomputed, a new unit routed, the duty messages redrawn", () => {
     const { h, ticketId } = alerted();
     const before = h.store.incidentByTicket(ticketId);
+    h.text("1"); // ownerSector: civil
     h.text("2"); // detection: one method
     h.text("4"); // systemLevel 4
     h.text("1"); // national critical: yes
@@ -114,7 +117,7 @@ describe("a preliminary ticket follows the report", () => {
       before?.routing.destinations.length ?? 0,
     );
     // One redraw per answer that changed the ticket.
-    expect(routedKeys.filter((k) => k.startsWith(`update:${ticketId}:`)).length).toBe(3);
+    expect(routedKeys.filter((k) => k.startsWith(`update:${ticketId}:`)).length).toBe(4);
     expect(h.db.prepare("SELECT count(*) AS n FROM incidents").get()).toEqual({ n: 1 });
   });
 
