@@ -31,6 +31,9 @@ const ANSWERS: Record<string, Array<{ press: string } | { say: string }>> = {
   "p.address": [{ say: "Tầng 3, Khu hành chính tỉnh, TP Lai Châu" }],
   "p.phone": [{ say: "0912 345 678" }],
   "p.email": [{ say: "an.nv@laichau.gov.vn" }],
+  // The organisation's phone and e-mail: the person's own are offered, and taken.
+  "p.orgPhone": [{ press: "prefill" }],
+  "p.orgEmail": [{ press: "prefill" }],
   "p.province": [{ say: "Lai Châu" }],
   "p.confirm": [{ press: "save" }],
   "r.reporterConfirm": [{ press: "use" }],
@@ -44,7 +47,8 @@ const ANSWERS: Record<string, Array<{ press: string } | { say: string }>> = {
   "r.canHandleAlone": [{ press: "yes" }],
   "r.operator": [{ press: "prefill" }],
   "r.ownerSector": [{ press: "civil" }],
-  "r.notified": [{ press: "none" }, { press: "_done" }],
+  // "Nobody notified yet" excludes the others: it answers at once.
+  "r.notified": [{ press: "none" }],
   "r.optionalOffer": [{ press: "skip" }],
   "r.summary": [{ press: "submit" }],
 };
