@@ -100,7 +100,13 @@ export interface DocumentMessage {
   caption?: string;
 }
 
-export type OutboundPayload = ChatMessage | EditMessage | CopyMessage | RoutedTicket | TicketUpdated | DocumentMessage;
+export type OutboundPayload =
+  | ChatMessage
+  | EditMessage
+  | CopyMessage
+  | RoutedTicket
+  | TicketUpdated
+  | DocumentMessage;
 
 /** What one call to the engine did. */
 export interface HandleResult {

@@ -5,8 +5,8 @@ import { resolveLocale } from "../i18n.ts";
 import type { RoutedTicket, TicketUpdated } from "../messages.ts";
 import type { IncidentRow, JobRow } from "../store/store.ts";
 import { action, bind, ticket, tickets } from "./actions.ts";
-import { recordRelatedKeys, relatedIncidents, relatedView } from "./related.ts";
 import { armDocuments, DOCUMENTS_JOB, deliverDocuments } from "./documents.ts";
+import { recordRelatedKeys, relatedIncidents, relatedView } from "./related.ts";
 import { replyTo } from "./relay.ts";
 import { dutyActions, renderDutyMessage, ticketToken } from "./render.ts";
 import { ackDeadlinePassed, finalReportDue, legalDeadlineNear, stillUnresolved } from "./sla.ts";
@@ -31,15 +31,10 @@ import {
 export type { DutyDeskOptions } from "./ticket-work.ts";
 
 /**
- * A preliminary ticket (a quick alert) changed: its duty messages are redrawn in place; once complete, each unit's
- * mailbox gets the full Mẫu 03 notification, once (its own key, beside the alert's e-mail).
+ * A preliminary ticket (a quick alert) changed: its duty messages are redrawn in place; once complete, the
+ * documents job sends each unit the full Mẫu 03 notification, once (its own key, beside the alert's e-mail).
  */
-function refreshPreliminary(
-  o: DutyDeskOptions,
-  work: TicketWork,
-  incident: IncidentRow,
-  complete: boolean,
-): void {
+function refreshPreliminary(work: TicketWork, incident: IncidentRow, complete: boolean): void {
   work.refreshDutyPosts(incident);
   work.tightenAckDeadline(incident);
   // The complete report's documents (the e-mails with Mẫu 03 attached, the reporter's copy) only now: the
@@ -163,7 +158,7 @@ export class DutyDesk {
           const incident = store.incidentByTicket((row.payload as TicketUpdated).ticketId);
           // Its own key prefix: the redrawn messages of each update are new rows, and a repeated pass is a no-op.
           const update = new TicketWork(this.o, at, `upd:${row.idempotencyKey ?? row.id}`);
-          if (incident) refreshPreliminary(this.o, update, incident, (row.payload as TicketUpdated).complete);
+          if (incident) refreshPreliminary(update, incident, (row.payload as TicketUpdated).complete);
           for (const c of update.touched.values()) chats.set(`${c.channel}:${c.chatId}`, c);
           store.markSent(row.id, at, {});
           continue;

@@ -36,7 +36,11 @@ export const initialDocumentKey = (ticketId: string) => `document:${ticketId}:in
 const documentsJobKey = (ticketId: string) => `documents:${ticketId}`;
 
 /** Arms the ticket's documents job once (due now); a repeated fan-out pass finds it and does nothing. */
-export function armDocuments(work: TicketWork, incident: IncidentRow, options: { afterAlert?: boolean } = {}): void {
+export function armDocuments(
+  work: TicketWork,
+  incident: IncidentRow,
+  options: { afterAlert?: boolean } = {},
+): void {
   const key = documentsJobKey(incident.ticketId);
   if (work.store.job(key)) return;
   const payload = { ticketId: incident.ticketId, ...(options.afterAlert ? { afterAlert: true } : {}) };

@@ -23,7 +23,13 @@ interface Case {
   machine: AnyStateMachine;
   questions: readonly QuestionSpec[];
   branches: Record<string, readonly string[]>;
+  /** The fast path of issue 16: an opening paragraph read, or the quick alert sent from a question. */
+  options?: { firstText?: string; alertAt?: string; noBack?: boolean };
 }
+
+/** An opening paragraph that states every urgent fact: the "understood" screen and what follows it. */
+const PARAGRAPH =
+  "Sáng nay 8h cổng thông tin điện tử tỉnh congthongtin.laichau.gov.vn bị tấn công thay đổi giao diện, hiện vẫn đang diễn ra.";
 
 const SCENARIOS: Record<string, readonly string[]>[] = [
   { type: ["malware"], dataExposed: ["personal"] },
@@ -41,6 +47,18 @@ const CASES: Case[] = [
     questions: REPORT_QUESTIONS,
     branches,
   })),
+  // The quick alert's states (understood, correctPick, alertProfile, optionalOffer, the "_alert" option).
+  ...[
+    { firstText: PARAGRAPH, noBack: true },
+    { alertAt: "detection", noBack: true },
+  ].map((options) => ({
+    flow: "report" as const,
+    version: REPORT_FLOW_VERSION,
+    machine: reportMachine,
+    questions: REPORT_QUESTIONS,
+    branches: { type: ["malware"] },
+    options,
+  })),
   {
     flow: "profile",
     version: PROFILE_FLOW_VERSION,
@@ -56,7 +74,7 @@ const seen = new Set<string>();
 
 function statesOf(c: Case): AnyMachineSnapshot[] {
   const paths = getShortestPaths(c.machine, {
-    events: modelEvents(c.questions, c.branches),
+    events: modelEvents(c.questions, c.branches, c.options),
     serializeState,
     input: { draftId: "draft-1", at: AT },
     limit: 20_000,
@@ -116,10 +134,12 @@ describe("numbers always pick (model-based, every state of the report and profil
     AT,
   );
   for (const c of CASES) {
-    it(`${c.flow} ${JSON.stringify(c.branches)}: typing an option's number equals pressing it`, () => {
+    it(`${c.flow} ${JSON.stringify(c.branches)}${c.options ? ` ${JSON.stringify(Object.keys(c.options))}` : ""}: typing an option's number equals pressing it`, () => {
       const states = statesOf(c);
       expect(states.length).toBeGreaterThan(0);
       let checked = 0;
+      /** The screens whose numbers were typed: the fast path's own must be among them. */
+      const screens = new Set<string>();
       for (const snapshot of states) {
         place(h, c, snapshot);
         const shown = h.lastQuestion(h.text("?").messages);
@@ -129,6 +149,7 @@ describe("numbers always pick (model-based, every state of the report and profil
           meta && "question" in meta.meta
             ? c.questions.find((q) => "question" in meta.meta && q.id === meta.meta.question)
             : undefined;
+        if (choices.length > 0 && meta) screens.add(meta.key);
         for (const [i, choice] of choices.entries()) {
           const where = `${meta?.key} #${i + 1} (${choice.value})`;
           place(h, c, snapshot);
@@ -160,6 +181,10 @@ describe("numbers always pick (model-based, every state of the report and profil
         }
       }
       expect(checked).toBeGreaterThan(states.length);
+      // (alertProfile launches the profile flow: its screens are the profile case's.)
+      if (c.options?.firstText) {
+        for (const key of ["understood", "correctPick", "optionalOffer"]) expect(screens, key).toContain(key);
+      }
     }, 60_000);
   }
 });
