@@ -41,6 +41,7 @@ describe("a preliminary ticket on the duty desk", () => {
     expect(post?.text).toContain(`Phiếu ${ticketId}`);
     expect(post?.text).toContain("SƠ BỘ");
     expect(post?.text).toContain("Cấp độ hệ thống (C4)");
+    h.text("1"); // owner's sector: civil
     h.text("2"); // detection
     h.text("4"); // system level 4
     desk.fanOut(h.now());
@@ -54,6 +55,7 @@ describe("a preliminary ticket on the duty desk", () => {
   it("a higher severity brings the acknowledge deadline forward, counted from the alert", () => {
     const { h, desk, ticketId } = alerted();
     const before = h.store.job(`ack:${ticketId}`)?.dueAt ?? "";
+    h.text("1"); // owner's sector: civil
     h.text("2"); // detection
     h.text("4"); // system level 4
     h.text("1"); // national critical: yes
