@@ -8,6 +8,7 @@ import { migration006LeanWritePath } from "./006-lean-write-path.ts";
 import { migration007OnePagePerTable } from "./007-one-page-per-table.ts";
 import { migration008Reorg2025 } from "./008-reorg-2025.ts";
 import { migration009ZaloSendCounter } from "./009-zalo-send-counter.ts";
+import { migration010Roster } from "./010-roster.ts";
 
 /** One numbered, forward-only schema change. */
 export interface Migration {
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration007OnePagePerTable,
   migration008Reorg2025,
   migration009ZaloSendCounter,
+  migration010Roster,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
