@@ -281,3 +281,61 @@ export function hourRanges(hours: readonly number[]): Array<{ from: number; to: 
   }
   return ranges;
 }
+
+/** "15m", "2h", "1wd" (working days) → a deadline, or undefined; the grammar of ACK_DEADLINES. */
+export function parseDeadlineSpec(text: string): { minutes: number } | { workingDays: number } | undefined {
+  const m = /^(\d{1,5})(m|h|wd)$/.exec(text.trim().toLowerCase());
+  if (!m || Number(m[1]) === 0) return undefined;
+  const n = Number(m[1]);
+  return m[2] === "wd" ? { workingDays: n } : { minutes: m[2] === "h" ? n * 60 : n };
+}
+
+/** An alert period's typed fields, checked: the local dates it spans (whole days) and its tighter values. */
+export interface PeriodFields {
+  name: string;
+  from: string;
+  to: string;
+  /** Acknowledge deadlines for Nghiêm trọng, Cao, Trung bình, Thấp (levels 4, 3, 2, 1). */
+  ack: readonly string[];
+  reminder: string;
+}
+export type PeriodError = "name" | "dates" | "order" | "ack" | "reminder";
+
+/** The period from the first day's 00:00 to the last day's 24:00 in the zone, or why not. */
+export function parsePeriod(
+  fields: PeriodFields,
+  timeZone: string,
+):
+  | {
+      ok: true;
+      period: {
+        name: string;
+        startsAt: string;
+        endsAt: string;
+        ackDeadlines: Record<1 | 2 | 3 | 4, { minutes: number } | { workingDays: number }>;
+        reminderMinutes: number;
+      };
+    }
+  | { ok: false; error: PeriodError } {
+  const name = fields.name.trim();
+  if (name === "" || name.length > 120) return { ok: false, error: "name" };
+  const from = parseDate(fields.from);
+  const to = parseDate(fields.to);
+  if (!from || !to) return { ok: false, error: "dates" };
+  if (to < from) return { ok: false, error: "order" };
+  const specs = fields.ack.map(parseDeadlineSpec);
+  const [critical, high, medium, low] = specs;
+  if (specs.length !== 4 || !critical || !high || !medium || !low) return { ok: false, error: "ack" };
+  const reminder = parseDeadlineSpec(fields.reminder);
+  if (!reminder || !("minutes" in reminder)) return { ok: false, error: "reminder" };
+  return {
+    ok: true,
+    period: {
+      name,
+      startsAt: new Date(zonedInstant(from, 0, timeZone)).toISOString(),
+      endsAt: new Date(zonedInstant(to, 1440, timeZone)).toISOString(),
+      ackDeadlines: { 4: critical, 3: high, 2: medium, 1: low },
+      reminderMinutes: reminder.minutes,
+    },
+  };
+}

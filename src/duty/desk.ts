@@ -3,6 +3,11 @@ import { enqueueTicketEmail } from "../delivery/email.ts";
 import { dutyContacts, isAdmin } from "../domain/authority.ts";
 import { resolveLocale } from "../i18n.ts";
 import type { RoutedTicket } from "../messages.ts";
+import { onCallCommand, periodCommand, rosterCommand } from "../roster/chat.ts";
+import { PAGE_JOB, PERIOD_GAPS_JOB } from "../roster/jobs.ts";
+import { pageTimedOut, startPaging } from "../roster/paging.ts";
+import { warnUncoveredHours } from "../roster/period-gaps.ts";
+import { rosterContactsOf } from "../roster/roster-service.ts";
 import type { JobRow } from "../store/store.ts";
 import { action, bind, ticket, tickets } from "./actions.ts";
 import { replyTo } from "./relay.ts";
@@ -39,7 +44,11 @@ export interface DutyEvent {
   at: Date;
   messageRef?: string | undefined;
   payload:
-    | { kind: "command"; command: "bind" | "unbind" | "tickets" | "ticket"; args: string }
+    | {
+        kind: "command";
+        command: "bind" | "unbind" | "tickets" | "ticket" | "roster" | "oncall" | "period";
+        args: string;
+      }
     | { kind: "action"; ticketId: string; action: string }
     /** A message answering one of the bot's messages (a question it asked, or a ticket's duty message). */
     | { kind: "reply"; replyTo: string; text: string; hasFile: boolean };
@@ -120,6 +129,8 @@ export class DutyDesk {
         const routed = row.payload as RoutedTicket;
         const incident = store.incidentByTicket(routed.ticketId);
         if (incident) work.armNewTicket(incident);
+        // The unit's person on duty is paged whether or not a duty chat is bound (once per ticket and unit).
+        if (incident) startPaging(this.o, work, incident, routed.contactId);
         const contact = store.contact(routed.contactId);
         // E-mail does not wait for a duty chat to be bound; the key makes a repeated pass a no-op.
         if (incident && contact?.active && this.o.email) {
@@ -150,6 +161,7 @@ export class DutyDesk {
         }
         store.markSent(row.id, at, { chats: targets.map((t) => t.chatId) });
       }
+      for (const page of work.touched.values()) chats.set(`${page.channel}:${page.chatId}`, page);
       return [...chats.values()];
     });
   }
@@ -161,6 +173,7 @@ export class DutyDesk {
       if (!store.finishJob(job.id, job.dueAt)) return { duplicate: true, chats: [] };
       // A re-armed job keeps its row: the occurrence (its due time) makes each firing's messages new.
       const work = new TicketWork(this.o, now.toISOString(), `job:${job.id}:${job.dueAt}`);
+      if (job.kind === PERIOD_GAPS_JOB) warnUncoveredHours(this.o, work, job);
       const incident = store.incidentByTicket(String(job.payload.ticketId ?? ""));
       if (incident) {
         switch (job.kind) {
@@ -172,6 +185,9 @@ export class DutyDesk {
             break;
           case LEGAL_DEADLINE_JOB:
             legalDeadlineNear(this.o, work, incident, String(job.payload.deadline ?? ""));
+            break;
+          case PAGE_JOB:
+            pageTimedOut(this.o, work, incident, String(job.payload.contactId ?? ""));
             break;
           case FINAL_REPORT_JOB:
             finalReportDue(this.o, work, incident, String(job.payload.resolvedAt ?? job.dueAt));
@@ -247,7 +263,11 @@ export class DutyTurn {
     // A bound group's members act for its contacts; so does the person whose own private chat is bound.
     const viaChat =
       chatType === "group" || chatId === userId ? this.store.contactsOfChat(channel, chatId) : [];
-    const viaRole = dutyContacts(this.store.rolesOf(channel, userId));
+    // A unit's leads and the people on its roster act for it too (a page reaches them in a private chat).
+    const viaRole = [
+      ...dutyContacts(this.store.rolesOf(channel, userId)),
+      ...rosterContactsOf(this.store, `${channel}:${userId}`),
+    ];
     return {
       id: this.actorId,
       name: this.event.userName,
@@ -280,6 +300,15 @@ export class DutyTurn {
         ticket(this, p.args.trim().toUpperCase());
         return;
       }
+      case "roster":
+        rosterCommand(this, p.args);
+        return;
+      case "oncall":
+        onCallCommand(this);
+        return;
+      case "period":
+        periodCommand(this, p.args);
+        return;
     }
   }
 }

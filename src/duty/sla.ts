@@ -3,6 +3,7 @@ import { deadlineAt } from "../domain/deadlines.ts";
 import { severityLabelKey } from "../domain/severity.ts";
 import { legalDeadline } from "../domain/tickets.ts";
 import { formatDateTime } from "../present/datetime.ts";
+import { ackSpecAt, reminderMsAt } from "../roster/periods.ts";
 import type { IncidentRow, JobRow } from "../store/store.ts";
 import {
   ACK_DEADLINE_JOB,
@@ -32,28 +33,41 @@ export function ackDeadlinePassed(
     severity: work.t(locale, severityLabelKey(incident.severity as 1 | 2 | 3 | 4)),
     deadline: formatDateTime(job.dueAt, o.timeZone),
   });
-  const onTicket = incident.routing.destinations.map((d) => d.contactId);
-  const next = escalationCandidates(work.store.contacts(), onTicket, "sla")[0];
-  const escalated = next ? work.escalate(incident, next.id, SYSTEM_ACTOR, "ack_deadline") : undefined;
-  if (next && escalated) {
-    work.toReporter(incident, "duty:sla.escalated", {
-      ticketId: incident.ticketId,
-      contact: work.contactName(next.id, work.reporterLocale(incident)),
-    });
-    work.refreshDutyPosts(escalated);
-  }
+  const escalatedTo = escalateUnacknowledged(o, work, incident);
   work.store.audit(work.at, SYSTEM_ACTOR.id, "ticket.ack_deadline", incident.ticketId, "ok", {
-    escalatedTo: escalated ? (next?.id ?? null) : null,
+    escalatedTo: escalatedTo ?? null,
   });
-  if (!escalated) {
+  if (!escalatedTo) {
     work.store.scheduleJob(
       `ack:${incident.ticketId}`,
       ACK_DEADLINE_JOB,
-      deadlineAt(work.at, o.ackDeadlines[incident.severity as 1 | 2 | 3 | 4], o.timeZone),
+      deadlineAt(work.at, ackSpecAt(o, work.at, incident.severity), o.timeZone),
       { ticketId: incident.ticketId, from: work.at },
       work.at,
     );
   }
+}
+
+/**
+ * Escalation of a ticket nobody acknowledged, to the next organisation of the chain not yet on it (at the
+ * acknowledge deadline, or when every person of a unit's page chain was paged in vain); the reporter is told.
+ * Returns the organisation it went to, if any.
+ */
+export function escalateUnacknowledged(
+  _o: DutyDeskOptions,
+  work: TicketWork,
+  incident: IncidentRow,
+): string | undefined {
+  const onTicket = incident.routing.destinations.map((d) => d.contactId);
+  const next = escalationCandidates(work.store.contacts(), onTicket, "sla")[0];
+  const escalated = next ? work.escalate(incident, next.id, SYSTEM_ACTOR, "ack_deadline") : undefined;
+  if (!next || !escalated) return undefined;
+  work.toReporter(incident, "duty:sla.escalated", {
+    ticketId: incident.ticketId,
+    contact: work.contactName(next.id, work.reporterLocale(incident)),
+  });
+  work.refreshDutyPosts(escalated);
+  return next.id;
 }
 
 /** Acknowledged but not resolved after the configured time: raised again in its duty chats, and re-armed. */
@@ -69,7 +83,7 @@ export function stillUnresolved(o: DutyDeskOptions, work: TicketWork, incident: 
   work.store.scheduleJob(
     `unresolved:${incident.ticketId}`,
     UNRESOLVED_JOB,
-    work.later(o.unresolvedReminderMs ?? 24 * 3_600_000),
+    work.later(reminderMsAt(o, work.at)),
     { ticketId: incident.ticketId },
     work.at,
   );

@@ -14,6 +14,8 @@ import { legalDeadline } from "../domain/tickets.ts";
 import { type Locale, resolveLocale, type Translator } from "../i18n.ts";
 import type { ChatMessage, CopyMessage, EditMessage, RoutedTicket } from "../messages.ts";
 import type { RenderContext } from "../present/incident.ts";
+import { PAGE_JOB, PERIOD_GAPS_JOB } from "../roster/jobs.ts";
+import { ackSpecAt, reminderMsAt } from "../roster/periods.ts";
 import type { IncidentRow, Store } from "../store/store.ts";
 import { contactLabel, type DutyDetail, renderDutyMessage, type TicketView } from "./render.ts";
 
@@ -33,6 +35,12 @@ export interface DutyDeskOptions {
   legalWarningMs?: number;
   /** After resolution, the reporter is reminded of the final report after this long (default 3 days). */
   finalReportReminderMs?: number;
+  /** A paged person who does not acknowledge within this long is followed by the next of the chain (default 5 min). */
+  pageTimeoutMs?: number;
+  /** How long before an alert period starts its uncovered hours are announced (default 3 days). */
+  periodWarningMs?: number;
+  /** Called for each page sent (the pages metric). */
+  onPage?: () => void;
   /** Set when SMTP is configured: every routed ticket is also e-mailed to its contact's addresses. */
   email?: { messageIdDomain?: string | undefined };
 }
@@ -47,6 +55,8 @@ export const DUTY_JOB_KINDS = [
   UNRESOLVED_JOB,
   LEGAL_DEADLINE_JOB,
   FINAL_REPORT_JOB,
+  PAGE_JOB,
+  PERIOD_GAPS_JOB,
 ] as const;
 
 const HOUR = 3_600_000;
@@ -184,7 +194,7 @@ export class TicketWork {
         this.store.scheduleJob(
           `unresolved:${id}`,
           UNRESOLVED_JOB,
-          this.later(this.o.unresolvedReminderMs ?? 24 * HOUR),
+          this.later(reminderMsAt(this.o, this.at)),
           { ticketId: id },
           this.at,
         );
@@ -198,7 +208,7 @@ export class TicketWork {
       this.store.scheduleJob(
         `ack:${id}`,
         ACK_DEADLINE_JOB,
-        deadlineAt(this.at, this.o.ackDeadlines[incident.severity as 1 | 2 | 3 | 4], this.o.timeZone),
+        deadlineAt(this.at, ackSpecAt(this.o, this.at, incident.severity), this.o.timeZone),
         { ticketId: id, from: this.at },
         this.at,
       );
@@ -223,7 +233,7 @@ export class TicketWork {
     const ack = `ack:${incident.ticketId}`;
     if (this.store.job(ack)) return;
     const from = incident.createdAt;
-    const spec = this.o.ackDeadlines[incident.severity as 1 | 2 | 3 | 4];
+    const spec = ackSpecAt(this.o, from, incident.severity);
     this.store.scheduleJob(
       ack,
       ACK_DEADLINE_JOB,

@@ -46,6 +46,7 @@ export class SqliteRoster {
         `INSERT INTO roster_shifts (contact_id, position, person, start_min, end_min, days, dates, created_by, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      contactsOfPerson: p("SELECT DISTINCT contact_id FROM roster_shifts WHERE person = ? ORDER BY contact_id"),
       deleteShift: p("DELETE FROM roster_shifts WHERE id = ?"),
       clearShifts: p("DELETE FROM roster_shifts WHERE contact_id = ?"),
       leads: p(
@@ -92,6 +93,11 @@ export class SqliteRoster {
       at,
     );
     return Number(info.lastInsertRowid);
+  }
+
+  /** The units whose roster names this person. */
+  contactsOfPerson(person: string): string[] {
+    return (this.s.contactsOfPerson.all(person) as Array<{ contact_id: string }>).map((r) => r.contact_id);
   }
 
   deleteShift(id: number): boolean {
