@@ -54,7 +54,7 @@ function advance(
   const shifts = repo.shifts(contactId);
   const now = Date.parse(work.at);
   let { step } = chain;
-  while (step !== "done") {
+  while (step !== "escalate" && step !== "done") {
     const targets =
       step === "on_duty"
         ? onDutyAt(shifts, now, o.timeZone).slice(0, 1)
@@ -62,7 +62,7 @@ function advance(
           ? [nextOnDuty(shifts, now, o.timeZone, chain.paged)].filter((p) => p !== undefined)
           : repo.leads(contactId);
     const fresh = targets.filter((p) => !chain.paged.includes(p) && parseChannelId(p) !== undefined);
-    const after = step === "on_duty" ? "next" : step === "next" ? "lead" : "done";
+    const after = step === "on_duty" ? "next" : step === "next" ? "lead" : "escalate";
     if (fresh.length > 0) {
       for (const person of fresh) page(o, work, incident, contactId, person, step, chain.paged.at(-1));
       repo.saveChain(incident.id, contactId, { step: after, paged: [...chain.paged, ...fresh] }, work.at);
@@ -78,6 +78,7 @@ function advance(
     step = after;
   }
   repo.saveChain(incident.id, contactId, { step: "done", paged: chain.paged }, work.at);
+  if (step === "done") return;
   // The timeline's action is otherwise a status (see ticket-work.ts apply); these two are not, and name themselves.
   work.store.addTimeline(incident.id, work.at, "system:paging", "page_exhausted", {
     contactId,

@@ -56,7 +56,7 @@ export const migration010Roster: Migration = {
       CREATE TABLE page_chains (
         incident_id INTEGER NOT NULL REFERENCES incidents(id),
         contact_id  TEXT NOT NULL,
-        step        TEXT NOT NULL CHECK (step IN ('on_duty', 'next', 'lead', 'done')),
+        step        TEXT NOT NULL CHECK (step IN ('on_duty', 'next', 'lead', 'escalate', 'done')),
         paged       TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(paged)),
         updated_at  TEXT NOT NULL,
         PRIMARY KEY (incident_id, contact_id)

@@ -23,9 +23,9 @@ export interface AlertPeriod {
   reminderMinutes: number;
 }
 
-/** Where a ticket's page chain for one unit stands. */
+/** Where a ticket's page chain for one unit stands: the step it takes next ("done" once stopped or spent). */
 export interface PageChain {
-  step: "on_duty" | "next" | "lead" | "done";
+  step: "on_duty" | "next" | "lead" | "escalate" | "done";
   paged: string[];
 }
 
@@ -46,7 +46,9 @@ export class SqliteRoster {
         `INSERT INTO roster_shifts (contact_id, position, person, start_min, end_min, days, dates, created_by, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      contactsOfPerson: p("SELECT DISTINCT contact_id FROM roster_shifts WHERE person = ? ORDER BY contact_id"),
+      contactsOfPerson: p(
+        "SELECT DISTINCT contact_id FROM roster_shifts WHERE person = ? ORDER BY contact_id",
+      ),
       deleteShift: p("DELETE FROM roster_shifts WHERE id = ?"),
       clearShifts: p("DELETE FROM roster_shifts WHERE contact_id = ?"),
       leads: p(
