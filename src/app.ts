@@ -111,6 +111,7 @@ export function createApp(
       staleMs: config.contactStaleMs,
     },
   });
+  const metrics = createMetrics({ store });
   const desk = new DutyDesk({
     store,
     translator,
@@ -122,6 +123,9 @@ export function createApp(
     unresolvedReminderMs: config.unresolvedReminderMs,
     legalWarningMs: config.legalWarningMs,
     finalReportReminderMs: config.finalReportReminderMs,
+    pageTimeoutMs: config.pageTimeoutMs,
+    periodWarningMs: config.alertPeriodWarningMs,
+    onPage: () => metrics.pagesSent.inc(),
     ...(config.smtp ? { email: { messageIdDomain: domainOf(config.smtp.from) } } : {}),
   });
   const router = new InboundRouter(engine, desk);
@@ -134,7 +138,6 @@ export function createApp(
     channel: "telegram",
     configAdmins: config.adminTelegramIds,
   });
-  const metrics = createMetrics({ store });
   const laneOptions: LaneOptions = {
     maxAttempts: config.deliveryMaxAttempts,
     onDeadLetter,
