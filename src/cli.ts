@@ -17,6 +17,7 @@ import { runTerminalChat } from "./channels/terminal/run-chat.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { parseChannelId } from "./domain/ids.ts";
 import { createTranslator, type Translator } from "./i18n.ts";
+import { registerRosterCli } from "./roster/cli.ts";
 import { AdminStore } from "./store/admin-store.ts";
 import { BackupError, backupDatabase } from "./store/backup.ts";
 import { type Db, openDatabase } from "./store/db.ts";
@@ -338,6 +339,7 @@ export function buildCli(): Command {
 
   // Last, so that it joins a `report` group another command made, instead of making a second one.
   registerSlaReport(program, { withStore, usageError: (message) => new UsageError(message) });
+  registerRosterCli(program, { withStore, usageError: (message) => new UsageError(message) });
 
   return program;
 }

@@ -3,6 +3,13 @@ import type { ContactData } from "../domain/contacts.ts";
 import { parseChannelId } from "../domain/ids.ts";
 import { routingRuleSchema } from "../domain/routing.ts";
 import type { Reason } from "../domain/severity-input.ts";
+import {
+  applyRosters,
+  checkRosterSection,
+  exportRosterSection,
+  planRosters,
+  type RosterChange,
+} from "../roster/roster-file.ts";
 import { type AdminActor, actorId, type ContactAdmin } from "./contact-admin.ts";
 import { CONTACT_ID, changedFields, validateContactData, zodReason } from "./contact-fields.ts";
 
@@ -25,7 +32,7 @@ const CONTACT_FIELD_ORDER: ReadonlyArray<keyof ContactData> = [
   "active",
 ];
 
-const TOP_KEYS = new Set(["format", "contacts", "bindings", "rules"]);
+const TOP_KEYS = new Set(["format", "contacts", "bindings", "rules", "rosters"]);
 
 /** More alias expansions than this in one file is refused as an expansion bomb (yaml's own default is 100). */
 const MAX_ALIAS_COUNT = 100;
@@ -69,6 +76,8 @@ export interface ImportPlan {
   bindingsRemoved: FileBinding[];
   rulesAdded: FileRule[];
   rulesChanged: Array<{ id: string; expectedVersion: number; rule: FileRule; fields: string[] }>;
+  /** On-call rosters (src/roster/roster-file.ts); a file without a `rosters` section changes none. */
+  rostersChanged: RosterChange[];
 }
 
 export type ImportCheck = { ok: true; plan: ImportPlan } | { ok: false; issues: FileIssue[] };
@@ -86,7 +95,8 @@ export function exportContactsYaml(service: ContactAdmin, now: Date): string {
     const { id, ...rest } = r.definition as Record<string, unknown>;
     return { id: id ?? r.id, active: r.active, ...rest };
   });
-  const doc = new Document({ format: CONTACTS_FILE_FORMAT, contacts, bindings, rules });
+  const rosters = exportRosterSection(service.o.store);
+  const doc = new Document({ format: CONTACTS_FILE_FORMAT, contacts, bindings, rules, rosters });
   doc.commentBefore =
     ` Bảng đầu mối, nhóm trực và quy tắc định tuyến · Contacts, duty chats and routing rules\n` +
     ` Xuất lúc / exported at ${now.toISOString()}. Nhập lại bằng / import with: incident-bot contacts import FILE`;
@@ -241,6 +251,8 @@ export function checkContactsYaml(
     });
   });
 
+  const rosters = checkRosterSection(top.rosters, fileContactIds, issue);
+
   // The file is the whole table: leaving a contact or rule out must not silently delete it (tickets and rules
   // refer to it); retiring one is done with `active: false`.
   for (const c of service.contacts()) {
@@ -256,7 +268,9 @@ export function checkContactsYaml(
   }
 
   if (issues.length > 0) return { ok: false, issues: issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) };
-  return { ok: true, plan: planImport(service, contacts, bindings, rules) };
+  const plan = planImport(service, contacts, bindings, rules);
+  plan.rostersChanged = rosters ? planRosters(service.o.store, rosters, true) : [];
+  return { ok: true, plan };
 }
 
 /** Compares the checked file with the database. */
@@ -273,6 +287,7 @@ function planImport(
     bindingsRemoved: [],
     rulesAdded: [],
     rulesChanged: [],
+    rostersChanged: [],
   };
   for (const c of contacts) {
     const current = service.contact(c.id);
@@ -377,6 +392,7 @@ export function applyImport(service: ContactAdmin, actor: AdminActor, plan: Impo
       after: { definition: r.rule.definition, active: r.rule.active, position: r.rule.position },
     });
   }
+  applyRosters(store, by, plan.rostersChanged, at);
   store.audit(at, by, "contacts.import", "", "ok", {
     contactsAdded: plan.contactsAdded.map((c) => c.id),
     contactsChanged: plan.contactsChanged.map((c) => c.id),
@@ -384,6 +400,7 @@ export function applyImport(service: ContactAdmin, actor: AdminActor, plan: Impo
     bindingsRemoved: plan.bindingsRemoved.length,
     rulesAdded: plan.rulesAdded.map((r) => r.id),
     rulesChanged: plan.rulesChanged.map((r) => r.id),
+    rostersChanged: plan.rostersChanged.map((r) => r.contactId),
   });
 }
 

@@ -85,9 +85,22 @@ export function parseDays(text: string): number[] | undefined {
 
 const DAY_LABELS_VI = ["", "T2", "T3", "T4", "T5", "T6", "T7", "CN"];
 
-/** ISO weekdays → "T2,T3,…" (the form parseDays reads back). */
+/** ISO weekdays → "T2-T6", "T2,T4,CN", "*" (the forms parseDays reads back); runs of three or more as ranges. */
 export function formatDays(days: readonly number[]): string {
-  return days.map((d) => DAY_LABELS_VI[d] ?? "").join(",");
+  if (days.length === 7) return "*";
+  const runs: number[][] = [];
+  for (const d of days) {
+    const run = runs.at(-1);
+    if (run && run.at(-1) === d - 1) run.push(d);
+    else runs.push([d]);
+  }
+  return runs
+    .flatMap((r) =>
+      r.length >= 3
+        ? [`${DAY_LABELS_VI[r[0] ?? 0]}-${DAY_LABELS_VI[r.at(-1) ?? 0]}`]
+        : r.map((d) => DAY_LABELS_VI[d] ?? ""),
+    )
+    .join(",");
 }
 
 /** "14/02/2026" or "2026-02-14" → "2026-02-14" if it is a real date, else undefined. */
