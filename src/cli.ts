@@ -407,7 +407,7 @@ const SHELL = { kind: "shell" } as const;
 /** A role the service refused for its arguments becomes the operator's usage error. */
 function roleUsage(outcome: RoleOutcome, role: string): void {
   if (outcome.status === "badRole")
-    throw new UsageError(`Unknown role "${role}": expected admin, duty or reporter`);
+    throw new UsageError(`Unknown role "${role}": expected admin, duty, lead or reporter`);
   if (outcome.status === "badContact")
     throw new UsageError(`The duty role needs a contact id: ${outcome.known.join(", ")}`);
 }

@@ -86,3 +86,25 @@ describe("/lichtruc (/roster): editing a unit's roster in chat", () => {
     expect(shiftsOf(s.h.store, "vncert")).toEqual([]);
   });
 });
+
+describe("the lead role through contact administration (/grant, users grant)", () => {
+  it("is granted for one unit, which its holder may then edit; a lead without a known unit is refused", () => {
+    const s = rosterSetup();
+    const service = s.h.engine.admin.service;
+    const at = s.h.now().toISOString();
+    expect(service.grant({ kind: "shell" }, "telegram", "4242", "lead", "nowhere", at).status).toBe(
+      "badContact",
+    );
+    expect(service.grant({ kind: "shell" }, "telegram", "4242", "lead", "vncert", at).status).toBe("granted");
+    s.inbound(
+      { userId: "4242" },
+      { kind: "command", command: "lichtruc", args: "vncert them 4242 T2 08:00-17:00" },
+    );
+    expect(shiftsOf(s.h.store, "vncert").map((x) => x.person)).toEqual(["telegram:4242"]);
+    expect(service.revoke({ kind: "shell" }, "telegram", "4242", "lead", "vncert", at).status).toBe(
+      "revoked",
+    );
+    s.inbound({ userId: "4242" }, { kind: "command", command: "lichtruc", args: "vncert xoa 1" });
+    expect(shiftsOf(s.h.store, "vncert")).toHaveLength(1);
+  });
+});
