@@ -5,6 +5,7 @@ import { clipText } from "../domain/text-cut.ts";
 import type { DutyTurn } from "../duty/desk.ts";
 import { contactLabel } from "../duty/render.ts";
 import { formatDateTime } from "../present/datetime.ts";
+import { rosterRepo } from "../store/repos/roster.ts";
 import { declarePeriod, periods, removePeriod } from "./period-gaps.ts";
 import { addShift, leadsOf, removeShift, setLead, shiftsOf } from "./roster-service.ts";
 
@@ -87,6 +88,10 @@ export function rosterCommand(turn: DutyTurn, args: string): void {
       }
       addShift(turn.store, turn.actorId, request.unit, parsed.shift, turn.at);
       say(turn, `${turn.work.t(turn.locale, "roster:added")}\n\n${rosterText(turn, request.unit)}`);
+      // Kept, but said: Telegram and Zalo only let the assistant write to someone who wrote to it first.
+      if (!rosterRepo(turn.store.db).knowsPerson(parsed.shift.person)) {
+        turn.reply("roster:unknownPerson", { person: parsed.shift.person });
+      }
       return;
     }
     case "remove":

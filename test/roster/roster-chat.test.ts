@@ -11,7 +11,14 @@ describe("/lichtruc (/roster): editing a unit's roster in chat", () => {
     const roster = (userId: string, args: string) =>
       s.inbound({ userId }, { kind: "command", command: "lichtruc", args });
     roster(ADMIN, "vncert them telegram:501 T7 06:00-12:00");
-    expect(lastText(s.messagesTo("telegram", ADMIN))).toContain("1. telegram:501 · T7 · 06:00–12:00");
+    // 501 never wrote to the assistant: the shift is kept, and the admin told that pages cannot reach them yet.
+    const answers = s.messagesTo("telegram", ADMIN).map((m) => m.text);
+    expect(answers.at(-2)).toContain("1. telegram:501 · T7 · 06:00–12:00");
+    expect(answers.at(-1)).toContain("chưa từng nhắn tin cho trợ lý");
+    s.h.command("start", "", { userId: "501" });
+    roster(ADMIN, "vncert them telegram:501 CN 06:00-12:00");
+    expect(lastText(s.messagesTo("telegram", ADMIN))).toContain("2. telegram:501 · CN · 06:00–12:00");
+    roster(ADMIN, "vncert xoa 2");
     roster(ADMIN, "vncert truongca 503");
     expect(lastText(s.messagesTo("telegram", ADMIN))).toContain("Đã giao vai trò phụ trách ca trực");
     s.inbound(
@@ -49,6 +56,8 @@ describe("/lichtruc (/roster): editing a unit's roster in chat", () => {
       .all();
     expect(audit).toEqual([
       { actor: `telegram:${ADMIN}`, action: "roster.add", outcome: "ok" },
+      { actor: `telegram:${ADMIN}`, action: "roster.add", outcome: "ok" },
+      { actor: `telegram:${ADMIN}`, action: "roster.remove", outcome: "ok" },
       { actor: `telegram:${ADMIN}`, action: "role.grant", outcome: "ok" },
       { actor: "telegram:503", action: "roster.add", outcome: "ok" },
       { actor: "telegram:503", action: "roster.add", outcome: "denied" },

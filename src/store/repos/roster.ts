@@ -49,6 +49,7 @@ export class SqliteRoster {
       contactsOfPerson: p(
         "SELECT DISTINCT contact_id FROM roster_shifts WHERE person = ? ORDER BY contact_id",
       ),
+      knows: p("SELECT 1 FROM users WHERE channel = ? AND user_id = ?"),
       deleteShift: p("DELETE FROM roster_shifts WHERE id = ?"),
       clearShifts: p("DELETE FROM roster_shifts WHERE contact_id = ?"),
       leads: p(
@@ -100,6 +101,12 @@ export class SqliteRoster {
   /** The units whose roster names this person. */
   contactsOfPerson(person: string): string[] {
     return (this.s.contactsOfPerson.all(person) as Array<{ contact_id: string }>).map((r) => r.contact_id);
+  }
+
+  /** Whether the person has ever written to the assistant (a channel only lets a bot message people who did). */
+  knowsPerson(person: string): boolean {
+    const [channel = "", userId = ""] = person.split(/:(.*)/s);
+    return this.s.knows.get(channel, userId) !== undefined;
   }
 
   deleteShift(id: number): boolean {
