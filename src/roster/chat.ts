@@ -123,6 +123,12 @@ export function rosterCommand(turn: DutyTurn, args: string): void {
 
 /** Who is on duty now, for every unit that keeps a roster. */
 export function onCallCommand(turn: DutyTurn): void {
+  // Names and ids of duty officers are for the duty side (admins, units' officers and leads), not for everyone.
+  if (!turn.isAdmin() && turn.actor().contacts.length === 0) {
+    turn.store.audit(turn.at, turn.actorId, "roster.oncall", "", "denied", {});
+    turn.reply("roster:oncall.denied");
+    return;
+  }
   const rc = turn.work.rc(turn.locale);
   const now = Date.parse(turn.at);
   const lines = turn.store

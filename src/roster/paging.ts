@@ -20,7 +20,7 @@ const UNACKNOWLEDGED = new Set(["new", "escalated"]);
 export function startPaging(o: DutyDeskOptions, work: TicketWork, incident: IncidentRow, contactId: string) {
   const repo = rosterRepo(work.store.db);
   if (repo.chain(incident.id, contactId)) return;
-  if (!UNACKNOWLEDGED.has(incident.status)) return;
+  if (!UNACKNOWLEDGED.has(incident.status) || !work.store.contact(contactId)?.active) return;
   if (repo.shifts(contactId).length === 0 && repo.leads(contactId).length === 0) return;
   advance(o, work, incident, contactId, { step: "on_duty", paged: [] });
 }

@@ -40,6 +40,10 @@ describe("/lichtruc (/roster): editing a unit's roster in chat", () => {
     expect(lastText(s.messagesTo("telegram", "503"))).toContain("Chỉ quản trị viên và người phụ trách");
     expect(shiftsOf(s.h.store, "ncsc")).toEqual([]);
 
+    // A reporter with no duty role does not see who is on duty (names and ids are the duty side's).
+    s.inbound({ userId: "888" }, { kind: "command", command: "truc", args: "" });
+    expect(lastText(s.messagesTo("telegram", "888"))).toContain("Chỉ quản trị viên, cán bộ trực");
+    s.h.store.grantRole("telegram", "888", "duty", "ncsc", "test", s.h.now().toISOString());
     s.inbound({ userId: "888" }, { kind: "command", command: "truc", args: "" });
     const now = lastText(s.messagesTo("telegram", "888"));
     expect(now).toContain("Cán bộ đang trực lúc 21/11/2026 10:00");
@@ -62,6 +66,7 @@ describe("/lichtruc (/roster): editing a unit's roster in chat", () => {
       { actor: "telegram:503", action: "roster.add", outcome: "ok" },
       { actor: "telegram:503", action: "roster.add", outcome: "denied" },
       { actor: "telegram:503", action: "roster.lead", outcome: "denied" },
+      { actor: "telegram:888", action: "roster.oncall", outcome: "denied" },
       { actor: "telegram:503", action: "roster.remove", outcome: "ok" },
     ]);
   });
