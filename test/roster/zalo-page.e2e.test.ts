@@ -39,6 +39,9 @@ describe("paging on Zalo (real channel, fake server)", () => {
     expect(post).toContain("gõ số thứ tự hoặc nội dung lựa chọn");
     expect(post).not.toMatch(/<\/?b>/);
 
+    // The pages metric counts it (it stayed at 0 before paging existed).
+    expect((await stack.app.metrics.scrape()).body).toMatch(/^incident_bot_pages_sent_total 1$/m);
+
     await officer.say("1");
     expect(stack.app.store.incidentByTicket(ticketId)?.status).toBe("acknowledged");
     const timeline = stack.app.store.timeline(stack.app.store.incidentByTicket(ticketId)?.id ?? 0);
