@@ -3,7 +3,8 @@
  * behind grammY's `bot.handleUpdate` with the Telegram API faked locally, both on SQLite files on disk (WAL).
  * A program, not a test: it prints readable lines and one JSON line with the headline figures. Then the delivery
  * benchmark (bench/delivery.ts: the outbox through the sender and rate limiter to a fake Bot API enforcing
- * Telegram's limits) prints its own lines and JSON line.
+ * Telegram's limits) prints its own lines and JSON line, and so does the storm benchmark (bench/storm.ts: 500
+ * reports in ten minutes into one duty group, storm mode gathering them into digests).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -20,6 +21,7 @@ import { apiCalls, BOT_TOKEN, fakeFetch, fakeTransformer, textUpdate } from "./f
 import { createGrowthEngine, textFlow } from "./growth.ts";
 import { createPeerBot, memoizedTranslator } from "./peer-bot.ts";
 import { REPORT_SCRIPT, textScript } from "./script.ts";
+import { runStormBench } from "./storm.ts";
 import { createZaloBenchBot, driveZalo, zaloCalls } from "./zalo-bot.ts";
 
 const CHATS = Number(process.env.BENCH_CHATS ?? 50);
@@ -362,4 +364,5 @@ console.log(
 );
 
 await runDeliveryBench();
+await runStormBench();
 runExtractBench();

@@ -8,6 +8,8 @@ export interface FileRef {
   size?: number;
   mimeType?: string;
   kind: "photo" | "document";
+  /** The channel's id of the message that carried the file (Telegram: to copy it into duty chats). */
+  messageRef?: string;
 }
 
 /** A JSON value stored as an answer. */

@@ -12,6 +12,12 @@ import { deadLetterNotifier } from "./delivery/dead-letters.ts";
 import { createEmailTransport, domainOf } from "./delivery/email.ts";
 import { EmailSender } from "./delivery/email-sender.ts";
 import { DUTY_JOB_KINDS, DutyDesk } from "./duty/desk.ts";
+import {
+  createEvidenceKeeper,
+  EVIDENCE_JOB,
+  type EvidenceKeeper,
+  evidenceRetention,
+} from "./evidence/index.ts";
 import { createTranslator, type Translator } from "./i18n.ts";
 import { InboundRouter } from "./inbound/route.ts";
 import { type AppMetrics, createMetrics } from "./metrics/metrics.ts";
@@ -19,6 +25,10 @@ import { Dispatcher } from "./outbox/dispatch.ts";
 import type { LaneOptions } from "./outbox/lane.ts";
 import { Scheduler } from "./outbox/scheduler.ts";
 import { redactSecrets } from "./redact.ts";
+import { armRetentionPurge, fireRetentionPurge, RETENTION_JOB } from "./retention/job.ts";
+import type { PurgeOptions } from "./retention/purge.ts";
+import { withAlertPeriods } from "./roster/periods.ts";
+import { StoredDeadlineSettings, seedFromConfig } from "./settings/deadline-settings.ts";
 import { BackgroundCheckpointer } from "./store/checkpointer.ts";
 import { type Db, openDatabase } from "./store/db.ts";
 import type { OutboxRow } from "./store/store.ts";
@@ -39,6 +49,8 @@ export interface App {
   /** Sends what was committed: channels register their lane here (e-mail is registered when configured). */
   dispatcher: Dispatcher;
   scheduler: Scheduler;
+  /** Downloads and keeps reporters' files after the commit; channels register how to fetch theirs. */
+  evidence: EvidenceKeeper;
   /** The retry settings every channel's lane uses, with the admins told of each message given up on. */
   laneOptions: LaneOptions;
   logger: Logger;
@@ -112,6 +124,10 @@ export function createApp(
     },
   });
   const metrics = createMetrics({ store });
+  // Deadlines are admin data; the environment's values only seed them on the first start (a restart with other
+  // values changes nothing an admin set).
+  const deadlineSettings = new StoredDeadlineSettings(store, seedFromConfig(config));
+  store.transaction(() => deadlineSettings.seed(new Date().toISOString()));
   const desk = new DutyDesk({
     store,
     translator,
@@ -123,9 +139,10 @@ export function createApp(
     unresolvedReminderMs: config.unresolvedReminderMs,
     legalWarningMs: config.legalWarningMs,
     finalReportReminderMs: config.finalReportReminderMs,
-    pageTimeoutMs: config.pageTimeoutMs,
     periodWarningMs: config.alertPeriodWarningMs,
     onPage: () => metrics.pagesSent.inc(),
+    // An alert period an admin declared (Tết) answers with its tighter values while it lasts.
+    settings: withAlertPeriods(store, deadlineSettings),
     ...(config.smtp ? { email: { messageIdDomain: domainOf(config.smtp.from) } } : {}),
   });
   const router = new InboundRouter(engine, desk);
@@ -150,27 +167,33 @@ export function createApp(
     });
     dispatcher.register(email, { dutyChats: false });
   }
-  const scheduler = new Scheduler({
-    store,
-    logger,
-    // What the jobs queued (reminders, escalations and the tickets they route) goes out at once.
-    afterFire: () => {
-      dispatcher
-        .fanOut()
-        .then(() => dispatcher.flushAll())
-        .catch((error: unknown) =>
-          logger.error(
-            { err: error instanceof Error ? error.message : String(error) },
-            "job dispatch failed",
-          ),
-        );
+  // What the jobs queued (reminders, escalations and the tickets they route) goes out at once.
+  const sendQueued = () => {
+    dispatcher
+      .fanOut()
+      .then(() => dispatcher.flushAll())
+      .catch((error: unknown) =>
+        logger.error({ err: error instanceof Error ? error.message : String(error) }, "job dispatch failed"),
+      );
+  };
+  const scheduler = new Scheduler({ store, logger, afterFire: sendQueued });
+  const evidence = createEvidenceKeeper(config, { store, logger, translator, afterSettle: sendQueued });
+  registerJobs(
+    scheduler,
+    engine,
+    desk,
+    {
+      service: engine.admin.service,
+      translator,
+      defaultLocale: config.defaultLocale,
     },
-  });
-  registerJobs(scheduler, engine, desk, {
-    service: engine.admin.service,
-    translator,
-    defaultLocale: config.defaultLocale,
-  });
+    {
+      store,
+      purge: { retention: config.retention, evidence: evidenceRetention(store, evidence.files) },
+      logger,
+    },
+  );
+  scheduler.on(EVIDENCE_JOB, (job, now) => evidence.fireJob(job, now));
   let closed: Promise<void> | undefined;
   return {
     config,
@@ -182,12 +205,14 @@ export function createApp(
     router,
     dispatcher,
     scheduler,
+    evidence,
     laneOptions,
     logger,
     metrics,
     start: async () => {
       const now = new Date();
       armStaleContactsReminder(engine.admin.service, now);
+      armRetentionPurge(store, now);
       // Rules that route into a unit out of use (R3 and R5 until the police are filled in) are told at start.
       const channels = [
         ...(config.telegram.token ? ["telegram"] : []),
@@ -203,6 +228,8 @@ export function createApp(
       closed ??= (async () => {
         // Also when never started: sends handed over in the background finish before the database closes.
         scheduler.stop();
+        // Downloads in flight are cut: their jobs come due again after the next start.
+        await evidence.stop();
         dispatcher.stop();
         await dispatcher.drain();
         store.flushSentMarks();
@@ -223,10 +250,13 @@ export function registerJobs(
   engine: Engine,
   desk: DutyDesk | undefined,
   stale: Parameters<typeof fireStaleContactsReminder>[0] | undefined,
+  retention?: { store: Store; purge: PurgeOptions; logger?: Logger },
 ): Scheduler {
   for (const kind of [DRAFT_REMINDER, DRAFT_EXPIRY])
     scheduler.on(kind, (job, now) => engine.fireJob(job, now));
   if (desk) for (const kind of DUTY_JOB_KINDS) scheduler.on(kind, (job, now) => desk.fireJob(job, now));
   if (stale) scheduler.on(STALE_CONTACTS_JOB, fireStaleContactsReminder(stale));
+  if (retention)
+    scheduler.on(RETENTION_JOB, fireRetentionPurge(retention.store, retention.purge, retention.logger));
   return scheduler;
 }

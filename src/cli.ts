@@ -16,7 +16,9 @@ import { startTelegram } from "./channels/telegram/run.ts";
 import { runTerminalChat } from "./channels/terminal/run-chat.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { parseChannelId } from "./domain/ids.ts";
+import { EvidenceFiles, evidenceDirOf, evidenceRetention } from "./evidence/index.ts";
 import { createTranslator, type Translator } from "./i18n.ts";
+import { registerPurge } from "./retention/cli.ts";
 import { registerRosterCli } from "./roster/cli.ts";
 import { AdminStore } from "./store/admin-store.ts";
 import { BackupError, backupDatabase } from "./store/backup.ts";
@@ -340,6 +342,11 @@ export function buildCli(): Command {
   // Last, so that it joins a `report` group another command made, instead of making a second one.
   registerSlaReport(program, { withStore, usageError: (message) => new UsageError(message) });
   registerRosterCli(program, { withStore, usageError: (message) => new UsageError(message) });
+  registerPurge(program, {
+    withStore,
+    actor: "cli",
+    evidence: (store) => evidenceRetention(store, new EvidenceFiles(evidenceDirOf(loadConfig()))),
+  });
 
   return program;
 }

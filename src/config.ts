@@ -22,6 +22,15 @@ const optionalString = z.preprocess((v) => (v === "" ? undefined : v), z.string(
 const positiveNumber = (fallback: number) =>
   z.preprocess((v) => (v === "" || v === undefined ? fallback : Number(v)), z.number().positive().finite());
 
+/** Whole days, or "off" (kept for ever): how long a kind of record is kept (see src/retention/). */
+const retentionDays = (fallback: number | "off") =>
+  z.preprocess(
+    (v) => (v === "" || v === undefined ? fallback : v === "off" ? "off" : Number(v)),
+    z.union([z.literal("off"), z.number().int().min(1).max(36_500)], {
+      message: 'expected a whole number of days from 1 to 36500, or "off"',
+    }),
+  );
+
 const timeZone = z.string().refine(
   (zone) => {
     try {
@@ -160,6 +169,20 @@ const configSchema = z.object({
   ),
   CONTACT_STALE_DAYS: positiveNumber(180),
   CONTACT_CHANGE_APPROVAL: z.enum(["true", "false"]).default("false"),
+  RETENTION_OUTBOX_DAYS: retentionDays(30),
+  RETENTION_CONVERSATION_DAYS: retentionDays(30),
+  RETENTION_EVIDENCE_DAYS: retentionDays(1825),
+  RETENTION_INCIDENT_DAYS: retentionDays(1825),
+  // Evidence files (issue 14): the folder defaults to `evidence` beside the database.
+  EVIDENCE_DIR: optionalString,
+  EVIDENCE_MAX_BYTES: z.preprocess(
+    (v) => (v === "" || v === undefined ? 20 * 1024 * 1024 : Number(v)),
+    z.number().int().positive({ message: "expected a number of bytes such as 20971520 (20 MB)" }),
+  ),
+  EVIDENCE_EMAIL_MAX_BYTES: z.preprocess(
+    (v) => (v === "" || v === undefined ? 10 * 1024 * 1024 : Number(v)),
+    z.number().int().min(0, { message: "expected a number of bytes such as 10485760 (10 MB), or 0" }),
+  ),
   TEMPLATE_DIR: z.preprocess(
     (v) => (v === "" ? undefined : v),
     z
@@ -226,6 +249,28 @@ export interface Config {
   contactChangeApproval: boolean;
   /** The admins' own document templates (mau03.docx, …); a form not found there uses the shipped one. */
   templateDir: string | undefined;
+  evidence: {
+    /** Where reporters' files are kept (content-addressed); undefined: beside the database. */
+    dir: string | undefined;
+    /** Files above this are refused (Telegram hands a bot at most 20 MB anyway). */
+    maxBytes: number;
+    /** The evidence e-mail attaches files up to this total; the others are listed with their hash. */
+    emailMaxBytes: number;
+  };
+  /** How long each kind of record is kept, in days; undefined keeps it for ever (src/retention/). */
+  retention: RetentionDays;
+}
+
+/** Days each kind of record is kept (undefined: for ever). */
+export interface RetentionDays {
+  /** A delivered message's body (the row stays, with its delivery result). */
+  outboxDays: number | undefined;
+  /** A conversation left unfinished and untouched (a finished one is deleted at once). */
+  conversationDays: number | undefined;
+  /** Evidence files of a ticket, counted from the ticket's last change. */
+  evidenceDays: number | undefined;
+  /** A settled ticket (closed, duplicate, rejected) with its timeline, from its last change. */
+  incidentDays: number | undefined;
 }
 
 /** Thrown when the environment does not describe a usable configuration; the message names each variable. */
@@ -320,8 +365,21 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     contactStaleMs: e.CONTACT_STALE_DAYS * 24 * HOUR,
     contactChangeApproval: e.CONTACT_CHANGE_APPROVAL === "true",
     templateDir: e.TEMPLATE_DIR,
+    evidence: {
+      dir: e.EVIDENCE_DIR,
+      maxBytes: e.EVIDENCE_MAX_BYTES,
+      emailMaxBytes: e.EVIDENCE_EMAIL_MAX_BYTES,
+    },
+    retention: {
+      outboxDays: days(e.RETENTION_OUTBOX_DAYS),
+      conversationDays: days(e.RETENTION_CONVERSATION_DAYS),
+      evidenceDays: days(e.RETENTION_EVIDENCE_DAYS),
+      incidentDays: days(e.RETENTION_INCIDENT_DAYS),
+    },
   };
 }
+
+const days = (v: number | "off"): number | undefined => (v === "off" ? undefined : v);
 
 function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
   const name = String(issue.path[0] ?? "");

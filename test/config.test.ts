@@ -105,6 +105,27 @@ describe("config", () => {
   });
 });
 
+describe("evidence settings", () => {
+  it("default to a folder beside the database, 20 MB a file and 10 MB of e-mail attachments; bad sizes are named", () => {
+    expect(parseConfig({}).evidence).toEqual({
+      dir: undefined,
+      maxBytes: 20 * 1024 * 1024,
+      emailMaxBytes: 10 * 1024 * 1024,
+    });
+    expect(parseConfig({ EVIDENCE_DIR: "/srv/evidence", EVIDENCE_MAX_BYTES: "1000" }).evidence).toMatchObject(
+      {
+        dir: "/srv/evidence",
+        maxBytes: 1000,
+      },
+    );
+    const error = problemsOf({ EVIDENCE_MAX_BYTES: "big", EVIDENCE_EMAIL_MAX_BYTES: "-1" });
+    expect(error.problems.map((p) => p.variable).sort()).toEqual([
+      "EVIDENCE_EMAIL_MAX_BYTES",
+      "EVIDENCE_MAX_BYTES",
+    ]);
+  });
+});
+
 describe("HOST", () => {
   it("defaults to loopback, takes an address or host name, and names a bad value", () => {
     expect(parseConfig({}).host).toBe("127.0.0.1");

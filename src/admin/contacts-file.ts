@@ -10,8 +10,17 @@ import {
   planRosters,
   type RosterChange,
 } from "../roster/roster-file.ts";
+import {
+  applySettingsChanges,
+  checkSettingsSections,
+  exportSettingsSections,
+  SETTINGS_SECTIONS,
+  type SettingsChange,
+  settingsOf,
+} from "../settings/deadlines-file.ts";
 import { type AdminActor, actorId, type ContactAdmin } from "./contact-admin.ts";
 import { CONTACT_ID, changedFields, validateContactData, zodReason } from "./contact-fields.ts";
+import { canonical, fieldName, listAt, pathOf } from "./file-paths.ts";
 
 /** Names the file format, so a file written for another purpose is refused before anything is read. */
 export const CONTACTS_FILE_FORMAT = "incident-bot/contacts@1";
@@ -32,7 +41,14 @@ const CONTACT_FIELD_ORDER: ReadonlyArray<keyof ContactData> = [
   "active",
 ];
 
-const TOP_KEYS = new Set(["format", "contacts", "bindings", "rules", "rosters"]);
+const TOP_KEYS = new Set<string>([
+  "format",
+  "contacts",
+  "bindings",
+  "rules",
+  ...SETTINGS_SECTIONS,
+  "rosters",
+]);
 
 /** More alias expansions than this in one file is refused as an expansion bomb (yaml's own default is 100). */
 const MAX_ALIAS_COUNT = 100;
@@ -78,6 +94,8 @@ export interface ImportPlan {
   rulesChanged: Array<{ id: string; expectedVersion: number; rule: FileRule; fields: string[] }>;
   /** On-call rosters (src/roster/roster-file.ts); a file without a `rosters` section changes none. */
   rostersChanged: RosterChange[];
+  /** New versions of the deadline settings and the work calendar (settings/deadlines-file.ts). */
+  settings: SettingsChange[];
 }
 
 export type ImportCheck = { ok: true; plan: ImportPlan } | { ok: false; issues: FileIssue[] };
@@ -95,8 +113,14 @@ export function exportContactsYaml(service: ContactAdmin, now: Date): string {
     const { id, ...rest } = r.definition as Record<string, unknown>;
     return { id: id ?? r.id, active: r.active, ...rest };
   });
-  const rosters = exportRosterSection(service.o.store);
-  const doc = new Document({ format: CONTACTS_FILE_FORMAT, contacts, bindings, rules, rosters });
+  const doc = new Document({
+    format: CONTACTS_FILE_FORMAT,
+    contacts,
+    bindings,
+    rules,
+    ...exportSettingsSections(settingsOf(service)),
+    rosters: exportRosterSection(service.o.store),
+  });
   doc.commentBefore =
     ` Bảng đầu mối, nhóm trực và quy tắc định tuyến · Contacts, duty chats and routing rules\n` +
     ` Xuất lúc / exported at ${now.toISOString()}. Nhập lại bằng / import with: incident-bot contacts import FILE`;
@@ -267,8 +291,10 @@ export function checkContactsYaml(
     }
   }
 
+  const settings = checkSettingsSections(settingsOf(service), top, issue);
+
   if (issues.length > 0) return { ok: false, issues: issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) };
-  const plan = planImport(service, contacts, bindings, rules);
+  const plan: ImportPlan = { ...planImport(service, contacts, bindings, rules), settings };
   plan.rostersChanged = rosters ? planRosters(service.o.store, rosters, true) : [];
   return { ok: true, plan };
 }
@@ -281,6 +307,7 @@ function planImport(
   rules: FileRule[],
 ): ImportPlan {
   const plan: ImportPlan = {
+    settings: [],
     contactsAdded: [],
     contactsChanged: [],
     bindingsAdded: [],
@@ -393,6 +420,8 @@ export function applyImport(service: ContactAdmin, actor: AdminActor, plan: Impo
     });
   }
   applyRosters(store, by, plan.rostersChanged, at);
+  if (!applySettingsChanges(settingsOf(service), actor, plan.settings, at))
+    throw new ImportAborted({ key: "admin:file.failed", params: { id: "deadlines" } });
   store.audit(at, by, "contacts.import", "", "ok", {
     contactsAdded: plan.contactsAdded.map((c) => c.id),
     contactsChanged: plan.contactsChanged.map((c) => c.id),
@@ -400,48 +429,11 @@ export function applyImport(service: ContactAdmin, actor: AdminActor, plan: Impo
     bindingsRemoved: plan.bindingsRemoved.length,
     rulesAdded: plan.rulesAdded.map((r) => r.id),
     rulesChanged: plan.rulesChanged.map((r) => r.id),
+    settings: plan.settings.map((c) => c.name),
     rostersChanged: plan.rostersChanged.map((r) => r.contactId),
   });
 }
 
-function listAt(
-  top: Record<string, unknown>,
-  key: string,
-  issue: (path: ReadonlyArray<string | number>, reason: Reason) => void,
-  required: boolean,
-): unknown[] {
-  const value = top[key];
-  if (value === undefined || value === null) {
-    if (required) issue([key], { key: "admin:file.missingSection", params: { section: key } });
-    return [];
-  }
-  if (!Array.isArray(value)) {
-    issue([key], { key: "admin:import.type", params: { expected: "list" } });
-    return [];
-  }
-  return value;
-}
-
-function pathOf(path: ReadonlyArray<PropertyKey>): Array<string | number> {
-  return path.map((p) => (typeof p === "number" ? p : String(p)));
-}
-
-/** "contacts[2].phones[1]" from a path. */
-function fieldName(path: ReadonlyArray<string | number>): string {
-  return path.reduce<string>((s, p) => (typeof p === "number" ? `${s}[${p}]` : s ? `${s}.${p}` : p), "");
-}
-
 function sameBinding(a: FileBinding, b: FileBinding): boolean {
   return a.contactId === b.contactId && a.channel === b.channel && a.chatId === b.chatId;
-}
-
-/** JSON with sorted keys, so two definitions that differ only in key order compare equal. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
-        )
-      : v,
-  );
 }

@@ -1,4 +1,5 @@
 import { describeRosterChange } from "../roster/roster-file.ts";
+import { describeSettingsChanges } from "../settings/deadlines-file.ts";
 import type { ImportPlan } from "./contacts-file.ts";
 
 // How an import plan reads to a person: kept apart from checking and applying it (contacts-file.ts).
@@ -28,6 +29,7 @@ export function describePlan(
   for (const r of plan.rulesAdded) lines.push(`+ ${t("admin:file.plan.ruleAdded", { id: r.id })}`);
   for (const r of plan.rulesChanged)
     lines.push(`~ ${t("admin:file.plan.ruleChanged", { id: r.id, fields: r.fields.join(", ") })}`);
+  lines.push(...describeSettingsChanges(plan.settings, t));
   for (const r of plan.rostersChanged) lines.push(describeRosterChange(r, t));
   return lines;
 }

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { loadConfig } from "../config.ts";
 import { type Share, type SlaTicket, slaByUnit, type UnitSla } from "../domain/sla.ts";
 import { legalDeadlineHours } from "../domain/tickets.ts";
+import { StoredDeadlineSettings } from "../settings/deadline-settings.ts";
 import type { Store } from "../store/store.ts";
 import { csvCell } from "./audit-export.ts";
 
@@ -66,7 +67,12 @@ export function slaReport(
     .map((t) => ({ ...t, units: t.contactIds }));
   // The legal clock as the duty desk counts it: from the routing rules' data (5 days unless an admin changed it).
   const legalMs = legalDeadlineHours(store.routingRules(), "submitted") * 3_600_000;
-  return slaByUnit(tickets, config.ackDeadlines, config.timeZone, legalMs, now);
+  // The deadlines in force (admin data, seeded from the environment) and the working-day calendar with the admins'
+  // days off, as the duty desk counts them.
+  const settings = new StoredDeadlineSettings(store, { ackDeadlines: config.ackDeadlines });
+  const ack = settings.deadlines();
+  const specs = { 4: ack.ack(4), 3: ack.ack(3), 2: ack.ack(2), 1: ack.ack(1) };
+  return slaByUnit(tickets, specs, config.timeZone, legalMs, now, settings.calendar());
 }
 
 /** A duration for people: "45s", "12m", "3h 05m", "2d 04h". */

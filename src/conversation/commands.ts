@@ -1,5 +1,7 @@
+import { DeadlineChat } from "../admin/deadline-chat.ts";
 import { foldDiacritics } from "../domain/text.ts";
 import { renderHotlines } from "../present/incident.ts";
+import { DEFAULT_SEED, StoredDeadlineSettings } from "../settings/deadline-settings.ts";
 import { flowById } from "./flows.ts";
 import { currentMeta } from "./render.ts";
 import { push, renderTop, send, settle, start, top } from "./stack.ts";
@@ -15,6 +17,8 @@ export const ADMIN_COMMANDS = new Set([
   "audit",
   "approve",
   "reject",
+  "deadlines",
+  "holidays",
 ]);
 
 /** Commands and their Vietnamese aliases, mapped to one canonical name. */
@@ -54,6 +58,10 @@ export const COMMAND_ALIASES: Record<string, string> = {
   duyet: "approve",
   reject: "reject",
   tuchoi: "reject",
+  deadlines: "deadlines",
+  thoihan: "deadlines",
+  holidays: "holidays",
+  ngaynghi: "holidays",
 };
 
 export function command(turn: Turn, name: string, args: string): void {
@@ -152,7 +160,10 @@ export function help(turn: Turn): void {
     if (turn.t.exists(key, turn.locale)) turn.say(key);
   }
   turn.say("common:help");
-  if (turn.isAdmin()) turn.say("admin:help");
+  if (turn.isAdmin()) {
+    turn.say("admin:help");
+    turn.say("deadlines:help");
+  }
 }
 
 export function language(turn: Turn, args: string): void {
@@ -224,6 +235,15 @@ export function adminCommand(turn: Turn, name: string, args: string): void {
     case "audit":
       text(turn.admin.audit(turn.locale));
       break;
+    case "deadlines":
+    case "holidays": {
+      // The settings service checks authority again on the server and audits every change.
+      const settings = new StoredDeadlineSettings(turn.store, DEFAULT_SEED, turn.admin.service);
+      const chat = new DeadlineChat(settings, turn.t, turn.rc.timeZone);
+      const run = name === "deadlines" ? chat.deadlines.bind(chat) : chat.calendar.bind(chat);
+      text(run(turn.adminActor(), args, turn.event.at, turn.locale));
+      break;
+    }
     case "approve":
     case "reject": {
       const decided = turn.admin.decide(name, turn.adminActor(), args, turn.event.at, turn.locale);

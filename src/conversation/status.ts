@@ -3,6 +3,7 @@ import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.t
 import { severityLabelKey } from "../domain/severity.ts";
 import { clipText } from "../domain/text-cut.ts";
 import { isTicketId } from "../domain/tickets.ts";
+import { evidenceLines } from "../evidence/present.ts";
 import { escapeHtml } from "../i18n.ts";
 import { formatDateTime } from "../present/datetime.ts";
 import type { Turn } from "./turn.ts";
@@ -38,6 +39,16 @@ export function status(turn: Turn, args: string): void {
       : "",
   });
   turn.messages.push({ kind: "chat", text: lines.join("\n") });
+  const evidence = turn.store.evidence.ofIncident(incident.id);
+  if (evidence.length > 0) {
+    turn.messages.push({
+      kind: "chat",
+      text: [
+        turn.t.t(turn.locale, "evidence:status.title"),
+        ...evidenceLines(evidence, turn.t, turn.locale),
+      ].join("\n"),
+    });
+  }
   if (incident.routing.destinations.length > 0) {
     turn.messages.push({
       kind: "chat",

@@ -2,6 +2,7 @@ import { reportAnswers } from "../../flows/report.ts";
 import type { QuestionnaireContext } from "../../flows/types.ts";
 import { assessReport, inactiveIds } from "../domain/assessment.ts";
 import { formatTicketId, legalDeadline } from "../domain/tickets.ts";
+import { recordEvidence } from "../evidence/record.ts";
 import { formatDateTime } from "../present/datetime.ts";
 import { renderHotlines, renderRouting, renderSeverity } from "../present/incident.ts";
 import type { Turn } from "./turn.ts";
@@ -45,6 +46,8 @@ export function submit(turn: Turn, context: QuestionnaireContext): void {
     turn.store.audit(turn.at, turn.actor(), "incident.submit", row.ticketId, "ok", {
       severity: assessment.severity.level,
     });
+    // The files are fetched after the commit (a persisted job each); the ticket never waits for them.
+    recordEvidence(turn.store, row, turn.at);
     for (const d of destinations) {
       turn.routed.push({
         kind: "ticket_routed",

@@ -141,8 +141,9 @@ export function publicHolidays(year: number, decision?: YearDecision): readonly 
 /**
  * The government's yearly decisions on top of the Labour Code: extra days off (bridges, the day a working day
  * was swapped to, a different choice of the five Tết days) and days worked although they are a weekend or
- * default holiday (the working Saturday a swapped day is made up on). Admin data; its storage and editing are
- * not built yet, so working-day deadlines use the statutory calendar alone until they are.
+ * default holiday (the working Saturday a swapped day is made up on). Admin data: stored as versions
+ * ('work_calendar', src/settings/deadline-settings.ts), edited with /ngaynghi and the contacts YAML file's
+ * `calendar:` section, and passed by the duty desk to every working-day deadline.
  */
 export const workCalendarAdjustmentsSchema = z.strictObject({
   decisions: z.array(yearDecisionSchema).default([]),

@@ -34,7 +34,14 @@ export interface Mau03Facts {
   /** Where the report is made (the reporter's province), for the "…, ngày … tháng … năm …" line. */
   place?: string | undefined;
   /** Files the reporter attached (field I7), as stored on the incident. */
-  files?: readonly { name?: string | undefined; kind: string; mimeType?: string | undefined }[];
+  files?: readonly {
+    name?: string | undefined;
+    kind: string;
+    mimeType?: string | undefined;
+    /** Once the file is kept as evidence: its size in bytes and SHA-256 (listed with the name under I7). */
+    size?: number | undefined;
+    sha256?: string | undefined;
+  }[];
 }
 
 export interface Mau03Option {
@@ -212,7 +219,10 @@ function answerValue(c: Candidate, def: FieldDef, facts: Mau03Facts): Mau03Value
           labelKey: `mau03:attachment.${id}`,
           checked: kinds.has(id),
         })),
-        notes: files.map((f) => f.name ?? f.kind),
+        notes: files.map((f) => {
+          const name = f.name ?? f.kind;
+          return f.sha256 ? `${name} (${f.size ?? "?"} B, SHA-256: ${f.sha256})` : name;
+        }),
       };
     }
     case "datetime":

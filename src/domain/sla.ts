@@ -1,5 +1,6 @@
 import type { DeadlineSpec } from "../config.ts";
 import { deadlineAt } from "./deadlines.ts";
+import { NO_ADJUSTMENTS, type WorkCalendarAdjustments } from "./holidays.ts";
 
 /** One ticket's response times, as the timeline records them (null: not reached yet). */
 export interface SlaTicket {
@@ -67,6 +68,7 @@ export function slaByUnit(
   timeZone: string,
   legalMs: number,
   now: Date,
+  calendar: WorkCalendarAdjustments = NO_ADJUSTMENTS,
 ): UnitSla[] {
   const byUnit = new Map<string, SlaTicket[]>();
   for (const t of tickets)
@@ -92,7 +94,7 @@ export function slaByUnit(
       ackOnTime: share(
         mine.map((t) => ({
           at: t.acknowledgedAt,
-          deadline: Date.parse(deadlineAt(t.createdAt, spec(t), timeZone)),
+          deadline: Date.parse(deadlineAt(t.createdAt, spec(t), timeZone, calendar)),
         })),
         now.getTime(),
       ),

@@ -1,3 +1,4 @@
+import { isWorkingDay, localDate, NO_ADJUSTMENTS, type WorkCalendarAdjustments } from "./holidays.ts";
 import type { RoutingRule, RoutingStage } from "./routing.ts";
 
 /** A ticket id as the product prints and accepts it: SC-2026-000123 (year, then the year's sequence number). */
@@ -43,4 +44,27 @@ export function legalDeadlineHours(rules: readonly RoutingRule[], stage: Routing
 /** When a stage's legal deadline falls, counted from `fromIso` (discovery, or the end of the response). */
 export function legalDeadline(fromIso: string, rules: readonly RoutingRule[], stage: RoutingStage): string {
   return new Date(Date.parse(fromIso) + legalDeadlineHours(rules, stage) * HOUR).toISOString();
+}
+
+const DAY = 24 * HOUR;
+
+/**
+ * When the duty chats are warned of a legal deadline: `leadMs` before it, moved back to the same time of the last
+ * working day when that falls on a day off (a deadline in the middle of Tết is warned of before the holiday, when
+ * someone is there to act), never before `notBeforeIso` (the ticket's filing). The legal deadline itself is in
+ * calendar days (the Circular's "5 ngày") and does not move.
+ */
+export function legalWarningAt(
+  deadlineIso: string,
+  leadMs: number,
+  notBeforeIso: string,
+  timeZone: string,
+  calendar: WorkCalendarAdjustments = NO_ADJUSTMENTS,
+): string {
+  const notBefore = Date.parse(notBeforeIso);
+  let at = Date.parse(deadlineIso) - leadMs;
+  // Bounded: the longest run of days off (Tết with its weekends) is under two weeks.
+  for (let n = 0; n < 31 && at > notBefore && !isWorkingDay(localDate(at, timeZone), calendar); n++)
+    at -= DAY;
+  return new Date(Math.max(notBefore, at)).toISOString();
 }

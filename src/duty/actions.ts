@@ -5,6 +5,7 @@ import { findTicketId, isTicketId } from "../domain/tickets.ts";
 import { escapeHtml } from "../i18n.ts";
 import type { IncidentRow, PromptPurpose } from "../store/store.ts";
 import type { DutyTurn } from "./desk.ts";
+import { relatedView } from "./related.ts";
 import { relayQuestion } from "./relay.ts";
 import { contactLabel, type DutyDetail, renderDutyMessage, ticketToken } from "./render.ts";
 import { escalationCandidates, ticketView } from "./ticket-work.ts";
@@ -94,7 +95,8 @@ export function refuse(turn: DutyTurn, incident: IncidentRow, action: string, ac
 export function action(turn: DutyTurn, ticketId: string, action: string): void {
   const incident = isTicketId(ticketId) ? turn.store.incidentByTicket(ticketId) : undefined;
   const [verb = "", target = ""] = action.split(/:(.*)/s);
-  const known = verb in IMMEDIATE || verb in PROMPTED || ["escalate", "esc", "dupreject"].includes(verb);
+  const known =
+    verb in IMMEDIATE || verb in PROMPTED || ["escalate", "esc", "dupreject", "open", "merge"].includes(verb);
   if (!incident || !known) {
     turn.store.audit(turn.at, turn.actorId, "ticket.action", clipText(ticketId, 40), "denied", {
       action: clipText(action, 20),
@@ -103,8 +105,17 @@ export function action(turn: DutyTurn, ticketId: string, action: string): void {
     turn.reply("duty:action.unknownTicket");
     return;
   }
+  // A ticket listed in a storm digest: opened as /ticket would show it, with its buttons (authority checked there).
+  if (verb === "open") {
+    ticket(turn, incident.ticketId);
+    return;
+  }
   if (staleCopy(turn, incident, verb)) return;
   const actor = turn.actor();
+  if (verb === "merge") {
+    merge(turn, incident, target.toUpperCase(), actor);
+    return;
+  }
   const immediate = IMMEDIATE[verb];
   if (immediate) {
     transition(turn, incident, { type: immediate, actor, at: turn.at }, verb, {});
@@ -280,6 +291,33 @@ export function notifyReporter(turn: DutyTurn, incident: IncidentRow, actor: Tic
   });
 }
 
+/**
+ * The one-action merge of a related report into the ticket it repeats: only into a ticket the desk itself found
+ * related (a forged button naming any other ticket is refused), by an officer the ticket machine lets act on it;
+ * both tickets' timelines record it, and the merged ticket's posts point to the main one.
+ */
+function merge(turn: DutyTurn, incident: IncidentRow, mainId: string, actor: TicketActor): void {
+  const main = isTicketId(mainId) ? turn.store.incidentByTicket(mainId) : undefined;
+  const { related } = relatedView(turn.store, incident);
+  if (!main || main.id === incident.id || !related.includes(main.ticketId)) {
+    turn.store.audit(turn.at, turn.actorId, "ticket.merge", incident.ticketId, "denied", {
+      reason: "not_related",
+      into: clipText(mainId, 40),
+    });
+    turn.reply("storm:merge.notRelated", { ticketId: incident.ticketId });
+    return;
+  }
+  const of = main.ticketId;
+  const merged = transition(turn, incident, { type: "DUPLICATE", of, actor, at: turn.at }, "merge", { of });
+  if (!merged) return;
+  turn.store.addTimeline(main.id, turn.at, actor.id, main.status, {
+    name: actor.name,
+    action: "merged",
+    from: incident.ticketId,
+  });
+  turn.reply("storm:merge.done", { ticketId: incident.ticketId, main: of });
+}
+
 export function applyPrompted(
   turn: DutyTurn,
   incident: IncidentRow,
@@ -382,6 +420,7 @@ export function ticket(turn: DutyTurn, ticketId: string): void {
       turn.work.rc(turn.locale),
       // The way to read what a duty post had to cut: whole (the sender splits it if it must).
       detail !== "full",
+      turn.event.chatType,
     ),
   );
 }

@@ -8,11 +8,20 @@ import { PAGE_JOB, PERIOD_GAPS_JOB } from "../roster/jobs.ts";
 import { pageTimedOut, startPaging } from "../roster/paging.ts";
 import { warnUncoveredHours } from "../roster/period-gaps.ts";
 import { rosterContactsOf } from "../roster/roster-service.ts";
-import type { JobRow } from "../store/store.ts";
+import type { IncidentRow, JobRow } from "../store/store.ts";
 import { action, bind, ticket, tickets } from "./actions.ts";
+import { recordRelatedKeys, relatedIncidents, relatedView } from "./related.ts";
 import { replyTo } from "./relay.ts";
 import { dutyActions, renderDutyMessage, ticketToken } from "./render.ts";
 import { ackDeadlinePassed, finalReportDue, legalDeadlineNear, stillUnresolved } from "./sla.ts";
+import {
+  type ChatLimitsOf,
+  chatLoad,
+  defaultChatLimits,
+  digestReserve,
+  gatherIfStorm,
+  renderDigests,
+} from "./storm.ts";
 import {
   ACK_DEADLINE_JOB,
   type DutyDeskOptions,
@@ -98,7 +107,8 @@ export class DutyDesk {
     const post = this.o.store.dutyPostByMessage(channel, chatId, id);
     const incident = post ? this.o.store.incidentById(post.incidentId) : undefined;
     if (!incident) return undefined;
-    return { ticketId: incident.ticketId, action: dutyActions(incident.status)[n - 1] ?? "" };
+    const { mergeInto } = relatedView(this.o.store, incident);
+    return { ticketId: incident.ticketId, action: dutyActions(incident.status, mergeInto)[n - 1] ?? "" };
   }
 
   /**
@@ -121,6 +131,7 @@ export class DutyDesk {
    */
   fanOut(now: Date, channels: readonly string[] = ["telegram"]): Array<{ channel: string; chatId: string }> {
     const { store } = this.o;
+    const limitsOf = this.o.chatLimits ?? defaultChatLimits;
     return store.transaction(() => {
       const at = now.toISOString();
       const chats = new Map<string, { channel: string; chatId: string }>();
@@ -128,9 +139,12 @@ export class DutyDesk {
       for (const row of store.duePending("duty", at, 200)) {
         const routed = row.payload as RoutedTicket;
         const incident = store.incidentByTicket(routed.ticketId);
-        if (incident) work.armNewTicket(incident);
-        // The unit's person on duty is paged whether or not a duty chat is bound (once per ticket and unit).
-        if (incident) startPaging(this.o, work, incident, routed.contactId);
+        if (incident) {
+          work.armNewTicket(incident);
+          recordRelatedKeys(store, incident);
+          // The unit's person on duty is paged whether or not a duty chat is bound (once per ticket and unit).
+          startPaging(this.o, work, incident, routed.contactId);
+        }
         const contact = store.contact(routed.contactId);
         // E-mail does not wait for a duty chat to be bound; the key makes a repeated pass a no-op.
         if (incident && contact?.active && this.o.email) {
@@ -152,6 +166,15 @@ export class DutyDesk {
           work.rc(),
         );
         for (const target of targets) {
+          const limits = limitsOf(target.channel, target.chatId);
+          // In a storm the ticket is listed in the chat's digest instead of a post of its own (duty/storm.ts).
+          if (limits && gatherIfStorm(store, limits, incident, target, now)) {
+            chats.set(`${target.channel}:${target.chatId}`, {
+              channel: target.channel,
+              chatId: target.chatId,
+            });
+            continue;
+          }
           // Telegram's keys stay as they were (rows queued before an upgrade keep their idempotency).
           const chat = target.channel === "telegram" ? target.chatId : `${target.channel}:${target.chatId}`;
           const key = `duty:${routed.ticketId}:${routed.contactId}:${chat}`;
@@ -160,8 +183,12 @@ export class DutyDesk {
           chats.set(`${target.channel}:${target.chatId}`, { channel: target.channel, chatId: target.chatId });
         }
         store.markSent(row.id, at, { chats: targets.map((t) => t.chatId) });
+        for (const chat of markRelatedPosts(this.o, incident, limitsOf, now))
+          chats.set(`${chat.channel}:${chat.chatId}`, chat);
       }
       for (const page of work.touched.values()) chats.set(`${page.channel}:${page.chatId}`, page);
+      for (const chat of renderDigests(store, limitsOf, work.rc(), now, channels))
+        chats.set(`${chat.channel}:${chat.chatId}`, chat);
       return [...chats.values()];
     });
   }
@@ -314,3 +341,34 @@ export class DutyTurn {
 }
 
 export { ticketToken };
+
+/** Earlier related tickets whose posts are edited to show a new report's mark. */
+const RELATED_REFRESH_MAX = 3;
+
+/**
+ * A new ticket related to earlier ones: their posts show the mark too ("possible duplicates of each other"),
+ * edited now unless one of their chats is short of room (a storm), where the mark waits for their next edit.
+ */
+function markRelatedPosts(
+  o: DutyDeskOptions,
+  incident: IncidentRow,
+  limitsOf: ChatLimitsOf,
+  now: Date,
+): Array<{ channel: string; chatId: string }> {
+  const { store } = o;
+  // Its own key prefix: the fan-out pass's would repeat on the next pass and its rows be taken for repeats.
+  const work = new TicketWork(o, now.toISOString(), `related:${incident.ticketId}`);
+  // The earliest few only: in a wave naming one target, editing every earlier post for each new report would
+  // cost a send per post per report; the later ones show the mark on their own posts.
+  for (const other of relatedIncidents(store, incident).slice(0, RELATED_REFRESH_MAX)) {
+    const posts = store.dutyPosts(other.id);
+    const roomy = posts.every((p) => {
+      const limits = limitsOf(p.channel, p.chatId);
+      return (
+        !limits || chatLoad(store, p.channel, p.chatId, now) + 1 <= limits.perMinute - digestReserve(limits)
+      );
+    });
+    if (roomy && relatedView(store, other).related.includes(incident.ticketId)) work.refreshDutyPosts(other);
+  }
+  return [...work.touched.values()];
+}

@@ -1,4 +1,5 @@
 import type { TicketActor } from "../../flows/ticket.ts";
+import { detailsAllowed } from "../domain/confidential.ts";
 import { clipForHtml, clipText } from "../domain/text-cut.ts";
 import type { IncidentRow, PromptPurpose, PromptRow } from "../store/store.ts";
 import { applyPrompted } from "./actions.ts";
@@ -61,6 +62,9 @@ export function relayQuestion(
     }),
     forceReply: true,
   });
+  // A confidential report's answer must not land in a group: it goes to the private chat of the officer who
+  // asked (on Telegram and Zalo a person's private chat with the assistant has their user id).
+  const open = detailsAllowed(incident.answers as Record<string, unknown>, turn.event.chatType);
   turn.store.addPrompt(
     {
       outboxKey: key,
@@ -69,12 +73,18 @@ export function relayQuestion(
       chatId: incident.chatId,
       purpose: "answer",
       userId: incident.reporterUserId,
-      replyChat: `${turn.event.channel}:${turn.event.chatId}`,
-      replyKey: turn.event.messageRef ?? null,
+      replyChat: `${turn.event.channel}:${open ? turn.event.chatId : turn.event.userId}`,
+      replyKey: open ? (turn.event.messageRef ?? null) : null,
     },
     turn.at,
   );
-  turn.reply("duty:relay.sent", { ticketId: incident.ticketId }, turn.event.messageRef);
+  if (open) turn.reply("duty:relay.sent", { ticketId: incident.ticketId }, turn.event.messageRef);
+  else
+    turn.reply(
+      "privacy:relay.sent",
+      { ticketId: incident.ticketId, name: turn.event.userName },
+      turn.event.messageRef,
+    );
 }
 
 /** The reporter answers a relayed question: text or a file goes back into the duty chat's thread. */
@@ -99,12 +109,50 @@ export function reporterAnswer(turn: DutyTurn, prompt: PromptRow, text: string, 
   // The duty chat is on its own channel (the reporter may write from another one).
   const [dutyChannel = turn.event.channel, dutyChat = ""] = (prompt.replyChat ?? "").split(/:(.*)/s);
   const threaded = prompt.replyKey ? { replyTo: prompt.replyKey } : {};
-  const locale = turn.o.defaultLocale;
   const clipped = clipForHtml(text, MAX_RELAY_HTML);
+  // A confidential answer never goes into a chat where the ticket is posted (a group): relayQuestion sends it to
+  // the asking officer's private chat; a question asked before that rule (a prompt naming the group) relays nothing.
+  const confidential = !detailsAllowed(incident.answers as Record<string, unknown>, "group");
+  const intoDutyChat = turn.store
+    .dutyPosts(incident.id)
+    .some((p) => p.channel === dutyChannel && p.chatId === dutyChat);
+  if (!confidential || !intoDutyChat)
+    relayAnswer(turn, incident.id, incident.ticketId, dutyChannel, dutyChat, clipped, hasFile, threaded);
+  const reporter: TicketActor = { id: turn.actorId, name: turn.event.userName, contacts: [], admin: false };
+  const details = { text: clipText(clipped, 500), file: hasFile };
+  // The first answer moves the ticket back to in progress; later ones are relayed as they come.
+  const moved = turn.work.apply(
+    incident,
+    { type: "REPLY", actor: reporter, at: turn.at },
+    {
+      action: "reporter_replied",
+      ...details,
+    },
+  );
+  if (moved) turn.work.refreshDutyPosts(moved);
+  else turn.store.addTimeline(incident.id, turn.at, turn.actorId, "reporter_replied", details);
+  // The duty chats learn only that there is an answer, and who has it.
+  if (confidential)
+    turn.work.toDutyChats(incident, "privacy:relay.answered", { ticketId: incident.ticketId });
+  turn.store.audit(turn.at, turn.actorId, "ticket.reply", incident.ticketId, "ok", { file: hasFile });
+  turn.reply("duty:relay.delivered", { ticketId: incident.ticketId });
+}
+
+/** The reporter's answer (text, and the file copied where the channel allows) posted in one chat, in its thread. */
+function relayAnswer(
+  turn: DutyTurn,
+  incidentId: number,
+  ticketId: string,
+  dutyChannel: string,
+  dutyChat: string,
+  clipped: string,
+  hasFile: boolean,
+  threaded: { replyTo?: string },
+): void {
   const relayed = turn.work.post(dutyChannel, dutyChat, {
     kind: "chat",
-    text: turn.work.t(locale, hasFile ? "duty:relay.fileFromReporter" : "duty:relay.answer", {
-      ticketId: incident.ticketId,
+    text: turn.work.t(turn.o.defaultLocale, hasFile ? "duty:relay.fileFromReporter" : "duty:relay.answer", {
+      ticketId,
       text: clipped,
     }),
     ...threaded,
@@ -113,7 +161,7 @@ export function reporterAnswer(turn: DutyTurn, prompt: PromptRow, text: string, 
   turn.store.addPrompt(
     {
       outboxKey: relayed,
-      incidentId: incident.id,
+      incidentId,
       channel: dutyChannel,
       chatId: dutyChat,
       purpose: "ask",
@@ -131,19 +179,4 @@ export function reporterAnswer(turn: DutyTurn, prompt: PromptRow, text: string, 
       ...threaded,
     });
   }
-  const reporter: TicketActor = { id: turn.actorId, name: turn.event.userName, contacts: [], admin: false };
-  const details = { text: clipText(clipped, 500), file: hasFile };
-  // The first answer moves the ticket back to in progress; later ones are relayed as they come.
-  const moved = turn.work.apply(
-    incident,
-    { type: "REPLY", actor: reporter, at: turn.at },
-    {
-      action: "reporter_replied",
-      ...details,
-    },
-  );
-  if (moved) turn.work.refreshDutyPosts(moved);
-  else turn.store.addTimeline(incident.id, turn.at, turn.actorId, "reporter_replied", details);
-  turn.store.audit(turn.at, turn.actorId, "ticket.reply", incident.ticketId, "ok", { file: hasFile });
-  turn.reply("duty:relay.delivered", { ticketId: incident.ticketId });
 }

@@ -1,4 +1,5 @@
 import type { AnswerValue } from "../../flows/types.ts";
+import { type Audience, detailsAllowed } from "../domain/confidential.ts";
 import type { Contact } from "../domain/contacts.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
 import type { LeveledReason } from "../domain/severity.ts";
@@ -13,6 +14,9 @@ import type { IncidentRow } from "../store/store.ts";
 /** What a duty message shows: everything, or (Telegram being hosted abroad) only what identifies the ticket. */
 export type DutyDetail = "full" | "minimal";
 
+/** Related tickets a post names (the earliest first); more are counted, so a wave cannot outgrow the post. */
+const RELATED_SHOWN = 5;
+
 /** The button token of a ticket's duty actions. */
 export const ticketToken = (ticketId: string) => `t.${ticketId}`;
 
@@ -26,8 +30,14 @@ const ACTIONS_BY_STATUS: Record<string, readonly string[]> = {
   resolved: ["close", "reopen"],
 };
 
-/** The actions a ticket's duty message offers in this status, in the order they are numbered. */
-export const dutyActions = (status: string): readonly string[] => ACTIONS_BY_STATUS[status] ?? [];
+/**
+ * The actions a ticket's duty message offers, in the order they are numbered: those of its status, and the
+ * merge into a related ticket where one is offered and the status still allows marking it a duplicate.
+ */
+export const dutyActions = (status: string, mergeInto?: string | null): readonly string[] => {
+  const actions = ACTIONS_BY_STATUS[status] ?? [];
+  return mergeInto && actions.includes("dupreject") ? [...actions, `merge:${mergeInto}`] : actions;
+};
 
 /** A ticket's lifecycle as its duty message shows it. */
 export interface TicketView {
@@ -41,6 +51,10 @@ export interface TicketView {
   duplicateOf: string | null;
   /** When the notification the law asks for is due (from the routing rules' data). */
   legalDeadline: string;
+  /** Tickets that look related (same domain, public IP or system within a day): possible duplicates. */
+  related?: readonly string[];
+  /** The related ticket a one-action merge folds this one into, if any (see duty/related.ts). */
+  mergeInto?: string | null;
 }
 
 const text = (v: unknown) => (typeof v === "string" ? v : "");
@@ -72,15 +86,21 @@ const FIELD_BUDGET = {
  * The message posted in a duty chat for a ticket, with the buttons its current status allows. It always fits
  * one message: long user fields are cut (on whole characters) with a line pointing to `/ticket`, which shows
  * them in full (`fit: false`, a view that is never edited and may be split).
+ *
+ * `audience` is who reads it; a duty chat counts as a group (the safe side). A confidential report (I8) shows
+ * a group only its id, severity, type and unit, whatever `detail` says: see domain/confidential.ts.
  */
 export function renderDutyMessage(
   incident: IncidentRow,
   routed: { kinds: readonly string[]; rules: readonly string[] },
   state: TicketView,
-  detail: DutyDetail,
+  configured: DutyDetail,
   rc: RenderContext,
   fit = true,
+  audience: Audience = "group",
 ): ChatMessage {
+  const restricted = !detailsAllowed(incident.answers as Record<string, unknown>, audience);
+  const detail: DutyView = restricted ? "restricted" : configured;
   if (!fit) return renderWith(incident, routed, state, detail, rc, undefined);
   let message = renderWith(incident, routed, state, detail, rc, FIELD_BUDGET.description);
   const over = message.text.length - DUTY_POST_MAX;
@@ -96,11 +116,14 @@ export function renderDutyMessage(
   return message;
 }
 
+/** What one rendering shows: the configured detail, or the restricted view of a confidential report. */
+type DutyView = DutyDetail | "restricted";
+
 function renderWith(
   incident: IncidentRow,
   routed: { kinds: readonly string[]; rules: readonly string[] },
   state: TicketView,
-  detail: DutyDetail,
+  detail: DutyView,
   rc: RenderContext,
   descriptionBudget: number | undefined,
   scale = 1,
@@ -149,6 +172,8 @@ function renderWith(
         rules: routed.rules.join(", "),
       }),
     );
+  } else if (detail === "restricted") {
+    lines.push(t("privacy:duty.hint", { ticketId: incident.ticketId }));
   } else {
     lines.push(t("duty:message.minimalHint", { ticketId: incident.ticketId }));
   }
@@ -158,13 +183,27 @@ function renderWith(
   if (state.acknowledgedBy)
     lines.push(`${t("duty:message.acknowledgedBy", { name: "" })}${name(state.acknowledgedBy)}`);
   if (state.assignee) lines.push(`${t("duty:message.assignee", { name: "" })}${name(state.assignee)}`);
-  if (state.resolution)
+  // An officer's summary or reason may repeat the report's details: a confidential one keeps them out of groups.
+  const outcome = detail !== "restricted";
+  if (state.resolution && outcome)
     lines.push(t("duty:message.resolution", { value: shown(state.resolution, FIELD_BUDGET.resolution) }));
-  if (state.reason) lines.push(t("duty:message.reason", { value: shown(state.reason, FIELD_BUDGET.reason) }));
+  if (state.reason && outcome)
+    lines.push(t("duty:message.reason", { value: shown(state.reason, FIELD_BUDGET.reason) }));
   if (state.duplicateOf) lines.push(t("duty:message.duplicateOf", { value: state.duplicateOf }));
+  if (state.related?.length && !state.duplicateOf)
+    lines.push(
+      t("storm:related.line", { value: state.related.slice(0, RELATED_SHOWN).join(", ") }) +
+        (state.related.length > RELATED_SHOWN
+          ? t("storm:related.more", { count: state.related.length - RELATED_SHOWN })
+          : ""),
+    );
   if (clipped) lines.push(t("duty:message.clipped", { ticketId: incident.ticketId }));
-  const actions = ACTIONS_BY_STATUS[state.status] ?? [];
-  const choices: Choice[] = actions.map((a) => ({ value: a, label: t(`duty:button.${a}`) }));
+  const actions = dutyActions(state.status, state.mergeInto);
+  const choices: Choice[] = actions.map((a) =>
+    a.startsWith("merge:")
+      ? { value: a, label: t("storm:button.merge", { ticketId: a.slice("merge:".length) }) }
+      : { value: a, label: t(`duty:button.${a}`) },
+  );
   return choices.length
     ? { kind: "chat", text: lines.join("\n"), token: ticketToken(incident.ticketId), choices }
     : { kind: "chat", text: lines.join("\n") };

@@ -1,10 +1,9 @@
 import type { TicketActor } from "../../flows/ticket.ts";
-import { deadlineAt } from "../domain/deadlines.ts";
 import { severityLabelKey } from "../domain/severity.ts";
 import { legalDeadline } from "../domain/tickets.ts";
 import { formatDateTime } from "../present/datetime.ts";
-import { ackSpecAt, reminderMsAt } from "../roster/periods.ts";
 import type { IncidentRow, JobRow } from "../store/store.ts";
+import { ackDueAt, reraiseMs } from "./deadline-settings.ts";
 import {
   ACK_DEADLINE_JOB,
   type DutyDeskOptions,
@@ -41,7 +40,7 @@ export function ackDeadlinePassed(
     work.store.scheduleJob(
       `ack:${incident.ticketId}`,
       ACK_DEADLINE_JOB,
-      deadlineAt(work.at, ackSpecAt(o, work.at, incident.severity), o.timeZone),
+      ackDueAt(o, work.at, incident.severity),
       { ticketId: incident.ticketId, from: work.at },
       work.at,
     );
@@ -83,7 +82,7 @@ export function stillUnresolved(o: DutyDeskOptions, work: TicketWork, incident: 
   work.store.scheduleJob(
     `unresolved:${incident.ticketId}`,
     UNRESOLVED_JOB,
-    work.later(reminderMsAt(o, work.at)),
+    work.later(reraiseMs(o, work.at)),
     { ticketId: incident.ticketId },
     work.at,
   );

@@ -9,15 +9,17 @@ import {
 } from "../../flows/ticket.ts";
 import type { DeadlineSpec } from "../config.ts";
 import type { Contact } from "../domain/contacts.ts";
-import { deadlineAt } from "../domain/deadlines.ts";
-import { legalDeadline } from "../domain/tickets.ts";
+import type { DeadlineSettingsSource } from "../domain/deadline-settings.ts";
+import { legalDeadline, legalWarningAt } from "../domain/tickets.ts";
 import { type Locale, resolveLocale, type Translator } from "../i18n.ts";
 import type { ChatMessage, CopyMessage, EditMessage, RoutedTicket } from "../messages.ts";
 import type { RenderContext } from "../present/incident.ts";
 import { PAGE_JOB, PERIOD_GAPS_JOB } from "../roster/jobs.ts";
-import { ackSpecAt, reminderMsAt } from "../roster/periods.ts";
 import type { IncidentRow, Store } from "../store/store.ts";
+import { ackDueAt, legalWarnMs, reraiseMs, settingsOf } from "./deadline-settings.ts";
+import { relatedView } from "./related.ts";
 import { contactLabel, type DutyDetail, renderDutyMessage, type TicketView } from "./render.ts";
+import type { ChatLimitsOf } from "./storm.ts";
 
 export interface DutyDeskOptions {
   store: Store;
@@ -35,14 +37,19 @@ export interface DutyDeskOptions {
   legalWarningMs?: number;
   /** After resolution, the reporter is reminded of the final report after this long (default 3 days). */
   finalReportReminderMs?: number;
-  /** A paged person who does not acknowledge within this long is followed by the next of the chain (default 5 min). */
-  pageTimeoutMs?: number;
   /** How long before an alert period starts its uncovered hours are announced (default 3 days). */
   periodWarningMs?: number;
   /** Called for each page sent (the pages metric). */
   onPage?: () => void;
+  /**
+   * Deadline settings and the working-day calendar as stored admin data; when absent, the values above (the
+   * environment's) and the statutory calendar. See deadline-settings.ts.
+   */
+  settings?: DeadlineSettingsSource;
   /** Set when SMTP is configured: every routed ticket is also e-mailed to its contact's addresses. */
   email?: { messageIdDomain?: string | undefined };
+  /** What each duty chat can take per minute (storm mode); Telegram's and Zalo's group limits by default. */
+  chatLimits?: ChatLimitsOf;
 }
 
 export const ACK_DEADLINE_JOB = "ack_deadline";
@@ -194,7 +201,7 @@ export class TicketWork {
         this.store.scheduleJob(
           `unresolved:${id}`,
           UNRESOLVED_JOB,
-          this.later(reminderMsAt(this.o, this.at)),
+          this.later(reraiseMs(this.o, this.at)),
           { ticketId: id },
           this.at,
         );
@@ -208,7 +215,7 @@ export class TicketWork {
       this.store.scheduleJob(
         `ack:${id}`,
         ACK_DEADLINE_JOB,
-        deadlineAt(this.at, ackSpecAt(this.o, this.at, incident.severity), this.o.timeZone),
+        ackDueAt(this.o, this.at, incident.severity),
         { ticketId: id, from: this.at },
         this.at,
       );
@@ -233,20 +240,25 @@ export class TicketWork {
     const ack = `ack:${incident.ticketId}`;
     if (this.store.job(ack)) return;
     const from = incident.createdAt;
-    const spec = ackSpecAt(this.o, from, incident.severity);
     this.store.scheduleJob(
       ack,
       ACK_DEADLINE_JOB,
-      deadlineAt(from, spec, this.o.timeZone),
+      ackDueAt(this.o, from, incident.severity),
       { ticketId: incident.ticketId, from },
       from,
     );
     const legal = Date.parse(legalDeadline(incident.detectedAt, this.store.routingRules(), "submitted"));
-    const warnAt = Math.max(Date.parse(from), legal - (this.o.legalWarningMs ?? 24 * HOUR));
+    const warnAt = legalWarningAt(
+      new Date(legal).toISOString(),
+      legalWarnMs(this.o, from),
+      from,
+      this.o.timeZone,
+      settingsOf(this.o).calendar(),
+    );
     this.store.scheduleJob(
       `legal:${incident.ticketId}`,
       LEGAL_DEADLINE_JOB,
-      new Date(warnAt).toISOString(),
+      warnAt,
       { ticketId: incident.ticketId, deadline: new Date(legal).toISOString() },
       from,
     );
@@ -322,9 +334,22 @@ export class TicketWork {
   /** A message in every duty chat of the ticket, threaded under its ticket message where known. */
   toDutyChats(incident: IncidentRow, key: string, params: Record<string, string | number>): void {
     const text = this.t(this.o.defaultLocale, key, params);
+    const told = new Set<string>();
     for (const post of this.store.dutyPosts(incident.id)) {
       const ref = post.messageIds.at(-1);
+      told.add(`${post.channel}\u0000${post.chatId}`);
       this.post(post.channel, post.chatId, {
+        kind: "chat",
+        text,
+        ...(ref === undefined ? {} : { replyTo: String(ref) }),
+      });
+    }
+    // A ticket listed in a storm digest has no post of its own there: the reminder answers the digest.
+    for (const listed of this.store.digests.digestChatsOf(incident.id)) {
+      if (told.has(`${listed.channel}\u0000${listed.chatId}`)) continue;
+      told.add(`${listed.channel}\u0000${listed.chatId}`);
+      const ref = listed.messageIds[0];
+      this.post(listed.channel, listed.chatId, {
         kind: "chat",
         text,
         ...(ref === undefined ? {} : { replyTo: String(ref) }),
@@ -424,5 +449,6 @@ export function ticketView(store: Store, incident: IncidentRow): TicketView {
     reason: incident.status === "rejected" ? (context.reason ?? null) : null,
     duplicateOf: context.duplicateOf ?? null,
     legalDeadline: legalDeadline(incident.detectedAt, store.routingRules(), "submitted"),
+    ...relatedView(store, incident),
   };
 }

@@ -51,6 +51,8 @@ const DUTY_COMMANDS: ReadonlyMap<string, Extract<DutyEvent["payload"], { kind: "
 const REPORT_COMMANDS = new Set(["start", "report", "baocao"]);
 /** The desk's token on a ticket's buttons (see duty/render.ts ticketToken). */
 const TICKET_TOKEN_PREFIX = "t.";
+/** The token of a storm digest's buttons (see duty/storm.ts DIGEST_TOKEN): the value names the ticket to open. */
+const DIGEST_TOKEN = "dg";
 
 /**
  * Decides, for an event from any channel, whether it is the reporter's conversation (the engine), a duty action
@@ -74,6 +76,8 @@ export class InboundRouter {
         action: p.value,
       });
     }
+    if (p.kind === "choice" && p.token === DIGEST_TOKEN)
+      return this.duty(e, { kind: "action", ticketId: p.value, action: "open" });
     if (p.kind === "command") {
       const command = p.command.toLowerCase();
       const dutyCommand = DUTY_COMMANDS.get(command);

@@ -1,5 +1,6 @@
 import { parseChannelId } from "../domain/ids.ts";
 import { nextOnDuty, onDutyAt } from "../domain/roster.ts";
+import { pageTimeoutMs } from "../duty/deadline-settings.ts";
 import { renderDutyMessage } from "../duty/render.ts";
 import { escalateUnacknowledged } from "../duty/sla.ts";
 import { type DutyDeskOptions, type TicketWork, ticketView } from "../duty/ticket-work.ts";
@@ -8,7 +9,6 @@ import { type PageChain, rosterRepo } from "../store/repos/roster.ts";
 import type { IncidentRow } from "../store/store.ts";
 import { PAGE_JOB } from "./jobs.ts";
 
-const DEFAULT_PAGE_TIMEOUT_MS = 5 * 60_000;
 /** Statuses in which nobody has acknowledged the ticket yet: the chain goes on only in these. */
 const UNACKNOWLEDGED = new Set(["new", "escalated"]);
 
@@ -69,7 +69,7 @@ function advance(
       work.store.scheduleJob(
         `page:${incident.ticketId}:${contactId}`,
         PAGE_JOB,
-        work.later(o.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS),
+        work.later(pageTimeoutMs(o, work.at)),
         { ticketId: incident.ticketId, contactId },
         work.at,
       );

@@ -1,29 +1,40 @@
-import type { DeadlineSpec } from "../config.ts";
+import type { DeadlineSettings, DeadlineSettingsSource } from "../domain/deadline-settings.ts";
+import { clampSeverity } from "../domain/deadline-settings.ts";
 import { type AlertPeriod, rosterRepo } from "../store/repos/roster.ts";
 import type { Store } from "../store/store.ts";
 
-/** The settings alert periods tighten: acknowledge deadlines by severity and the reminder interval. */
-export interface SlaDefaults {
-  ackDeadlines: Record<1 | 2 | 3 | 4, DeadlineSpec>;
-  unresolvedReminderMs?: number | undefined;
-}
-
-/** The alert period in force at an instant, if any. */
-export function periodAt(store: Store, at: string): AlertPeriod | undefined {
-  return rosterRepo(store.db).periodAt(at);
-}
-
 /**
- * The time to acknowledge a ticket of this severity that starts at `at`: the alert period's (Tết and the like,
- * declared by an admin) when one is in force, else the configured one.
+ * The deadline settings as alert periods tighten them: at an instant inside a period an admin declared (Tết and
+ * the like), the period's acknowledge deadlines and reminder interval; otherwise, and for what a period does not
+ * set (the legal warning lead, the page timeout), the stored settings. One source for the whole desk, so the
+ * deadline helpers of duty/deadline-settings.ts need not know periods exist. Without an instant there is no
+ * period to look up: the stored settings answer (what /thoihan shows and edits).
  */
-export function ackSpecAt(o: SlaDefaults & { store: Store }, at: string, severity: number): DeadlineSpec {
-  const level = severity as 1 | 2 | 3 | 4;
-  return periodAt(o.store, at)?.ackDeadlines[level] ?? o.ackDeadlines[level];
+export function withAlertPeriods(store: Store, stored: DeadlineSettingsSource): DeadlineSettingsSource {
+  return {
+    deadlines(at?: string): DeadlineSettings {
+      const base = stored.deadlines(at);
+      const period = at === undefined ? undefined : rosterRepo(store.db).periodAt(at);
+      return period ? tightened(base, period) : base;
+    },
+    calendar: () => stored.calendar(),
+  };
 }
 
-/** How long an acknowledged, unresolved ticket waits before it is raised again, from `at`. */
-export function reminderMsAt(o: SlaDefaults & { store: Store }, at: string): number {
-  const period = periodAt(o.store, at);
-  return period ? period.reminderMinutes * 60_000 : (o.unresolvedReminderMs ?? 24 * 3_600_000);
+function tightened(base: DeadlineSettings, period: AlertPeriod): DeadlineSettings {
+  const ack = (severity: number) => {
+    const level = clampSeverity(severity);
+    return period.ackDeadlines[level] ?? base.ack(level);
+  };
+  return {
+    version: base.version,
+    ack,
+    ackHours: (severity) => {
+      const spec = ack(severity);
+      return "minutes" in spec ? spec.minutes / 60 : undefined;
+    },
+    reraiseMinutes: period.reminderMinutes,
+    legalWarnLeadHours: base.legalWarnLeadHours,
+    pageTimeoutMinutes: base.pageTimeoutMinutes,
+  };
 }

@@ -2,7 +2,9 @@ import type Database from "better-sqlite3";
 import { SqliteAudit } from "./repos/audit.ts";
 import { SqliteContacts } from "./repos/contacts.ts";
 import { SqliteConversations } from "./repos/conversations.ts";
+import { SqliteDigests } from "./repos/digests.ts";
 import { SqliteDuty } from "./repos/duty.ts";
+import { SqliteEvidence } from "./repos/evidence.ts";
 import { SqliteIncidents } from "./repos/incidents.ts";
 import type {
   AuditRepo,
@@ -49,6 +51,10 @@ export class Store {
   readonly rules: RulesRepo;
   readonly duty: DutyRepo;
   readonly auditLog: AuditRepo;
+  /** Storm digests of duty chats, chat load, related-report keys. */
+  readonly digests: SqliteDigests;
+  /** The files reporters attached, downloaded and hashed after the commit (src/evidence/). */
+  readonly evidence: SqliteEvidence;
 
   constructor(readonly db: Database.Database) {
     this.tx = new SqliteTransactions(db);
@@ -62,6 +68,8 @@ export class Store {
     this.rules = new SqliteRules(db);
     this.duty = new SqliteDuty(db, this.tx);
     this.auditLog = new SqliteAudit(db);
+    this.digests = new SqliteDigests(db, this.tx);
+    this.evidence = new SqliteEvidence(db);
   }
 
   // ── transactions (tx.ts) ──

@@ -6,7 +6,7 @@ import type { ChatMessage, EditMessage } from "../../src/messages.ts";
 import { Scheduler } from "../../src/outbox/scheduler.ts";
 import { createHarness } from "../engine/harness.ts";
 import { addProvincialPolice } from "../fixtures/contacts.ts";
-import { REPORT_WALK } from "../fixtures/report-walk.ts";
+import { OPEN_REPORT_WALK } from "../fixtures/report-walk.ts";
 
 const GROUP = "-100777";
 const ADMIN = "9000";
@@ -47,7 +47,7 @@ function setup(detail: "full" | "minimal" = "full", email?: { messageIdDomain: s
   const fileReport = () => {
     h.command("start");
     let ticketId: string | undefined;
-    for (const line of REPORT_WALK) ticketId = h.text(line).ticketId ?? ticketId;
+    for (const line of OPEN_REPORT_WALK) ticketId = h.text(line).ticketId ?? ticketId;
     return ticketId ?? "";
   };
   const audit = () =>

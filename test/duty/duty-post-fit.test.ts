@@ -3,7 +3,7 @@ import { DutyDesk, type DutyEvent } from "../../src/duty/desk.ts";
 import { createTranslator } from "../../src/i18n.ts";
 import type { ChatMessage, EditMessage } from "../../src/messages.ts";
 import { createHarness } from "../engine/harness.ts";
-import { REPORT_WALK } from "../fixtures/report-walk.ts";
+import { OPEN_REPORT_WALK } from "../fixtures/report-walk.ts";
 import { textError } from "../support/telegram-rules.ts";
 
 const GROUP = "-100777";
@@ -43,7 +43,7 @@ function posted(description: string, postId = 321, answers: Record<number, strin
       .map((r) => JSON.parse((r as { payload: string }).payload) as ChatMessage | EditMessage);
   h.command("start");
   let ticketId = "";
-  const walk = [...REPORT_WALK];
+  const walk = [...OPEN_REPORT_WALK];
   walk[3] = description;
   for (const [i, value] of Object.entries(answers)) walk[Number(i)] = value;
   for (const line of walk) ticketId = h.text(line).ticketId ?? ticketId;

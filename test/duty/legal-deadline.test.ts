@@ -5,7 +5,7 @@ import { createTranslator } from "../../src/i18n.ts";
 import type { ChatMessage } from "../../src/messages.ts";
 import { formatDateTime } from "../../src/present/datetime.ts";
 import { createHarness } from "../engine/harness.ts";
-import { REPORT_WALK } from "../fixtures/report-walk.ts";
+import { OPEN_REPORT_WALK } from "../fixtures/report-walk.ts";
 
 const GROUP = "-100777";
 const ADMIN = "9000";
@@ -48,7 +48,7 @@ function setup(deadlines: Record<string, number>) {
   h.command("start");
   let receipt = "";
   let ticketId = "";
-  for (const line of REPORT_WALK) {
+  for (const line of OPEN_REPORT_WALK) {
     const result = h.text(line);
     if (result.ticketId) {
       ticketId = result.ticketId;

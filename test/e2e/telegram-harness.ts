@@ -280,13 +280,25 @@ export const REPORT_BY_BUTTONS: ReadonlyArray<{ say: string } | { press: string 
   { press: "submit" },
 ];
 
-/** Plays a scripted report as the user. */
-export async function fileReport(user: {
-  say(t: string): Promise<void>;
-  press(v: string): Promise<void>;
-  command(t: string): Promise<void>;
-}) {
-  for (const step of REPORT_BY_BUTTONS) {
+/** The same report, not confidential (I8 "no"): duty groups may show its details. */
+export const OPEN_REPORT_BY_BUTTONS = REPORT_BY_BUTTONS.map((step, i, all) => {
+  const previous = all[i - 1];
+  // I8 follows the support question (skipped); a change of order fails loudly below.
+  return previous && "press" in previous && previous.press === "_skip" ? { press: "no" } : step;
+});
+if (OPEN_REPORT_BY_BUTTONS.filter((s, i) => s !== REPORT_BY_BUTTONS[i]).length !== 1)
+  throw new Error("REPORT_BY_BUTTONS changed: update OPEN_REPORT_BY_BUTTONS in telegram-harness.ts");
+
+/** Plays a scripted report as the user (not confidential unless asked). */
+export async function fileReport(
+  user: {
+    say(t: string): Promise<void>;
+    press(v: string): Promise<void>;
+    command(t: string): Promise<void>;
+  },
+  steps: typeof REPORT_BY_BUTTONS = OPEN_REPORT_BY_BUTTONS,
+) {
+  for (const step of steps) {
     if ("say" in step) await user.say(step.say);
     else if ("press" in step) await user.press(step.press);
     else await user.command(step.command);

@@ -5,6 +5,8 @@ import type { InboundPayload } from "../../src/inbound/event.ts";
 import { InboundRouter } from "../../src/inbound/route.ts";
 import type { ChatMessage, EditMessage } from "../../src/messages.ts";
 import { Scheduler } from "../../src/outbox/scheduler.ts";
+import { withAlertPeriods } from "../../src/roster/periods.ts";
+import { StoredDeadlineSettings } from "../../src/settings/deadline-settings.ts";
 import { createHarness } from "../engine/harness.ts";
 import { REPORT_WALK } from "../fixtures/report-walk.ts";
 
@@ -18,6 +20,15 @@ export const PAGE_TIMEOUT_MS = 5 * 60_000;
 export function rosterSetup(start = new Date("2026-11-21T03:00:00Z")) {
   const h = createHarness({ now: start });
   let pages = 0;
+  const ackDeadlines = {
+    4: { minutes: 15 },
+    3: { minutes: 60 },
+    2: { minutes: 240 },
+    1: { workingDays: 1 },
+  } as const;
+  // As createApp builds it: the stored deadline settings, seeded once, read through the alert periods.
+  const stored = new StoredDeadlineSettings(h.store, { ackDeadlines, pageTimeoutMs: PAGE_TIMEOUT_MS });
+  h.store.transaction(() => stored.seed(start.toISOString()));
   const desk = new DutyDesk({
     store: h.store,
     translator: createTranslator("vi"),
@@ -25,8 +36,8 @@ export function rosterSetup(start = new Date("2026-11-21T03:00:00Z")) {
     defaultLocale: "vi",
     detail: "full",
     configAdmins: { telegram: [ADMIN] },
-    ackDeadlines: { 4: { minutes: 15 }, 3: { minutes: 60 }, 2: { minutes: 240 }, 1: { workingDays: 1 } },
-    pageTimeoutMs: PAGE_TIMEOUT_MS,
+    ackDeadlines,
+    settings: withAlertPeriods(h.store, stored),
     onPage: () => {
       pages++;
     },

@@ -524,6 +524,66 @@ describe("migration 8: the 2025 reorganisation", () => {
   });
 });
 
+describe("migration: deadline settings", () => {
+  const migration = MIGRATIONS.find((m) => m.name === "deadline-settings");
+  it("adds one versioned table for the deadlines and the work calendar, refusing unknown names and bad JSON", () => {
+    if (!migration) throw new Error("deadline-settings migration missing");
+    const db = new Database(":memory:");
+    db.pragma("foreign_keys = ON");
+    migrate(db, MIGRATIONS.slice(0, migration.version - 1));
+    expect(tables(db)).not.toContain("setting_versions");
+    expect(migrate(db, MIGRATIONS.slice(0, migration.version))).toEqual([migration.version]);
+    const sql = (
+      db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'setting_versions'").get() as { sql: string }
+    ).sql;
+    expect(sql).toMatch(/\)\s*STRICT$/);
+    const insert = db.prepare(
+      "INSERT INTO setting_versions (name, version, data, changed_by, changed_at, via) VALUES (?, ?, ?, 'cli', 'x', ?)",
+    );
+    insert.run("deadlines", 1, '{"high":"1h"}', "seed");
+    insert.run("work_calendar", 1, '{"daysOff":[]}', "chat");
+    // One row per version: a second writer of the same version fails instead of overwriting.
+    expect(() => insert.run("deadlines", 1, "{}", "chat")).toThrow(/UNIQUE|PRIMARY KEY/);
+    expect(() => insert.run("colour", 1, "{}", "chat")).toThrow(/CHECK/);
+    expect(() => insert.run("deadlines", 2, "not json", "chat")).toThrow(/CHECK/);
+    expect(() => insert.run("deadlines", 2, "{}", "telepathy")).toThrow(/CHECK/);
+    // Nothing is seeded by the migration: the environment seeds version 1 at the first start.
+    const fresh = new Database(":memory:");
+    migrate(fresh);
+    expect(fresh.prepare("SELECT count(*) AS n FROM setting_versions").get()).toEqual({ n: 0 });
+  });
+});
+
+describe("migration: evidence", () => {
+  it("adds the evidence table to the previous schema: one row per attachment of an existing ticket, STRICT, checked", () => {
+    const db = new Database(":memory:");
+    db.pragma("foreign_keys = ON");
+    const at = MIGRATIONS.findIndex((m) => m.name === "evidence");
+    const migration = MIGRATIONS[at];
+    if (!migration) throw new Error("evidence migration missing");
+    migrate(db, MIGRATIONS.slice(0, at));
+    db.prepare(
+      `INSERT INTO incidents (ticket_id, submission_key, channel, chat_id, reporter_user_id, reporter_locale,
+        incident_type, severity, severity_reasons, serious, answers, routing, status, detected_at, created_at, updated_at)
+       VALUES ('SC-2026-000001', 'k', 'telegram', '1', '1', 'vi', 'malware', 3, '[]', 0, '{}', '{}', 'new', 'x', 'x', 'x')`,
+    ).run();
+    expect(migrate(db, MIGRATIONS.slice(0, at + 1))).toEqual([migration.version]);
+    expect(tables(db)).toContain("evidence");
+    const sql = (db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'evidence'").get() as { sql: string })
+      .sql;
+    expect(sql).toMatch(/STRICT/);
+    const insert = db.prepare(
+      "INSERT INTO evidence (incident_id, position, channel, file_ref, name, mime, status, sha256, created_at) VALUES (?, ?, 'telegram', 'f', 'a.log', 'text/plain', ?, ?, 'x')",
+    );
+    insert.run(1, 0, "pending", null);
+    expect(() => insert.run(1, 0, "pending", null)).toThrow(/UNIQUE/);
+    expect(() => insert.run(99, 1, "pending", null)).toThrow(/FOREIGN KEY/);
+    expect(() => insert.run(1, 2, "lost", null)).toThrow(/CHECK/);
+    expect(() => insert.run(1, 3, "stored", "not-a-hash")).toThrow(/CHECK/);
+    insert.run(1, 4, "stored", "a".repeat(64));
+  });
+});
+
 describe("migration: rosters, lead role, alert periods, page chains", () => {
   const roster = MIGRATIONS.find((m) => m.name === "roster");
   it("keeps every granted role, accepts the lead role, and ties shifts to an existing unit", () => {

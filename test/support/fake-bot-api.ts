@@ -7,6 +7,10 @@
  * Like Telegram, it refuses (400, nothing shown) text over 4,096 characters after entity parsing, invalid HTML,
  * invalid UTF-16 and callback data over 64 bytes (test/support/telegram-rules.ts).
  *
+ * Files users "sent" (addFile) are served like Telegram serves them to a bot: getFile gives a file_path (refused
+ * with 400 "file is too big" over 20 MB), then GET /file/bot<token>/<file_path> gives the bytes; downloads can
+ * be failed or held on their own schedule (fileFaultFor).
+ *
  * Every injected fault strikes before the request is processed: a dropped or reset request never became a
  * message. (Real Telegram can also process a request and lose its answer; no bot can tell that case apart,
  * since the Bot API has no idempotency key, and this fake does not simulate it.)
@@ -56,7 +60,12 @@ export interface FakeBotApiOptions {
   dropCutAfterMs?: number;
   /** Monotonic milliseconds. */
   now?: () => number;
+  /** Faults of file downloads (GET /file/…), by 1-based download index; "drop" holds the request open. */
+  fileFaultFor?: (download: number) => Fault | undefined;
 }
+
+/** Telegram lets a bot download files up to 20 MB (getFile refuses bigger ones). */
+export const BOT_DOWNLOAD_LIMIT = 20 * 1024 * 1024;
 
 export interface VisibleMessage {
   messageId: number;
@@ -85,6 +94,9 @@ export interface FakeStats {
   injected: Record<Fault, number>;
   /** Sends refused with a 400 because Telegram would refuse them (bad HTML, too long, bad callback data). */
   refused: Array<{ method: string; chatId: string; description: string }>;
+  /** File downloads asked for (GET /file/…), and those that gave the bytes. */
+  fileDownloads: number;
+  filesServed: number;
 }
 
 const SEND_METHODS = new Set(["sendMessage", "editMessageText", "copyMessage"]);
@@ -101,7 +113,11 @@ export class FakeBotApi {
     limit429By: { global: 0, chat: 0, group: 0 },
     injected: { "500": 0, "429": 0, drop: 0, reset: 0 },
     refused: [],
+    fileDownloads: 0,
+    filesServed: 0,
   };
+  /** Files by file_id: their bytes and the size Telegram announces (the bytes' length unless said). */
+  private readonly files = new Map<string, { bytes: Buffer; size: number; path: string }>();
   private readonly scale: number;
   private readonly limits: FakeLimits | undefined;
   private readonly now: () => number;
@@ -150,6 +166,24 @@ export class FakeBotApi {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /**
+   * A file as if a user had sent it: its file_id and file_unique_id for a message. `size` makes Telegram
+   * announce another size than the bytes' (a file over 20 MB without holding 20 MB in the test).
+   */
+  addFile(
+    bytes: Buffer,
+    options: { size?: number; path?: string } = {},
+  ): { fileId: string; uniqueId: string } {
+    const n = this.files.size + 1;
+    const fileId = `fake-file-${n}-${bytes.length}`;
+    this.files.set(fileId, {
+      bytes,
+      size: options.size ?? bytes.length,
+      path: options.path ?? `documents/file_${n}.bin`,
+    });
+    return { fileId, uniqueId: `uniq-${n}` };
+  }
+
   /** Messages visible in one chat, in the order they appeared. */
   visible(chatId: string | number): VisibleMessage[] {
     return this.messages.get(String(chatId)) ?? [];
@@ -195,6 +229,11 @@ export class FakeBotApi {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(new URL(req.url ?? "/", "http://x").pathname);
+    if (file) {
+      this.download(req, res, file[1] ?? "", decodeURIComponent(file[2] ?? ""));
+      return;
+    }
     const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(new URL(req.url ?? "/", "http://x").pathname);
     const method = match?.[2] ?? "";
     this.stats.calls[method] = (this.stats.calls[method] ?? 0) + 1;
@@ -282,6 +321,23 @@ export class FakeBotApi {
       case "copyMessage":
       case "editMessageText":
         return this.send(method, body);
+      case "getFile": {
+        const file = this.files.get(String(body.file_id ?? ""));
+        if (!file) return badRequest("invalid file_id");
+        if (file.size > BOT_DOWNLOAD_LIMIT) return badRequest("file is too big");
+        return [
+          200,
+          {
+            ok: true,
+            result: {
+              file_id: body.file_id,
+              file_unique_id: `uniq-${String(body.file_id)}`,
+              file_size: file.size,
+              file_path: file.path,
+            },
+          },
+        ];
+      }
       case "answerCallbackQuery":
       case "setMyCommands":
       case "setWebhook":
@@ -290,6 +346,37 @@ export class FakeBotApi {
       default:
         return [404, { ok: false, error_code: 404, description: "Not Found: method not found" }];
     }
+  }
+
+  /** GET /file/bot<token>/<path>: the bytes, as Telegram's file server gives them (404 for a wrong token or path). */
+  private download(req: IncomingMessage, res: ServerResponse, token: string, path: string): void {
+    const n = ++this.stats.fileDownloads;
+    const fault = this.options.fileFaultFor?.(n);
+    if (fault === "drop") {
+      this.held.add(res);
+      res.on("close", () => this.held.delete(res));
+      return;
+    }
+    if (fault === "reset") {
+      req.socket.destroy();
+      return;
+    }
+    if (fault === "500" || fault === "429") {
+      reply(res, Number(fault), {
+        ok: false,
+        error_code: Number(fault),
+        description: "Internal Server Error",
+      });
+      return;
+    }
+    const file = [...this.files.values()].find((f) => f.path === path);
+    if (token !== this.token || !file) {
+      reply(res, 404, { ok: false, error_code: 404, description: "Not Found" });
+      return;
+    }
+    this.stats.filesServed++;
+    res.writeHead(200, { "content-type": "application/octet-stream", "content-length": file.bytes.length });
+    res.end(file.bytes);
   }
 
   private faultFor(call: FaultContext): Fault | undefined {

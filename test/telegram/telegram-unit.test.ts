@@ -263,6 +263,9 @@ function scriptedPort(
     async setMyCommands() {
       return true;
     },
+    async getFile() {
+      return {};
+    },
   };
   return { port, sent, calls };
 }

@@ -16,6 +16,7 @@ export function grammyPort(api: Api): TelegramPort {
     copyMessage: (chatId, fromChatId, messageId, options) =>
       api.copyMessage(chatId, fromChatId, messageId, options),
     answerCallbackQuery: (id, text) => api.answerCallbackQuery(id, text ? { text } : {}),
+    getFile: (fileId) => api.getFile(fileId),
     setMyCommands: (commands, languageCode) =>
       api.setMyCommands(commands, languageCode ? { language_code: languageCode } : {}),
   };

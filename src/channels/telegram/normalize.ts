@@ -109,6 +109,7 @@ function fileOf(message: NonNullable<Update["message"]>): FileRef | undefined {
       ...(photo.file_size !== undefined ? { size: photo.file_size } : {}),
       mimeType: "image/jpeg",
       kind: "photo",
+      messageRef: String(message.message_id),
     };
   }
   const doc = message.document;
@@ -120,6 +121,7 @@ function fileOf(message: NonNullable<Update["message"]>): FileRef | undefined {
       ...(doc.file_size !== undefined ? { size: doc.file_size } : {}),
       ...(doc.mime_type !== undefined ? { mimeType: doc.mime_type } : {}),
       kind: "document",
+      messageRef: String(message.message_id),
     };
   }
   return undefined;

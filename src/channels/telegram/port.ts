@@ -52,6 +52,11 @@ export interface TelegramPort {
     options: CopyOptions,
   ): Promise<{ message_id: number }>;
   answerCallbackQuery(id: string, text?: string): Promise<unknown>;
+  /**
+   * Where a file a user sent can be downloaded (`file_path`, valid for an hour); Telegram refuses files over
+   * 20 MB here ("file is too big"). The download URL carries the token: see evidence/sources.ts.
+   */
+  getFile(fileId: string): Promise<{ file_path?: string | undefined; file_size?: number | undefined }>;
   setMyCommands(commands: BotCommand[], languageCode?: "vi" | "en"): Promise<unknown>;
 }
 

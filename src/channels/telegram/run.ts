@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { App } from "../../app.ts";
+import { telegramEvidenceSource } from "../../evidence/sources.ts";
 import { errorText } from "../../redact.ts";
 import { type HttpServerOptions, startHttpServer } from "../../server/http.ts";
 import { registerCommands } from "./commands.ts";
@@ -97,6 +98,8 @@ export async function startTelegram(
     }
   }
 
+  // Reporters' files are fetched through the same port (getFile), from the file URL that carries the token.
+  app.evidence.registerSource("telegram", telegramEvidenceSource(deps.port, telegram.apiRoot, token));
   const server = await startHttpServer({
     port: app.config.port,
     host: app.config.host,

@@ -15,6 +15,7 @@ export function telegrafPort(telegram: Telegraf["telegram"]): TelegramPort {
     copyMessage: (chatId, fromChatId, messageId, options) =>
       telegram.copyMessage(chatId, fromChatId, messageId, options),
     answerCallbackQuery: (id, text) => telegram.answerCbQuery(id, text),
+    getFile: (fileId) => telegram.getFile(fileId),
     setMyCommands: (commands, languageCode) =>
       telegram.setMyCommands(commands, languageCode ? { language_code: languageCode } : {}),
   };

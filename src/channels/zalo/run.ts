@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import type { App } from "../../app.ts";
+import { zaloEvidenceSource } from "../../evidence/sources.ts";
 import { type Locale, resolveLocale } from "../../i18n.ts";
 import { OutboxLane } from "../../outbox/lane.ts";
 import { type HttpServerOptions, startHttpServer } from "../../server/http.ts";
@@ -73,6 +74,8 @@ export async function startZalo(app: App, options: ZaloRunOptions = {}): Promise
     ...(options.baseDelayMs !== undefined ? { baseDelayMs: options.baseDelayMs } : {}),
   });
   app.dispatcher.register(lane);
+  // Images reporters send are kept as evidence: their CDN URL is fetched (https only) after the commit.
+  app.evidence.registerSource(ZALO_CHANNEL, zaloEvidenceSource());
   // A webhook is answered once the update is committed; polling waits for the chat's own answer to go out.
   const waitForSends = zalo.mode !== "webhook";
 

@@ -89,6 +89,9 @@ export class ZaloSender implements ChannelSender {
 
   /** The text Zalo receives for a message: plain text, choices numbered, split to fit. */
   render(chatId: string, payload: ChatMessage): string[] {
+    // The hint only follows a list of choices; most messages have none, and the two lookups it needs (the
+    // reader's language, whether the chat is a duty group) are a noticeable share of a send's cost.
+    if (!payload.choices?.length) return splitZaloText(renderWithChoices(payload.text, undefined, ""));
     const locale = this.localeOf(chatId);
     let hint = this.options.translator.t(locale, "zaloBot:choiceHint");
     // A duty chat is a group, where the bot only hears messages that quote it or name it.

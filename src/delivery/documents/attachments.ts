@@ -16,7 +16,7 @@ const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingm
 export function ticketEmailAttachments(
   incident: IncidentRow,
   rc: RenderContext,
-  options: { templateDir?: string | undefined } = {},
+  options: Parameters<typeof renderInitialReport>[3] = {},
 ): EmailAttachment[] {
   const base = `${incident.ticketId}-mau03`;
   return [

@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { extname } from "node:path";
 import type { RenderContext } from "../../present/incident.ts";
 import { ensurePrivateFile } from "../../store/private-files.ts";
+import type { EvidenceRow } from "../../store/repos/evidence.ts";
 import type { IncidentRow, Store } from "../../store/store.ts";
 import { renderDocx, TemplateError } from "./docx.ts";
 import { incidentForm } from "./form.ts";
@@ -25,9 +26,9 @@ export function renderInitialReport(
   incident: IncidentRow,
   format: DocumentFormat,
   rc: RenderContext,
-  options: { templateDir?: string | undefined } = {},
+  options: { templateDir?: string | undefined; evidence?: readonly EvidenceRow[] | undefined } = {},
 ): Buffer {
-  const view = formView(incidentForm(incident), rc, { merge: true });
+  const view = formView(incidentForm(incident, options.evidence), rc, { merge: true });
   const created = new Date(incident.createdAt);
   return format === "docx"
     ? renderDocx(view, { templateDir: options.templateDir, created })
@@ -54,7 +55,7 @@ export class ExportError extends Error {
  * filled, is an ExportError naming what to fix.
  */
 export function exportInitialReport(
-  store: Pick<Store, "incidentByTicket">,
+  store: Pick<Store, "incidentByTicket"> & Partial<Pick<Store, "evidence">>,
   ticketId: string,
   options: { format?: string | undefined; out: string },
   rc: RenderContext,
@@ -67,7 +68,10 @@ export function exportInitialReport(
   if (!incident) throw new ExportError(`No ticket ${ticketId}`);
   let bytes: Buffer;
   try {
-    bytes = renderInitialReport(incident, format, rc, { templateDir });
+    bytes = renderInitialReport(incident, format, rc, {
+      templateDir,
+      evidence: store.evidence?.ofIncident(incident.id),
+    });
   } catch (error) {
     throw error instanceof TemplateError ? new ExportError(error.message) : error;
   }

@@ -8,7 +8,10 @@ import { migration006LeanWritePath } from "./006-lean-write-path.ts";
 import { migration007OnePagePerTable } from "./007-one-page-per-table.ts";
 import { migration008Reorg2025 } from "./008-reorg-2025.ts";
 import { migration009ZaloSendCounter } from "./009-zalo-send-counter.ts";
-import { migration010Roster } from "./010-roster.ts";
+import { migration010DeadlineSettings } from "./010-deadline-settings.ts";
+import { migration011StormDigests } from "./011-storm-digests.ts";
+import { migration012Evidence } from "./012-evidence.ts";
+import { migration013Roster } from "./013-roster.ts";
 
 /** One numbered, forward-only schema change. */
 export interface Migration {
@@ -28,7 +31,10 @@ export const MIGRATIONS: readonly Migration[] = [
   migration007OnePagePerTable,
   migration008Reorg2025,
   migration009ZaloSendCounter,
-  migration010Roster,
+  migration010DeadlineSettings,
+  migration011StormDigests,
+  migration012Evidence,
+  migration013Roster,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

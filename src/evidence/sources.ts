@@ -1,0 +1,56 @@
+import type { TelegramPort } from "../channels/telegram/port.ts";
+import { errorCode, errorDescription } from "../channels/telegram/port.ts";
+import { DownloadError, download } from "./download.ts";
+
+/** What the worker asks a channel for: the bytes of one attached file, within the limits. */
+export interface EvidenceSource {
+  fetch(
+    file: { fileRef: string },
+    limits: { maxBytes: number; timeoutMs: number; signal?: AbortSignal | undefined },
+  ): Promise<Buffer>;
+}
+
+/** Telegram's own ceiling for a bot's download (getFile refuses bigger files: "file is too big"). */
+export const TELEGRAM_DOWNLOAD_MAX_BYTES = 20 * 1024 * 1024;
+
+/**
+ * Telegram: getFile gives a path valid for an hour, then GET {apiRoot}/file/bot{token}/{path}. The token is in
+ * that URL, so it is built here and never leaves this function (errors carry codes, not the URL).
+ */
+export function telegramEvidenceSource(
+  port: Pick<TelegramPort, "getFile">,
+  apiRoot: string,
+  token: string,
+): EvidenceSource {
+  return {
+    async fetch(file, limits) {
+      let info: { file_path?: string | undefined; file_size?: number | undefined };
+      try {
+        info = await port.getFile(file.fileRef);
+      } catch (error) {
+        const code = errorCode(error);
+        if (code === 400 && /too big/i.test(errorDescription(error)))
+          throw new DownloadError("tooLarge", "too_large");
+        // 400 (a file id this bot cannot see) or 403 will not change; anything else may.
+        if (code === 400 || code === 401 || code === 403 || code === 404)
+          throw new DownloadError("permanent", `getFile_${code}`);
+        throw new DownloadError("transient", code ? `getFile_${code}` : "getFile_network");
+      }
+      if (info.file_size !== undefined && info.file_size > limits.maxBytes)
+        throw new DownloadError("tooLarge", "too_large", info.file_size);
+      if (!info.file_path) throw new DownloadError("permanent", "no_file_path");
+      const path = info.file_path.split("/").map(encodeURIComponent).join("/");
+      return download(`${apiRoot.replace(/\/+$/, "")}/file/bot${token}/${path}`, limits);
+    },
+  };
+}
+
+/**
+ * Zalo: the image message carries a CDN URL that needs no token; only https is fetched (`httpsOnly: false` is
+ * for a local test server).
+ */
+export function zaloEvidenceSource(options: { httpsOnly?: boolean } = {}): EvidenceSource {
+  return {
+    fetch: (file, limits) => download(file.fileRef, { ...limits, httpsOnly: options.httpsOnly ?? true }),
+  };
+}

@@ -1,0 +1,101 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { DownloadError, download } from "../../src/evidence/download.ts";
+import { telegramEvidenceSource, zaloEvidenceSource } from "../../src/evidence/sources.ts";
+
+let server: Server | undefined;
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  server = undefined;
+});
+
+/** A local server answering every request with the handler. */
+async function serve(handler: Parameters<typeof createServer>[1]): Promise<string> {
+  server = createServer(handler);
+  await new Promise<void>((r) => server?.listen(0, "127.0.0.1", () => r()));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const failure = async (p: Promise<unknown>): Promise<DownloadError> => {
+  try {
+    await p;
+  } catch (error) {
+    if (error instanceof DownloadError) return error;
+    throw error;
+  }
+  throw new Error("expected a DownloadError");
+};
+
+describe("downloading a reporter's file", () => {
+  it("a Zalo image URL is fetched over https only: http is refused before any request", async () => {
+    let requests = 0;
+    const root = await serve((_req, res) => {
+      requests++;
+      res.end("img");
+    });
+    const error = await failure(
+      zaloEvidenceSource().fetch({ fileRef: `${root}/a.jpg` }, { maxBytes: 100, timeoutMs: 1000 }),
+    );
+    expect(error).toMatchObject({ kind: "permanent", code: "not_https" });
+    expect(requests).toBe(0);
+  });
+
+  it("a server that sends more than the limit without announcing it is cut off at the limit", async () => {
+    const root = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      for (let i = 0; i < 20; i++) res.write(Buffer.alloc(1000, 1));
+      res.end();
+    });
+    const error = await failure(download(`${root}/f`, { maxBytes: 5000, timeoutMs: 2000 }));
+    expect(error.kind).toBe("tooLarge");
+  });
+
+  it("an announced size over the limit is refused without reading; 5xx is transient, 404 permanent, a stall times out", async () => {
+    const root = await serve((req, res) => {
+      if (req.url === "/big") {
+        res.writeHead(200, { "content-length": "999999" });
+        res.end();
+      } else if (req.url === "/boom") {
+        res.writeHead(502);
+        res.end();
+      } else if (req.url === "/stall") {
+        res.writeHead(200);
+        res.write("x");
+      } else {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+    expect(await failure(download(`${root}/big`, { maxBytes: 1000, timeoutMs: 2000 }))).toMatchObject({
+      kind: "tooLarge",
+      size: 999999,
+    });
+    expect((await failure(download(`${root}/boom`, { maxBytes: 1000, timeoutMs: 2000 }))).kind).toBe(
+      "transient",
+    );
+    expect((await failure(download(`${root}/nope`, { maxBytes: 1000, timeoutMs: 2000 }))).kind).toBe(
+      "permanent",
+    );
+    expect(await failure(download(`${root}/stall`, { maxBytes: 1000, timeoutMs: 300 }))).toMatchObject({
+      kind: "transient",
+    });
+  });
+
+  it("a Telegram failure never carries the file URL (it holds the token)", async () => {
+    const token = "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    const root = await serve((_req, res) => {
+      res.writeHead(500);
+      res.end();
+    });
+    const source = telegramEvidenceSource(
+      { getFile: async () => ({ file_path: "photos/x.jpg" }) },
+      root,
+      token,
+    );
+    const error = await failure(source.fetch({ fileRef: "id" }, { maxBytes: 100, timeoutMs: 1000 }));
+    expect(error.kind).toBe("transient");
+    expect(`${error.message} ${error.code} ${error.stack ?? ""}`).not.toContain(token.split(":")[1]);
+  });
+});
