@@ -20,7 +20,7 @@ export interface PresentTools {
   /** A text in the reader's language, rendered for HTML (parameters escaped). */
   t(key: string, params?: Record<string, string | number>): string;
   /** A flow's answers as labelled lines, already escaped. */
-  answers(flow: "report" | "profile", answers: Readonly<Record<string, AnswerValue>>): string;
+  answers(flow: "report" | "profile" | "final", answers: Readonly<Record<string, AnswerValue>>): string;
   /** A report's computed severity (with its reasons) and routing, as text. */
   assessment(answers: Readonly<Record<string, AnswerValue>>): { severity: string; routing: string };
 }

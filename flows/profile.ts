@@ -44,8 +44,27 @@ export const PROFILE_QUESTIONS: readonly QuestionSpec[] = [
     required: true,
     prefillFrom: "address",
   },
-  { id: "phone", fields: ["A3", "B3"], input: { kind: "phone" }, required: true, prefillFrom: "phone" },
-  { id: "email", fields: ["A4", "B4"], input: { kind: "email" }, required: true, prefillFrom: "email" },
+  // The contact person's phone and e-mail (B3, B4); they also stand for the organisation's (A3, A4) in
+  // profiles saved before those were asked, as the less specific answer (see src/domain/mau03.ts).
+  { id: "phone", fields: ["B3", "A3"], input: { kind: "phone" }, required: true, prefillFrom: "phone" },
+  { id: "email", fields: ["B4", "A4"], input: { kind: "email" }, required: true, prefillFrom: "email" },
+  // The organisation's own (A3, A4): often the same, so the person's answer is offered as the default.
+  {
+    id: "orgPhone",
+    fields: ["A3"],
+    input: { kind: "phone" },
+    required: true,
+    prefillFrom: "orgPhone",
+    defaultFrom: "phone",
+  },
+  {
+    id: "orgEmail",
+    fields: ["A4"],
+    input: { kind: "email" },
+    required: true,
+    prefillFrom: "orgEmail",
+    defaultFrom: "email",
+  },
   {
     id: "province",
     fields: [],

@@ -34,6 +34,14 @@ export function initialQuestionnaireContext(input: QuestionnaireInput): Question
   };
 }
 
+/** The value offered as this question's default: the saved one, else the answer it defaults from. */
+export function prefillFor(q: QuestionSpec, context: QuestionnaireContext): AnswerValue | undefined {
+  const saved = q.prefillFrom ? context.prefill[q.prefillFrom] : undefined;
+  if (saved !== undefined && saved !== null) return saved;
+  const other = q.defaultFrom ? context.answers[q.defaultFrom] : undefined;
+  return other === null ? undefined : other;
+}
+
 /** True when the question is asked for these answers. */
 export function isApplicable(q: QuestionSpec, answers: Readonly<Record<string, AnswerValue>>): boolean {
   return q.when ? q.when(answers) : true;
@@ -121,10 +129,8 @@ export function questionnaire(questions: readonly QuestionSpec[]) {
     return q;
   };
 
-  const prefillOf = (context: QuestionnaireContext, id: string): AnswerValue | undefined => {
-    const from = spec(id).prefillFrom;
-    return from ? context.prefill[from] : undefined;
-  };
+  const prefillOf = (context: QuestionnaireContext, id: string): AnswerValue | undefined =>
+    prefillFor(spec(id), context);
 
   // One event is parsed by the guard that accepts it and again by the action that stores it (or rejects
   // it). parseAnswer is pure, so the last result is kept for the very same inputs.
@@ -162,6 +168,11 @@ export function questionnaire(questions: readonly QuestionSpec[]) {
     chose: ({ event }: Args, params: { value: string }) =>
       event.type === "CHOOSE" && event.value === params.value,
     isBackChoice: ({ event }: Args) => event.type === "CHOOSE" && event.value === "back",
+    /** The option that excludes all others ("none yet"): choosing it is the whole answer. */
+    isExclusiveChoice: ({ event }: Args, { id }: IdParams) => {
+      const input = spec(id).input;
+      return event.type === "CHOOSE" && input.kind === "multi" && !!input.exclusive?.includes(event.value);
+    },
   };
 
   const actions = {
@@ -186,7 +197,7 @@ export function questionnaire(questions: readonly QuestionSpec[]) {
       context.updatedAt = event.at;
     }),
     storeSkipped: mutate<IdParams>((context, event, { id }) => {
-      context.answers[id] = SKIPPED;
+      context.answers[id] = spec(id).skipValue ?? SKIPPED;
       context.trail = [...context.trail.filter((t) => t !== id), id];
       context.error = null;
       context.notice = null;
@@ -225,6 +236,15 @@ export function questionnaire(questions: readonly QuestionSpec[]) {
       context.selection = context.selection.includes(event.value)
         ? context.selection.filter((v) => v !== event.value)
         : [...context.selection, event.value];
+    }),
+    storeExclusive: mutate<IdParams>((context, event, { id }) => {
+      if (event.type !== "CHOOSE") return;
+      context.answers[id] = [event.value];
+      context.selection = [];
+      context.trail = [...context.trail.filter((t) => t !== id), id];
+      context.error = null;
+      context.notice = null;
+      context.updatedAt = event.at;
     }),
     prepareBack: mutate((context, _event) => {
       const cursor = context.extra.cursor;
@@ -321,7 +341,18 @@ export function questionnaire(questions: readonly QuestionSpec[]) {
       ];
       const on: Record<string, unknown> = {
         TEXT: answer,
-        CHOOSE: q.input.kind === "multi" ? { actions: [{ type: "toggleChoice", params: p }] } : answer,
+        CHOOSE:
+          q.input.kind === "multi"
+            ? [
+                // No «Xong» needed after the one option that cannot be combined with any other.
+                {
+                  guard: { type: "isExclusiveChoice", params: p },
+                  target: "next",
+                  actions: [{ type: "storeExclusive", params: p }],
+                },
+                { actions: [{ type: "toggleChoice", params: p }] },
+              ]
+            : answer,
         SKIP: [
           {
             guard: { type: "isOptional", params: p },
@@ -362,6 +393,7 @@ export const ASKING_HANDLERS = {
   CANCEL: { target: "confirmCancel", actions: "clearFeedback" },
   FILE: { actions: "attachFile" },
   REMIND: { actions: "markReminded" },
+  REFRESH: { actions: "clearFeedback" },
   EXPIRE: { target: "expired" },
 } as const;
 

@@ -20,6 +20,9 @@ export const REPORT_FLOW_VERSION = 1;
 const has = (answers: Readonly<Record<string, AnswerValue>>, id: string, values: readonly AnswerValue[]) =>
   values.includes(answers[id] ?? null);
 
+const includes = (answer: AnswerValue | undefined, value: string) =>
+  Array.isArray(answer) && answer.includes(value);
+
 /** Level 4/5 or national-critical systems: only then do Decision 05's extra harm questions matter. */
 const highLevelSystem = (a: Readonly<Record<string, AnswerValue>>) =>
   has(a, "systemLevel", ["4", "5"]) || a.nationalCritical === "yes";
@@ -32,6 +35,14 @@ const highLevelSystem = (a: Readonly<Record<string, AnswerValue>>) =>
 export const REPORT_QUESTIONS: readonly QuestionSpec[] = [
   { id: "system", fields: ["C3", "I5"], input: { kind: "text", min: 2, max: 300 }, required: false },
   { id: "type", fields: ["D"], input: { kind: "choice", options: INCIDENT_TYPES }, required: true },
+  // Asked third (rule R8): a system of the Ministry of Defence or of Public Security is reported through its
+  // own channel, and that reporter learns it within the first answers, not after the severity questions.
+  {
+    id: "ownerSector",
+    fields: [],
+    input: { kind: "choice", options: ["civil", "defence", "public_security"] },
+    required: true,
+  },
   { id: "detectedAt", fields: ["E1", "E2"], input: { kind: "datetime" }, required: true },
   { id: "description", fields: ["D"], input: { kind: "text", min: 10, max: 4000 }, required: true },
   {
@@ -48,6 +59,13 @@ export const REPORT_QUESTIONS: readonly QuestionSpec[] = [
       options: DETECTION_METHODS,
     },
     required: true,
+  },
+  {
+    id: "detectionOther",
+    fields: ["G"],
+    input: { kind: "text", min: 2, max: 300 },
+    required: true,
+    when: (a) => includes(a.detection, "other"),
   },
   {
     id: "systemLevel",
@@ -124,12 +142,6 @@ export const REPORT_QUESTIONS: readonly QuestionSpec[] = [
   },
   { id: "owner", fields: ["C2"], input: { kind: "text", min: 2, max: 200 }, required: false },
   {
-    id: "ownerSector",
-    fields: [],
-    input: { kind: "choice", options: ["civil", "defence", "public_security"] },
-    required: true,
-  },
-  {
     id: "providers",
     fields: ["C5", "C6"],
     input: { kind: "text", max: 300 },
@@ -173,13 +185,28 @@ export const REPORT_QUESTIONS: readonly QuestionSpec[] = [
     fields: ["H"],
     input: {
       kind: "multi",
-      options: ["vncert", "police", "dost", "owner", "other", "none"],
+      // "dost" is the provincial designated unit (the value predates the name, and stays for stored answers).
+      options: ["dost", "vncert", "ncsc", "police", "owner", "other", "none"],
       exclusive: ["none"],
     },
     required: true,
   },
+  {
+    id: "notifiedOther",
+    fields: ["H"],
+    input: { kind: "text", min: 2, max: 300 },
+    required: true,
+    when: (a) => includes(a.notified, "other"),
+  },
   { id: "support", fields: ["J"], input: { kind: "text", max: 2000 }, required: false },
-  { id: "confidential", fields: ["I8"], input: { kind: "yesno", allowUnknown: false }, required: false },
+  // The form's default is "keep it confidential": skipping the question keeps that default.
+  {
+    id: "confidential",
+    fields: ["I8"],
+    input: { kind: "yesno", allowUnknown: false },
+    required: false,
+    skipValue: "yes",
+  },
 ];
 
 /** Free text this long that names an incident type is a description, not a system name. */

@@ -29,6 +29,8 @@ export type FlowEvent =
   | { type: "CANCEL"; at: string }
   | { type: "PROFILE"; profile: Record<string, AnswerValue>; at: string }
   | { type: "REMIND"; at: string }
+  /** The question is shown again for another reason (the language changed): the last error is done with. */
+  | { type: "REFRESH"; at: string }
   | { type: "EXPIRE"; at: string };
 
 /** Context shared by questionnaire flows. */
@@ -82,6 +84,10 @@ export interface QuestionSpec {
   section?: string;
   /** Key of `prefill` offered as the default answer. */
   prefillFrom?: string;
+  /** Another question of the same flow whose answer is offered when `prefillFrom` has nothing (A3 from B3). */
+  defaultFrom?: string;
+  /** What skipping stores instead of "skipped": the form's own default (I8 confidentiality is "yes"). */
+  skipValue?: AnswerValue;
 }
 
 /** What a state asks: the renderer's whole input, so every channel draws the same question. */

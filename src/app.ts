@@ -122,6 +122,8 @@ export function createApp(
       changeApproval: config.contactChangeApproval,
       staleMs: config.contactStaleMs,
     },
+    templateDir: config.templateDir,
+    ...(config.smtp ? { email: { messageIdDomain: domainOf(config.smtp.from) } } : {}),
   });
   const metrics = createMetrics({ store });
   // Deadlines are admin data; the environment's values only seed them on the first start (a restart with other
@@ -143,6 +145,7 @@ export function createApp(
     onPage: () => metrics.pagesSent.inc(),
     // An alert period an admin declared (Tết) answers with its tighter values while it lasts.
     settings: withAlertPeriods(store, deadlineSettings),
+    templateDir: config.templateDir,
     ...(config.smtp ? { email: { messageIdDomain: domainOf(config.smtp.from) } } : {}),
   });
   const router = new InboundRouter(engine, desk);

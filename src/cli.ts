@@ -331,7 +331,15 @@ export function buildCli(): Command {
     .description("print every granted role")
     .action(() => {
       withStore((store) => {
-        for (const r of store.allRoles()) {
+        const roles = store.allRoles();
+        // An empty list printed as nothing reads as a hang or a failure: say what it means and what to do.
+        if (roles.length === 0) {
+          process.stdout.write(
+            "No roles granted yet. Grant one with: incident-bot users grant telegram:<user id> admin\n",
+          );
+          return;
+        }
+        for (const r of roles) {
           process.stdout.write(
             `${r.channel}:${r.userId}\t${r.role}\t${r.contactId || "-"}\tgranted by ${r.grantedBy} at ${r.grantedAt}\n`,
           );

@@ -74,7 +74,21 @@ export interface EditMessage {
   choices?: Choice[];
 }
 
-export type OutboundPayload = ChatMessage | EditMessage | CopyMessage | RoutedTicket;
+/**
+ * A file sent into a chat (the initial or final report as DOCX or PDF), rendered once when queued so every
+ * retry sends the same bytes. Only channels that can send files get one (see documents/reporter.ts).
+ */
+export interface DocumentMessage {
+  kind: "document";
+  filename: string;
+  contentType: string;
+  /** The file's bytes, base64. */
+  content: string;
+  /** Plain text under the file (no markup). */
+  caption?: string;
+}
+
+export type OutboundPayload = ChatMessage | EditMessage | CopyMessage | RoutedTicket | DocumentMessage;
 
 /** What one call to the engine did. */
 export interface HandleResult {

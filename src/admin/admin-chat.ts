@@ -430,12 +430,8 @@ export class AdminChat {
         const current = this.service.contact(d.contactId);
         const changed =
           current && current.version !== d.contactVersion ? ` <i>${t("admin:status.changedSince")}</i>` : "";
-        return `• <b>${escapeHtml(name)}</b> (${escapeHtml(then.data.shortName)}, ${t(
-          "admin:status.version",
-          {
-            version: d.contactVersion,
-          },
-        )})${reach ? `: ${escapeHtml(reach)}` : ""}${changed}`;
+        // The contact's version number is the table's bookkeeping: a reporter reads only "changed since".
+        return `• <b>${escapeHtml(name)}</b> (${escapeHtml(then.data.shortName)})${reach ? `: ${escapeHtml(reach)}` : ""}${changed}`;
       })
       .join("\n");
   }

@@ -2,9 +2,10 @@ import { DeadlineChat } from "../admin/deadline-chat.ts";
 import { foldDiacritics } from "../domain/text.ts";
 import { renderHotlines } from "../present/incident.ts";
 import { DEFAULT_SEED, StoredDeadlineSettings } from "../settings/deadline-settings.ts";
+import { sendForms, startFinalReport } from "./final-report.ts";
 import { flowById } from "./flows.ts";
 import { currentMeta } from "./render.ts";
-import { push, renderTop, send, settle, start, top } from "./stack.ts";
+import { push, renderTop, send, setTop, settle, start, top } from "./stack.ts";
 import { myTickets, status } from "./status.ts";
 import type { Turn } from "./turn.ts";
 
@@ -21,6 +22,21 @@ export const ADMIN_COMMANDS = new Set([
   "holidays",
 ]);
 
+/**
+ * The reporter's commands by canonical name, with the Vietnamese name shown in /help and in the Vietnamese
+ * command menu, and the English name shown to English readers; both always work.
+ */
+export const REPORTER_COMMANDS = [
+  { name: "report", vi: "baocao", en: "report" },
+  { name: "cancel", vi: "huy", en: "cancel" },
+  { name: "status", vi: "trangthai", en: "status" },
+  { name: "mytickets", vi: "phieucuatoi", en: "mytickets" },
+  { name: "contacts", vi: "lienhe", en: "contacts" },
+  { name: "profile", vi: "hoso", en: "profile" },
+  { name: "lang", vi: "ngonngu", en: "lang" },
+  { name: "help", vi: "trogiup", en: "help" },
+] as const;
+
 /** Commands and their Vietnamese aliases, mapped to one canonical name. */
 export const COMMAND_ALIASES: Record<string, string> = {
   start: "start",
@@ -33,6 +49,8 @@ export const COMMAND_ALIASES: Record<string, string> = {
   status: "status",
   trangthai: "status",
   mytickets: "mytickets",
+  phieucuatoi: "mytickets",
+  // The first Vietnamese name, kept so that habits and old messages still work.
   cuatoi: "mytickets",
   contacts: "contacts",
   lienhe: "contacts",
@@ -44,6 +62,10 @@ export const COMMAND_ALIASES: Record<string, string> = {
   quaylai: "back",
   skip: "skip",
   boqua: "skip",
+  form: "form",
+  maubaocao: "form",
+  finalreport: "finalreport",
+  ketthuc: "finalreport",
   contacts_admin: "contacts_admin",
   quanlylienhe: "contacts_admin",
   grant: "grant",
@@ -105,6 +127,13 @@ export function command(turn: Turn, name: string, args: string): void {
         renderTop(turn);
         return;
       }
+    case "form":
+      sendForms(turn, args);
+      renderTop(turn);
+      return;
+    case "finalreport":
+      startFinalReport(turn, args);
+      return;
     case "mytickets":
       myTickets(turn);
       {
@@ -189,6 +218,12 @@ export function language(turn: Turn, args: string): void {
   turn.locale = locale;
   turn.rc = { ...turn.rc, locale };
   turn.say("common:lang.set");
+  // The question comes back in the new language without the error of the last answer: that was answered.
+  const active = top(turn);
+  if (active && !active.flow.present) {
+    const next = active.flow.runner.transition(active.snapshot, { type: "REFRESH", at: turn.at });
+    if (next !== active.snapshot) setTop(turn, { flow: active.flow, snapshot: next });
+  }
   renderTop(turn);
 }
 

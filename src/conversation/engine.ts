@@ -21,6 +21,10 @@ export interface EngineOptions {
     changeApproval: boolean;
     staleMs: number;
   };
+  /** An admin's folder of replacement document templates (TEMPLATE_DIR); the shipped ones otherwise. */
+  templateDir?: string | undefined;
+  /** Set when SMTP is configured: the final report is e-mailed to rule R7's recipients. */
+  email?: { messageIdDomain?: string | undefined };
 }
 
 /**

@@ -1,5 +1,11 @@
 import type { AnyMachineSnapshot, AnyStateMachine } from "xstate";
 import { ADMIN_CONTACTS_FLOW_VERSION, adminContactsMachine } from "../../flows/admin-contacts.ts";
+import { FINAL_REPORT_VIEWS } from "../../flows/final-report.present.ts";
+import {
+  FINAL_REPORT_FLOW_VERSION,
+  FINAL_REPORT_QUESTIONS,
+  finalReportMachine,
+} from "../../flows/final-report.ts";
 import { MachineRunner } from "../../flows/machine-runner.ts";
 import type { StateView } from "../../flows/present.ts";
 import { PROFILE_VIEWS } from "../../flows/profile.present.ts";
@@ -42,6 +48,8 @@ const SAMPLE_INPUT = { draftId: "sample", at: "2026-01-01T00:00:00.000Z" };
 export type FlowRegistry = {
   report: FlowDefinition;
   profile: FlowDefinition;
+  /** The final report of a ticket (flows/final-report.ts); optional for registries made before it. */
+  final?: FlowDefinition;
   adminContacts?: FlowDefinition;
 };
 
@@ -83,13 +91,22 @@ export const FLOWS: FlowRegistry = {
     questions: PROFILE_QUESTIONS,
     stateViews: PROFILE_VIEWS,
   },
+  final: {
+    id: "final",
+    tokenPrefix: "f",
+    version: FINAL_REPORT_FLOW_VERSION,
+    machine: finalReportMachine,
+    runner: new MachineRunner(finalReportMachine, SAMPLE_INPUT),
+    questions: FINAL_REPORT_QUESTIONS,
+    stateViews: FINAL_REPORT_VIEWS,
+  },
   adminContacts: ADMIN_CONTACTS_FLOW,
 };
 
 /** Every button token a flow can draw: its questions and the states that offer choices. */
 export function knownTokens(flows: FlowRegistry): Set<string> {
   const tokens = new Set<string>();
-  for (const flow of [flows.report, flows.profile, flows.adminContacts]) {
+  for (const flow of [flows.report, flows.profile, flows.final, flows.adminContacts]) {
     if (!flow) continue;
     for (const q of flow.questions) tokens.add(`${flow.tokenPrefix}.${q.id}`);
     const visit = (node: { key: string; meta?: unknown; states: Record<string, unknown> }) => {
@@ -105,5 +122,6 @@ export function knownTokens(flows: FlowRegistry): Set<string> {
 /** The flow stored under this id, or undefined for an id this version of the code does not know. */
 export function flowById(flows: FlowRegistry, id: string): FlowDefinition | undefined {
   if (id === "adminContacts") return flows.adminContacts;
+  if (id === "final") return flows.final;
   return id === "report" || id === "profile" ? flows[id] : undefined;
 }

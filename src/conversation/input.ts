@@ -3,6 +3,7 @@ import { foldDiacritics } from "../domain/text.ts";
 import { escapeHtml } from "../i18n.ts";
 import type { InboundEvent } from "../messages.ts";
 import { help, language, refuseNonAdmin } from "./commands.ts";
+import { FINAL_REPORT_TOKEN, startFinalReport } from "./final-report.ts";
 import { type FlowRegistry, knownTokens } from "./flows.ts";
 import { choicesFor, currentMeta, NAV, renderState, stateToken } from "./render.ts";
 import { renderTop, send, settle, start, top } from "./stack.ts";
@@ -98,15 +99,24 @@ export function text(turn: Turn, raw: string): void {
     send(turn, { type: "TEXT", text: raw, at: turn.at });
     return;
   }
-  const numbersPick =
-    !question ||
-    ["choice", "multi", "yesno"].includes(question.input.kind) ||
-    question.input.kind === "files";
+  // The promise of the banner, /help and the README: a message that is exactly the number of a shown option
+  // picks that option, on every question. The one exception is a count, where a bare number is the answer;
+  // those questions say so and name the words that pick their options instead («quay lại», «bỏ qua»).
+  const numbersPick = question?.input.kind !== "count";
+  // On a question answered by choosing, any number is meant as a pick (a wrong one gets the range); on a
+  // typed-answer question a number past the options is left to that question's own check.
+  const onlyChoices = !question || ["choice", "multi", "yesno", "files"].includes(question.input.kind);
   if (choices.length > 0) {
     if (question?.input.kind === "multi" && /^\d+(\s*[,;\s]\s*\d+)*$/.test(text)) {
       const picked = text.split(/[,;\s]+/).map((n) => choices[Number(n) - 1]?.value);
       if (picked.every((v): v is string => typeof v === "string" && !v.startsWith("_"))) {
         send(turn, { type: "CHOOSE_MANY", values: picked, at: turn.at });
+        return;
+      }
+      // One number alone may be a navigation option («Xong», «Quay lại»): it does what that option does.
+      const [only] = picked;
+      if (picked.length === 1 && only) {
+        choose(turn, only);
         return;
       }
       send(turn, { type: "CHOOSE_MANY", values: ["_invalid"], at: turn.at });
@@ -118,9 +128,11 @@ export function text(turn: Turn, raw: string): void {
         choose(turn, choice.value);
         return;
       }
-      turn.say("flow:error.numberOutOfRange", { max: choices.length });
-      renderTop(turn);
-      return;
+      if (onlyChoices) {
+        turn.say("flow:error.numberOutOfRange", { max: choices.length });
+        renderTop(turn);
+        return;
+      }
     }
     const clean = (s: string) => foldDiacritics(s.replace(/^✅\s*/, "")).replace(/[.!]+$/, "");
     // People type the label's head, not its explanation in brackets: "nhiem ma doc", "cap do 3".
@@ -152,6 +164,11 @@ export function choose(turn: Turn, value: string): void {
 export function choice(turn: Turn, token: string, value: string): void {
   if (token === "lang") {
     language(turn, value === "en" || value === "vi" ? value : "");
+    return;
+  }
+  // The button on rule R7's reminder: the ticket is checked like a typed /ketthuc.
+  if (token === FINAL_REPORT_TOKEN) {
+    startFinalReport(turn, value);
     return;
   }
   const adminPrefix = turn.flows.adminContacts ? `${turn.flows.adminContacts.tokenPrefix}.` : undefined;

@@ -1,6 +1,6 @@
 import type { AnyMachineSnapshot } from "xstate";
 import { PREFILL_CHOICE } from "../../flows/answers.ts";
-import { isApplicable } from "../../flows/questionnaire.ts";
+import { isApplicable, prefillFor } from "../../flows/questionnaire.ts";
 import type { AnswerValue, QuestionnaireContext, QuestionSpec, StateMeta } from "../../flows/types.ts";
 import { incidentTypeLabelKey, isIncidentType } from "../domain/incident-types.ts";
 import { clipText } from "../domain/text-cut.ts";
@@ -116,7 +116,7 @@ export function choicesFor(flow: FlowDefinition, snapshot: AnyMachineSnapshot, r
   }
   if (input.kind === "datetime") out.push({ value: "now", label: label("flow:choice.now") });
   if (input.kind === "files") out.push({ value: NAV.done, label: label("flow:nav.filesDone") });
-  const prefill = q.prefillFrom ? context.prefill[q.prefillFrom] : undefined;
+  const prefill = prefillFor(q, context);
   if (prefill !== undefined && prefill !== null && !(q.id in context.answers)) {
     const shown = Array.isArray(prefill) ? prefill.join(", ") : String(prefill);
     out.push({ value: PREFILL_CHOICE, label: label("flow:nav.prefill", { value: clipText(shown, 40) }) });
@@ -130,14 +130,21 @@ export function choicesFor(flow: FlowDefinition, snapshot: AnyMachineSnapshot, r
   return out;
 }
 
-/** The progress of a questionnaire: position of the question among those that apply. */
+/**
+ * The progress of a questionnaire, counted in the order the reporter answers: an answered question keeps the
+ * number it was answered at, the next one is one more than the answers so far. Counting by position in the
+ * question list made the number jump back and forth whenever an answer came early (the description read from
+ * the first message) or a later question started or stopped applying.
+ */
 function progress(
   flow: FlowDefinition,
   context: QuestionnaireContext,
   id: string,
 ): { n: number; of: number } {
-  const applicable = flow.questions.filter((q) => isApplicable(q, context.answers));
-  return { n: applicable.findIndex((q) => q.id === id) + 1, of: applicable.length };
+  const applicable = new Set(flow.questions.filter((q) => isApplicable(q, context.answers)).map((q) => q.id));
+  const answered = [...new Set(context.trail)].filter((t) => applicable.has(t) && t in context.answers);
+  const at = answered.indexOf(id);
+  return { n: (at >= 0 ? at : answered.length) + 1, of: applicable.size };
 }
 
 /** Renders the current state of a flow as one chat message with its choices. */
@@ -173,6 +180,8 @@ export function renderState(
         );
       }
       if (q.input.kind === "multi") lines.push(`<i>${rc.t.t(rc.locale, "flow:multiHint")}</i>`);
+      // Numbers pick options everywhere except where a number is the answer: say so there.
+      if (q.input.kind === "count") lines.push(`<i>${rc.t.t(rc.locale, "answering:countHint")}</i>`);
       parts.push(lines.join("\n"));
     }
   } else {

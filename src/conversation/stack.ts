@@ -5,6 +5,7 @@ import type { AnswerValue, FlowEvent, QuestionnaireContext } from "../../flows/t
 import { assessReport, inactiveIds } from "../domain/assessment.ts";
 import { renderRouting, renderSeverity } from "../present/incident.ts";
 import type { StackEntry } from "../store/store.ts";
+import { fileFinalReport } from "./final-report.ts";
 import { flowById } from "./flows.ts";
 import { currentMeta, renderAnswers, renderState } from "./render.ts";
 import { submit } from "./submit.ts";
@@ -163,6 +164,11 @@ export function settle(turn: Turn, render = true): void {
 export function complete(turn: Turn, active: Active): FlowEvent | undefined {
   const context = active.snapshot.context as QuestionnaireContext;
   const state = String(active.snapshot.value);
+  if (active.flow.id === "final") {
+    if (state === "submitted") fileFinalReport(turn, context);
+    else turn.say("final:cancelled");
+    return undefined;
+  }
   if (active.flow.id === "profile") {
     if (state !== "done") {
       turn.say(
@@ -215,7 +221,10 @@ export function renderTop(turn: Turn): void {
 function presentTools(turn: Turn): PresentTools {
   return {
     t: (key, params) => turn.t.t(turn.locale, key, params),
-    answers: (flow, answers) => renderAnswers(turn.flows[flow], answers, turn.rc),
+    answers: (flow, answers) => {
+      const definition = turn.flows[flow];
+      return definition ? renderAnswers(definition, answers, turn.rc) : "";
+    },
     assessment: (answers) => {
       const assessment = assessReport(
         answers,

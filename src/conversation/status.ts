@@ -6,12 +6,14 @@ import { isTicketId } from "../domain/tickets.ts";
 import { evidenceLines } from "../evidence/present.ts";
 import { escapeHtml } from "../i18n.ts";
 import { formatDateTime } from "../present/datetime.ts";
+import { finalReportStatus } from "./final-report.ts";
 import type { Turn } from "./turn.ts";
 
 export function status(turn: Turn, args: string): void {
   const ticketId = args.trim().toUpperCase();
+  // Without a ticket id, the reporter's own tickets: the ids are there to pick from.
   if (!ticketId) {
-    turn.say("common:status.usage");
+    myTickets(turn, true);
     return;
   }
   if (!isTicketId(ticketId)) {
@@ -49,6 +51,8 @@ export function status(turn: Turn, args: string): void {
       ].join("\n"),
     });
   }
+  const finalReport = finalReportStatus(turn, incident);
+  if (finalReport) turn.messages.push({ kind: "chat", text: finalReport });
   if (incident.routing.destinations.length > 0) {
     turn.messages.push({
       kind: "chat",
@@ -57,7 +61,8 @@ export function status(turn: Turn, args: string): void {
   }
 }
 
-export function myTickets(turn: Turn): void {
+/** The reporter's latest tickets; `forStatus` when asked by /trangthai without an id (says how to open one). */
+export function myTickets(turn: Turn, forStatus = false): void {
   const tickets = turn.store.incidentsByReporter(turn.event.channel, turn.event.userId, 10);
   if (tickets.length === 0) {
     turn.say("common:mytickets.none");
@@ -74,4 +79,5 @@ export function myTickets(turn: Turn): void {
     kind: "chat",
     text: `${turn.t.t(turn.locale, "common:mytickets.title")}\n${lines.join("\n")}`,
   });
+  if (forStatus) turn.say("common:status.pickOne", { example: tickets[0]?.ticketId ?? "" });
 }

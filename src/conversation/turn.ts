@@ -1,7 +1,14 @@
 import type { AnyMachineSnapshot } from "xstate";
 import type { AdminChat, OtherChatMessage } from "../admin/admin-chat.ts";
 import { type Locale, resolveLocale, type Translator } from "../i18n.ts";
-import type { ChatMessage, EditMessage, HandleResult, InboundEvent, RoutedTicket } from "../messages.ts";
+import type {
+  ChatMessage,
+  DocumentMessage,
+  EditMessage,
+  HandleResult,
+  InboundEvent,
+  RoutedTicket,
+} from "../messages.ts";
 import { DUTY_CHANNEL } from "../messages.ts";
 import type { RenderContext } from "../present/incident.ts";
 import type { StackEntry, Store } from "../store/store.ts";
@@ -40,6 +47,8 @@ export class Turn {
   stack: StackEntry[];
   readonly messages: ChatMessage[] = [];
   readonly edits: EditMessage[] = [];
+  /** Files for this chat (a report as DOCX and PDF), sent after the turn's messages. */
+  readonly documents: DocumentMessage[] = [];
   readonly restored = new WeakMap<StackEntry, Active>();
   /** Entries whose JSON is already known (loaded unchanged), so saving does not serialize them again. */
   readonly entryJson = new WeakMap<StackEntry, string>();
@@ -159,6 +168,10 @@ export class Turn {
         outbox.push(id);
         own.push({ id, payload: m });
       }
+    }
+    for (const d of this.documents) {
+      const id = this.store.enqueue(null, channel, chatId, d, this.at);
+      if (id !== undefined) outbox.push(id);
     }
     for (const m of this.others) {
       const id = this.store.enqueue(null, m.channel, m.chatId, { kind: "chat", text: m.text }, this.at);

@@ -270,6 +270,10 @@ function fieldsFor(def: FieldDef, candidates: readonly Candidate[], facts: Mau03
   const valued = groups.map((group) => group.map((c) => ({ c, value: answerValue(c, def, facts) })));
   const specific = valued[0] ?? [];
   let chosen = valued.find((group) => group.some((v) => filled(v.value))) ?? specific;
+  // Of equally specific questions, only the answered ones: the free text of an "other" option (G, H) shows
+  // only when that option was chosen.
+  if (chosen.length > 1 && chosen.some((v) => filled(v.value)))
+    chosen = chosen.filter((v) => filled(v.value));
   // A domain-name field filled from the system's description keeps only the names in it.
   if (chosen !== specific && specific.some((v) => v.c.question.input.kind === "domains")) {
     chosen = chosen.map(({ c, value }) => {

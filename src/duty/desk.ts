@@ -1,5 +1,4 @@
 import type { TicketActor } from "../../flows/ticket.ts";
-import { enqueueTicketEmail } from "../delivery/email.ts";
 import { dutyContacts, isAdmin } from "../domain/authority.ts";
 import { resolveLocale } from "../i18n.ts";
 import type { RoutedTicket } from "../messages.ts";
@@ -10,6 +9,7 @@ import { warnUncoveredHours } from "../roster/period-gaps.ts";
 import { rosterContactsOf } from "../roster/roster-service.ts";
 import type { IncidentRow, JobRow } from "../store/store.ts";
 import { action, bind, ticket, tickets } from "./actions.ts";
+import { armDocuments, DOCUMENTS_JOB, deliverDocuments } from "./documents.ts";
 import { recordRelatedKeys, relatedIncidents, relatedView } from "./related.ts";
 import { replyTo } from "./relay.ts";
 import { dutyActions, renderDutyMessage, ticketToken } from "./render.ts";
@@ -142,15 +142,12 @@ export class DutyDesk {
         if (incident) {
           work.armNewTicket(incident);
           recordRelatedKeys(store, incident);
+          // E-mail does not wait for a duty chat to be bound (the job is armed once, whatever the chats).
+          // The e-mails and the reporter's copy carry the initial report as documents: rendered by a job of
+          // their own, so the duty posts do not wait for the rendering.
+          armDocuments(work, incident);
           // The unit's person on duty is paged whether or not a duty chat is bound (once per ticket and unit).
           startPaging(this.o, work, incident, routed.contactId);
-        }
-        const contact = store.contact(routed.contactId);
-        // E-mail does not wait for a duty chat to be bound; the key makes a repeated pass a no-op.
-        if (incident && contact?.active && this.o.email) {
-          enqueueTicketEmail(store, incident, routed, contact, work.rc(), at, {
-            ...(this.o.email.messageIdDomain ? { messageIdDomain: this.o.email.messageIdDomain } : {}),
-          });
         }
         const targets = store.bindingsOf(routed.contactId).filter((b) => channels.includes(b.channel));
         if (!incident || targets.length === 0) {
@@ -218,6 +215,9 @@ export class DutyDesk {
             break;
           case FINAL_REPORT_JOB:
             finalReportDue(this.o, work, incident, String(job.payload.resolvedAt ?? job.dueAt));
+            break;
+          case DOCUMENTS_JOB:
+            deliverDocuments(this.o, work, incident);
             break;
         }
       }

@@ -2,12 +2,14 @@ import type { TicketActor } from "../../flows/ticket.ts";
 import { severityLabelKey } from "../domain/severity.ts";
 import { legalDeadline } from "../domain/tickets.ts";
 import { formatDateTime } from "../present/datetime.ts";
+import { SqliteFinalReports } from "../store/repos/final-reports.ts";
 import type { IncidentRow, JobRow } from "../store/store.ts";
 import { ackDueAt, reraiseMs } from "./deadline-settings.ts";
 import {
   ACK_DEADLINE_JOB,
   type DutyDeskOptions,
   escalationCandidates,
+  FINAL_REPORT_JOB,
   type TicketWork,
   UNRESOLVED_JOB,
 } from "./ticket-work.ts";
@@ -106,7 +108,11 @@ export function legalDeadlineNear(
   work.store.audit(work.at, SYSTEM_ACTOR.id, "ticket.legal_warning", incident.ticketId, "ok", {});
 }
 
-/** A few days after resolution: the reporter is reminded that the final report is due (the closing rules' deadline, 5 days by default). */
+/**
+ * Rule R7: after the response ends the reporter is reminded that the final report is due (the closing rules'
+ * deadline, 5 days by default), with a button that starts it, and again each day until the deadline. Once the
+ * final report exists the ticket is closed for the legal clock: nothing more is sent.
+ */
 export function finalReportDue(
   o: DutyDeskOptions,
   work: TicketWork,
@@ -114,10 +120,31 @@ export function finalReportDue(
   resolvedAt: string,
 ): void {
   if (!["resolved", "closed"].includes(incident.status)) return;
-  work.toReporter(incident, "duty:sla.finalReport", {
-    ticketId: incident.ticketId,
-    resolvedAt: formatDateTime(resolvedAt, o.timeZone),
-    deadline: formatDateTime(legalDeadline(resolvedAt, work.store.routingRules(), "closed"), o.timeZone),
+  if (new SqliteFinalReports(work.store.db).of(incident.id)) return;
+  const deadline = legalDeadline(resolvedAt, work.store.routingRules(), "closed");
+  const locale = work.reporterLocale(incident);
+  work.post(incident.channel, incident.chatId, {
+    kind: "chat",
+    text: [
+      work.t(locale, "duty:sla.finalReport", {
+        ticketId: incident.ticketId,
+        resolvedAt: formatDateTime(resolvedAt, o.timeZone),
+        deadline: formatDateTime(deadline, o.timeZone),
+      }),
+      work.t(locale, "final:reminder.how", { ticketId: incident.ticketId }),
+    ].join("\n\n"),
+    token: "final",
+    choices: [{ value: incident.ticketId, label: work.t(locale, "final:reminder.button") }],
   });
   work.store.audit(work.at, SYSTEM_ACTOR.id, "ticket.final_report_reminder", incident.ticketId, "ok", {});
+  const next = work.later(24 * 3_600_000);
+  if (Date.parse(next) < Date.parse(deadline)) {
+    work.store.scheduleJob(
+      `final:${incident.ticketId}`,
+      FINAL_REPORT_JOB,
+      next,
+      { ticketId: incident.ticketId, resolvedAt },
+      work.at,
+    );
+  }
 }

@@ -50,18 +50,23 @@ export interface DutyDeskOptions {
   email?: { messageIdDomain?: string | undefined };
   /** What each duty chat can take per minute (storm mode); Telegram's and Zalo's group limits by default. */
   chatLimits?: ChatLimitsOf;
+  /** An admin's folder of replacement document templates (TEMPLATE_DIR); the shipped ones otherwise. */
+  templateDir?: string | undefined;
 }
 
 export const ACK_DEADLINE_JOB = "ack_deadline";
 export const UNRESOLVED_JOB = "ticket_unresolved";
 export const LEGAL_DEADLINE_JOB = "legal_deadline";
 export const FINAL_REPORT_JOB = "final_report";
+/** The initial report rendered as documents and delivered (e-mails, the reporter's copy): duty/documents.ts. */
+export const DOCUMENTS_JOB = "ticket_documents";
 /** Every job kind the duty desk fires (register each on the scheduler). */
 export const DUTY_JOB_KINDS = [
   ACK_DEADLINE_JOB,
   UNRESOLVED_JOB,
   LEGAL_DEADLINE_JOB,
   FINAL_REPORT_JOB,
+  DOCUMENTS_JOB,
   PAGE_JOB,
   PERIOD_GAPS_JOB,
 ] as const;

@@ -1,6 +1,8 @@
 import { ADMIN_COMMANDS } from "../conversation/commands.ts";
 import type { Engine } from "../conversation/engine.ts";
 import type { DutyDesk, DutyEvent } from "../duty/desk.ts";
+// A storm digest's buttons: the value names the ticket to open.
+import { DIGEST_TOKEN } from "../duty/storm.ts";
 import type { ChatMessage, InboundEvent as ConversationEvent, EditMessage } from "../messages.ts";
 import type { InboundEvent } from "./event.ts";
 import { ticketCommand, typedNumber } from "./ticket-commands.ts";
@@ -51,8 +53,6 @@ const DUTY_COMMANDS: ReadonlyMap<string, Extract<DutyEvent["payload"], { kind: "
 const REPORT_COMMANDS = new Set(["start", "report", "baocao"]);
 /** The desk's token on a ticket's buttons (see duty/render.ts ticketToken). */
 const TICKET_TOKEN_PREFIX = "t.";
-/** The token of a storm digest's buttons (see duty/storm.ts DIGEST_TOKEN): the value names the ticket to open. */
-const DIGEST_TOKEN = "dg";
 
 /**
  * Decides, for an event from any channel, whether it is the reporter's conversation (the engine), a duty action

@@ -8,7 +8,7 @@ export interface PurgeCliDeps {
   withStore: (fn: (store: Store) => void) => void;
   /** The operator at the shell, as the audit log names them. */
   actor: string;
-  /** The evidence store's retention, once there is one (see EvidenceRetention). */
+  /** The evidence store's retention (src/evidence/retention.ts over EVIDENCE_DIR). */
   evidence?: (store: Store) => EvidenceRetention | undefined;
   write?: (text: string) => void;
   clock?: () => Date;
@@ -29,7 +29,7 @@ export function registerPurge(program: Command, deps: PurgeCliDeps): void {
       deps.withStore((store) => {
         const purge = { retention: config.retention, evidence: deps.evidence?.(store) };
         const report = options.dryRun
-          ? planPurge(store.db, purge, now)
+          ? planPurge(store, purge, now)
           : applyPurge(store, purge, now, deps.actor);
         write(`${describePurge(report, options.dryRun === true)}\n`);
       });

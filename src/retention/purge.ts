@@ -1,5 +1,4 @@
 import type { RetentionDays } from "../config.ts";
-import type { Db } from "../store/db.ts";
 import type { Store } from "../store/store.ts";
 
 /*
@@ -9,7 +8,8 @@ import type { Store } from "../store/store.ts";
  *   dead row keeps its body: it still has to be delivered, or an admin has to see what failed.
  * - A finished conversation's snapshot is deleted when it finishes (conversation/stack.ts pops a finished flow
  *   and an empty stack deletes the row); one left unfinished and untouched for RETENTION_CONVERSATION_DAYS goes.
- * - Evidence files follow RETENTION_EVIDENCE_DAYS through an EvidenceRetention plugged in by the evidence store.
+ * - Evidence files follow RETENTION_EVIDENCE_DAYS through the EvidenceRetention of the evidence store
+ *   (src/evidence/retention.ts).
  * - A settled ticket (resolved, closed, duplicate, rejected) untouched for RETENTION_INCIDENT_DAYS is deleted
  *   with every row that refers to it (timeline, duty posts, prompts, evidence rows) and its jobs.
  * The audit log keeps ticket ids and actions, never personal data, and records each purge.
@@ -22,8 +22,8 @@ const SETTLED = ["resolved", "closed", "duplicate", "rejected"] as const;
 export const PURGED_PAYLOAD = "{}";
 
 /**
- * What the evidence store plugs in (EVIDENCE_DIR): its files and rows older than `before` (ISO instant), or
- * those of the tickets about to be deleted. `count` must not change anything (purge --dry-run uses it).
+ * What the evidence store plugs in (EVIDENCE_DIR): its files and rows due at the cutoff `before` (ISO instant;
+ * the evidence store counts from each ticket's last change), or those of the tickets about to be deleted. `count` must not change anything (purge --dry-run uses it).
  */
 export interface EvidenceRetention {
   count(before: string, tickets: readonly string[]): number;
@@ -48,40 +48,23 @@ const cutoff = (now: Date, days: number | undefined) =>
   days === undefined ? undefined : new Date(now.getTime() - days * DAY_MS).toISOString();
 
 /** What a purge at `now` would remove; reads only. */
-export function planPurge(db: Db, o: PurgeOptions, now: Date): PurgeReport {
+export function planPurge(store: Store, o: PurgeOptions, now: Date): PurgeReport {
   const r = o.retention;
+  const repo = store.retention;
   const outboxBefore = cutoff(now, r.outboxDays);
   const conversationsBefore = cutoff(now, r.conversationDays);
   const evidenceBefore = cutoff(now, r.evidenceDays);
   const incidentsBefore = cutoff(now, r.incidentDays);
-  const count = (sql: string, ...args: unknown[]) => (db.prepare(sql).get(...args) as { n: number }).n;
-  const tickets = incidentsBefore
-    ? (
-        db
-          .prepare(
-            `SELECT ticket_id FROM incidents WHERE status IN (${SETTLED.map(() => "?").join(",")})
-             AND updated_at < ? ORDER BY id`,
-          )
-          .all(...SETTLED, incidentsBefore) as Array<{ ticket_id: string }>
-      ).map((t) => t.ticket_id)
-    : [];
+  const tickets = incidentsBefore ? repo.settledTickets(SETTLED, incidentsBefore) : [];
   return {
     at: now.toISOString(),
     outbox: {
       before: outboxBefore,
-      rows: outboxBefore
-        ? count(
-            "SELECT count(*) AS n FROM outbox WHERE status = 'sent' AND sent_at < ? AND payload <> ?",
-            outboxBefore,
-            PURGED_PAYLOAD,
-          )
-        : 0,
+      rows: outboxBefore ? repo.countDeliveredBodies(outboxBefore, PURGED_PAYLOAD) : 0,
     },
     conversations: {
       before: conversationsBefore,
-      rows: conversationsBefore
-        ? count("SELECT count(*) AS n FROM conversations WHERE updated_at < ?", conversationsBefore)
-        : 0,
+      rows: conversationsBefore ? repo.countStaleConversations(conversationsBefore) : 0,
     },
     evidence: {
       before: evidenceBefore,
@@ -96,26 +79,21 @@ export function planPurge(db: Db, o: PurgeOptions, now: Date): PurgeReport {
  * nothing was due, so that the daily run is visible). Returns what was removed.
  */
 export function applyPurge(store: Store, o: PurgeOptions, now: Date, actor: string): PurgeReport {
-  const db = store.db;
+  const repo = store.retention;
   return store.transaction(() => {
-    const plan = planPurge(db, o, now);
+    const plan = planPurge(store, o, now);
     const at = plan.at;
-    let outboxRows = 0;
-    if (plan.outbox.before)
-      outboxRows = db
-        .prepare("UPDATE outbox SET payload = ? WHERE status = 'sent' AND sent_at < ? AND payload <> ?")
-        .run(PURGED_PAYLOAD, plan.outbox.before, PURGED_PAYLOAD).changes;
-    let conversationRows = 0;
-    if (plan.conversations.before)
-      conversationRows = db
-        .prepare("DELETE FROM conversations WHERE updated_at < ?")
-        .run(plan.conversations.before).changes;
+    const outboxRows = plan.outbox.before ? repo.emptyDeliveredBodies(plan.outbox.before, PURGED_PAYLOAD) : 0;
+    const conversationRows = plan.conversations.before
+      ? repo.deleteStaleConversations(plan.conversations.before)
+      : 0;
     // Evidence first: its rows may refer to the tickets deleted below.
     const evidenceItems =
       plan.evidence.before && o.evidence
         ? o.evidence.purge(plan.evidence.before, plan.incidents.tickets)
         : undefined;
-    deleteIncidents(db, plan.incidents.tickets);
+    // With every row that refers to them (timeline, duty posts, prompts, evidence rows) and their jobs.
+    repo.deleteIncidents(plan.incidents.tickets);
     const report: PurgeReport = {
       ...plan,
       outbox: { ...plan.outbox, rows: outboxRows },
@@ -130,34 +108,6 @@ export function applyPurge(store: Store, o: PurgeOptions, now: Date, actor: stri
     });
     return report;
   });
-}
-
-/**
- * Deletes tickets with every row that refers to them. The referring tables are read from the schema's foreign
- * keys, so a table added later (evidence, final reports) is covered without a change here.
- */
-function deleteIncidents(db: Db, tickets: readonly string[]): void {
-  if (tickets.length === 0) return;
-  const ids = JSON.stringify(
-    (
-      db
-        .prepare("SELECT id FROM incidents WHERE ticket_id IN (SELECT value FROM json_each(?))")
-        .all(JSON.stringify(tickets)) as Array<{ id: number }>
-    ).map((r) => r.id),
-  );
-  const referring = db
-    .prepare(
-      `SELECT m.name AS tbl, f."from" AS col FROM sqlite_master m, pragma_foreign_key_list(m.name) f
-       WHERE m.type = 'table' AND f."table" = 'incidents'`,
-    )
-    .all() as Array<{ tbl: string; col: string }>;
-  const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
-  for (const { tbl, col } of referring)
-    db.prepare(`DELETE FROM ${quote(tbl)} WHERE ${quote(col)} IN (SELECT value FROM json_each(?))`).run(ids);
-  db.prepare(
-    "DELETE FROM scheduled_jobs WHERE json_extract(payload, '$.ticketId') IN (SELECT value FROM json_each(?))",
-  ).run(JSON.stringify(tickets));
-  db.prepare("DELETE FROM incidents WHERE id IN (SELECT value FROM json_each(?))").run(ids);
 }
 
 /** The report as lines for the operator (English, like the rest of the command line). */

@@ -15,6 +15,7 @@ import type {
   JobsRepo,
   OutboxRepo,
   ProcessedUpdatesRepo,
+  RetentionRepo,
   RulesRepo,
   Transactions,
   UsersRepo,
@@ -22,6 +23,7 @@ import type {
 import { SqliteJobs } from "./repos/jobs.ts";
 import { SqliteOutbox } from "./repos/outbox.ts";
 import { SqliteProcessedUpdates } from "./repos/processed.ts";
+import { SqliteRetention } from "./repos/retention.ts";
 import { SqliteRules } from "./repos/rules.ts";
 import { SqliteUsers } from "./repos/users.ts";
 import { SqliteTransactions } from "./tx.ts";
@@ -55,6 +57,8 @@ export class Store {
   readonly digests: SqliteDigests;
   /** The files reporters attached, downloaded and hashed after the commit (src/evidence/). */
   readonly evidence: SqliteEvidence;
+  /** What the retention purge reads and removes (src/retention/). */
+  readonly retention: RetentionRepo;
 
   constructor(readonly db: Database.Database) {
     this.tx = new SqliteTransactions(db);
@@ -70,6 +74,7 @@ export class Store {
     this.auditLog = new SqliteAudit(db);
     this.digests = new SqliteDigests(db, this.tx);
     this.evidence = new SqliteEvidence(db);
+    this.retention = new SqliteRetention(db);
   }
 
   // ── transactions (tx.ts) ──

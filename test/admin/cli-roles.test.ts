@@ -54,6 +54,14 @@ function shellAudit() {
 }
 
 describe("incident-bot users grant|revoke and contacts bind|unbind go through contact administration", () => {
+  it("`users list` says so when no role is granted, instead of printing nothing", async () => {
+    const empty = await cli("users", "list");
+    expect(empty.code).toBe(0);
+    expect(empty.out).toBe(
+      "No roles granted yet. Grant one with: incident-bot users grant telegram:<user id> admin\n",
+    );
+  });
+
   it("grants and revokes roles, refusing unknown roles and duty without a contact, each change audited once", async () => {
     expect((await cli("users", "grant", "telegram:4242", "duty", "vncert")).out).toBe(
       "Granted duty (vncert) to telegram:4242.\n",

@@ -256,10 +256,35 @@ describe("Mẫu 03 as a PDF", () => {
 
   it("a long description flows onto further pages instead of being cut", async () => {
     const long = `${"Máy chủ bị mã hóa dữ liệu, ghi nhận nhiều kết nối lạ từ nước ngoài. ".repeat(55)}HẾT MÔ TẢ`;
-    const walk = FULL_WALK.map((line, i) => (i === 3 ? long : line));
+    const walk = FULL_WALK.map((line, i) => (i === 4 ? long : line));
     const pdf = renderPdf(viewOf(fileTicket(walk)));
     const text = squash(pdfText(pdf));
     expect(text).toContain("HẾT MÔ TẢ");
     expect(text).toContain("CÁ NHÂN/NGƯỜI ĐẠI DIỆN THEO PHÁP LUẬT");
+  });
+});
+
+describe("Mẫu 03 fidelity in the documents (issue 14.2)", () => {
+  it("the organisation's phone and e-mail, and the free text of «other» in G and H, are in the DOCX and the PDF", () => {
+    const walk = [...FULL_WALK];
+    walk[6] = "2,8"; // detection: log review + other
+    walk.splice(7, 0, "Đối tác <CNTT> & nhà cung cấp dịch vụ báo"); // what the other was
+    const notified = walk.indexOf(
+      FULL_WALK[FULL_WALK.indexOf("xong") + 1] ?? "",
+      FULL_WALK.indexOf("xong") + 1,
+    );
+    walk[notified] = "1,6"; // notified: provincial unit + other
+    walk.splice(notified + 1, 0, "Ban Cơ yếu Chính phủ");
+    const org = walk.indexOf("024 1234 5678");
+    walk[org] = "024 3999 0000";
+    walk[org + 1] = "vanthu@laichau.gov.vn";
+    const view = viewOf(fileTicket(walk));
+    for (const text of [squash(docxText(renderDocx(view))), squash(pdfText(renderPdf(view)))]) {
+      expect(text).toContain("024 3999 0000");
+      expect(text).toContain("vanthu@laichau.gov.vn");
+      expect(text).toContain("0912 345 678");
+      expect(text).toContain("Đối tác <CNTT> & nhà cung cấp dịch vụ báo");
+      expect(text).toContain("Ban Cơ yếu Chính phủ");
+    }
   });
 });

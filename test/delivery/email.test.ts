@@ -422,7 +422,7 @@ describe("ticket e-mail: rendering", () => {
     const script = `<script>alert("x")</script> máy chủ web bị chèn mã lạ & chuyển hướng`;
     const t = fileTicket({
       0: "<b>Cổng</b> laichau.gov.vn", // system
-      3: script, // description
+      4: script, // description
       25: "Sở <i>KH</i> & CN Lai Châu", // organisation (profile)
     });
     const mail = renderTicketEmail(t.incident, t.routed, t.contact, rc());

@@ -29,16 +29,16 @@ const GROUPS: Record<string, string> = { vncert: "-1001000000001", provincial: "
 /** Free-text answers of REPORT_WALK by position, with the validators' limits (code points). */
 const FREE_TEXT: Record<number, { min: number; max: number }> = {
   0: { min: 2, max: 300 }, // system
-  3: { min: 10, max: 4000 }, // description
-  16: { min: 2, max: 200 }, // operator
-  17: { min: 2, max: 200 }, // owner
+  4: { min: 10, max: 4000 }, // description
+  17: { min: 2, max: 200 }, // operator
+  18: { min: 2, max: 200 }, // owner
   23: { min: 2, max: 100 }, // full name
   24: { min: 2, max: 100 }, // title
   25: { min: 2, max: 200 }, // organisation
   26: { min: 5, max: 300 }, // address
 };
 /** Answers tried over the limit first (they must be refused and asked again, losing nothing). */
-const TRY_OVER = new Set([0, 3, 25]);
+const TRY_OVER = new Set([0, 4, 25]);
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

@@ -182,3 +182,51 @@ describe("Mẫu 03 checkboxes", () => {
     expect(c4.kind === "choices" && !c4.boxes && checked(only(f, "C4"))).toEqual(["3"]);
   });
 });
+
+describe("Mẫu 03 form fidelity (issue 14.2)", () => {
+  it("the organisation's phone and e-mail (A3, A4) are their own answers, apart from the person's (B3, B4)", () => {
+    const f = form({
+      ...ANSWERS,
+      reporter: { ...REPORTER, orgPhone: "024 1234 5678", orgEmail: "vanthu@laichau.gov.vn" },
+    });
+    expect(only(f, "A3").value).toEqual({ kind: "text", text: "024 1234 5678" });
+    expect(only(f, "A4").value).toEqual({ kind: "text", text: "vanthu@laichau.gov.vn" });
+    expect(only(f, "B3").value).toEqual({ kind: "text", text: REPORTER.phone });
+    expect(only(f, "B4").value).toEqual({ kind: "text", text: REPORTER.email });
+  });
+
+  it("a profile saved before A3/A4 were asked still fills them from the person's phone and e-mail", () => {
+    expect(only(form(), "A3").value).toEqual({ kind: "text", text: REPORTER.phone });
+    expect(only(form(), "A4").value).toEqual({ kind: "text", text: REPORTER.email });
+  });
+
+  it("the free text of «other» in G and H is on the form next to the ticked boxes", () => {
+    const f = form({
+      ...ANSWERS,
+      detection: ["ids", "other"],
+      detectionOther: "Đối tác <CNTT> & nhà cung cấp báo",
+      notified: ["dost", "other"],
+      notifiedOther: "Ban Cơ yếu Chính phủ",
+    });
+    const g = fieldsOf(f, "G");
+    expect(g.map((x) => x.labelKey)).toEqual(["mau03:part.detection", "mau03:part.detectionOther"]);
+    expect(checked(g[0] as Mau03Field)).toEqual(["ids", "other"]);
+    expect(g[1]?.value).toEqual({ kind: "text", text: "Đối tác <CNTT> & nhà cung cấp báo" });
+    const h = fieldsOf(f, "H");
+    expect(checked(h[0] as Mau03Field)).toEqual(["dost", "other"]);
+    expect(h[1]?.value).toEqual({ kind: "text", text: "Ban Cơ yếu Chính phủ" });
+  });
+
+  it("H offers the provincial unit, VNCERT/CC, NCSC, the police and the system owner", () => {
+    const h = only(form(), "H").value;
+    expect(h.kind === "choices" && h.options.map((o) => o.id)).toEqual([
+      "dost",
+      "vncert",
+      "ncsc",
+      "police",
+      "owner",
+      "other",
+      "none",
+    ]);
+  });
+});

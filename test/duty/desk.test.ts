@@ -114,11 +114,21 @@ describe("duty desk: routed tickets", () => {
     expect(s.desk.fanOut(new Date(s.h.now().getTime() + 200_000))).toEqual([]);
   });
 
-  it("with SMTP configured, each destination with an address is e-mailed at once, bound chat or not", () => {
+  it("with SMTP configured, each destination with an address is e-mailed with the initial report attached, bound chat or not", () => {
     const s = setup("full", { messageIdDomain: "laichau.gov.vn" });
     const ticketId = s.fileReport();
     s.desk.fanOut(s.h.now());
+    // The documents job the fan-out armed (due now) renders Mẫu 03 and queues the e-mails and the reporter's copy.
+    const fire = (at: Date) => {
+      for (const job of s.h.store.dueJobs(at.toISOString())) s.desk.fireJob(job, at);
+    };
+    fire(s.h.now());
     s.desk.fanOut(new Date(s.h.now().getTime() + 61_000)); // the pending duty rows come round again
+    fire(new Date(s.h.now().getTime() + 61_000)); // and arm nothing new: no second e-mail, no second copy
+    const copies = s.h.store.db
+      .prepare("SELECT idempotency_key AS k FROM outbox WHERE idempotency_key LIKE 'document:%' ORDER BY id")
+      .all();
+    expect(copies).toEqual([{ k: `document:${ticketId}:initial` }, { k: `document:${ticketId}:initial:1` }]);
     const mails = s.h.store.db
       .prepare(
         "SELECT idempotency_key AS k, chat_id AS c, payload FROM outbox WHERE channel = 'email' ORDER BY id",
@@ -130,6 +140,10 @@ describe("duty desk: routed tickets", () => {
     expect(vncert.to).toEqual(["ir@vncert.vn"]);
     expect(vncert.subject).toMatch(new RegExp(`^\\[TBSC\\] ${ticketId}`));
     expect(vncert.messageId).toContain("@laichau.gov.vn>");
+    expect(vncert.attachments.map((a: { filename: string }) => a.filename)).toEqual([
+      `${ticketId}-mau03.docx`,
+      `${ticketId}-mau03.pdf`,
+    ]);
   });
 
   it("without SMTP no e-mail is queued", () => {
@@ -252,6 +266,8 @@ describe("duty desk: nobody forgets (acknowledge deadlines, controlled clock)", 
       undefined,
     );
     for (const kind of DUTY_JOB_KINDS) scheduler.on(kind, (job, now) => s.desk.fireJob(job, now));
+    // The fan-out's documents job (the initial report to the reporter) runs at once, before the clock moves.
+    expect(scheduler.runDue()).toBe(1);
     const at = (ms: number) => {
       clock = new Date(created + ms);
     };

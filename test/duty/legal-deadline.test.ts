@@ -66,6 +66,8 @@ function setup(deadlines: Record<string, number>) {
     payload: { kind: "command", command: "bind", args: "vncert" },
   });
   desk.fanOut(h.now());
+  // The documents job the fan-out armed queues the e-mails (with the initial report attached).
+  for (const job of h.store.dueJobs(h.now().toISOString())) desk.fireJob(job, h.now());
   const incident = h.store.incidentByTicket(ticketId);
   if (!incident) throw new Error("no ticket filed");
   const outbox = (channel: string, chatId: string) =>

@@ -9,6 +9,7 @@ import { parseConfig } from "../../src/config.ts";
 import { Engine } from "../../src/conversation/engine.ts";
 import { RateLimiter } from "../../src/delivery/rate-limiter.ts";
 import {
+  acceptDocuments,
   EmulatedUser,
   fileReport,
   freePort,
@@ -31,6 +32,7 @@ async function startAdminStack(extraEnv: Record<string, string> = {}): Promise<S
   await server.start();
   const dir = mkdtempSync(join(tmpdir(), "incident-admin-e2e-"));
   const refused = watchTelegramRules(server);
+  const documents = acceptDocuments(server);
   const httpPort = await freePort();
   const app = createApp(
     parseConfig({
@@ -71,6 +73,7 @@ async function startAdminStack(extraEnv: Record<string, string> = {}): Promise<S
     httpPort,
     processed,
     refused,
+    documents,
     messages,
     async settled(chatId: number, before: number) {
       await waitFor(

@@ -8,6 +8,7 @@ import { type RunningBot, startTelegram } from "../../src/channels/telegram/run.
 import type { SenderOptions } from "../../src/channels/telegram/sender.ts";
 import { parseConfig } from "../../src/config.ts";
 import { RateLimiter } from "../../src/delivery/rate-limiter.ts";
+import { multipartParts, uploadedFile } from "../support/multipart.ts";
 import { messageError } from "../support/telegram-rules.ts";
 
 export const TOKEN = "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -75,6 +76,67 @@ export function watchTelegramRules(server: TelegramServer): string[] {
   return refused;
 }
 
+export interface SentDocument {
+  chatId: string;
+  filename: string;
+  bytes: Buffer;
+  caption: string;
+}
+
+/**
+ * sendDocument for the emulator (telegram-test-api has none): a multipart upload, refused as Telegram refuses
+ * an empty file or a caption over 1,024 characters; accepted, it is kept with its bytes in `documents` (not
+ * among the chat's text messages).
+ */
+/** The little of the emulator's express app this needs (telegram-test-api keeps it private). */
+interface EmulatorApp {
+  post(
+    path: string,
+    handler: (
+      req: NodeJS.ReadableStream & { headers: Record<string, string | undefined> },
+      res: { status(code: number): { json(body: unknown): void }; json(body: unknown): void },
+    ) => void,
+  ): void;
+  _router: { stack: Array<{ route?: { path: string } }> };
+}
+
+export function acceptDocuments(server: TelegramServer): SentDocument[] {
+  const documents: SentDocument[] = [];
+  const app = (server as unknown as { webServer: EmulatorApp }).webServer;
+  app.post("/bot:token/sendDocument", (req, res) => {
+    const refuse = (description: string) =>
+      res.status(400).json({ ok: false, error_code: 400, description: `Bad Request: ${description}` });
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const parts = multipartParts(Buffer.concat(chunks), String(req.headers["content-type"] ?? ""));
+      const file = uploadedFile(parts);
+      const caption = parts.find((p) => p.name === "caption")?.body.toString("utf8") ?? "";
+      const chatId = parts.find((p) => p.name === "chat_id")?.body.toString("utf8") ?? "";
+      if (!file || file.body.length === 0) return refuse("file must be non-empty");
+      if (caption.length > 1024) return refuse("message caption is too long");
+      documents.push({ chatId, filename: file.filename ?? "", bytes: file.body, caption });
+      // Kept apart from the chat's text messages, which the tests read in order (a file has no text to read).
+      res.json({
+        ok: true,
+        result: {
+          message_id: 1_000_000 + documents.length,
+          chat: { id: Number(chatId), type: "private" },
+          date: Math.floor(Date.now() / 1000),
+          document: { file_name: file.filename, file_size: file.body.length },
+          ...(caption ? { caption } : {}),
+        },
+      });
+    });
+  });
+  // Before the emulator's catch-all "unknown method" route.
+  const stack = app._router.stack;
+  const mine = stack.pop();
+  const catchAll = stack.findIndex((layer) => layer.route?.path === "/bot:token/:method");
+  if (mine) stack.splice(catchAll, 0, mine);
+  return documents;
+}
+
 /** The Bot API emulator plus the real bot (grammY or Telegraf, polling or webhook) on a fresh database. */
 export async function startStack(
   framework: "grammy" | "telegraf",
@@ -85,6 +147,7 @@ export async function startStack(
   const server = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 600 });
   await server.start();
   const refused = watchTelegramRules(server);
+  const documents = acceptDocuments(server);
   const dir = mkdtempSync(join(tmpdir(), "incident-e2e-"));
   const httpPort = await freePort();
   const app = createApp(
@@ -122,6 +185,8 @@ export async function startStack(
     processed,
     /** What the bot sent that real Telegram would have refused with a 400. */
     refused,
+    /** Files the bot sent (sendDocument), in order, with their bytes. */
+    documents,
     /** Bot messages in one chat, in order (edits applied). */
     messages(chatId: number): BotMessage[] {
       return (server.storage.botMessages as unknown as BotMessage[])
@@ -245,6 +310,7 @@ export const REPORT_BY_BUTTONS: ReadonlyArray<{ say: string } | { press: string 
   { command: "/start" },
   { say: "Cổng thông tin điện tử tỉnh laichau.gov.vn" },
   { press: "malware" },
+  { press: "civil" }, // owner sector, asked early (rule R8)
   { press: "now" },
   { say: "Nhiều máy trạm báo nhiễm virus, phần mềm diệt virus không xử lý được, máy chủ chạy chậm" },
   { press: "ongoing" },
@@ -263,10 +329,8 @@ export const REPORT_BY_BUTTONS: ReadonlyArray<{ say: string } | { press: string 
   { press: "no" }, // can handle alone
   { say: "Sở KH&CN tỉnh Lai Châu" },
   { say: "UBND tỉnh Lai Châu" },
-  { press: "civil" },
   { press: "_skipSection" },
-  { press: "none" }, // notified: nobody yet
-  { press: "_done" },
+  { press: "none" }, // notified: nobody yet (answers at once)
   { press: "_skip" }, // support
   { press: "yes" }, // confidential
   { say: "Nguyễn Văn An" },
@@ -275,6 +339,8 @@ export const REPORT_BY_BUTTONS: ReadonlyArray<{ say: string } | { press: string 
   { say: "Tầng 3, Khu hành chính tỉnh, TP Lai Châu" },
   { say: "0912 345 678" },
   { say: "an.nv@laichau.gov.vn" },
+  { press: "prefill" }, // the organisation's phone: the same
+  { press: "prefill" }, // the organisation's e-mail: the same
   { say: "Lai Châu" },
   { press: "save" },
   { press: "submit" },

@@ -42,7 +42,7 @@ for (const framework of ["grammy", "telegraf"] as const) {
       const seen = user.messages().length;
       await user.pressData("r.type|malware", typeMessage?.messageId ?? 0); // the old question's button
       expect(user.textsSince(seen)).toContain("câu hỏi cũ");
-      await user.pressData("r.detectedAt|<script>", user.messages().at(-1)?.messageId ?? 0);
+      await user.pressData("r.ownerSector|<script>", user.messages().at(-1)?.messageId ?? 0);
       await user.pressData("không-phải-của-bot", user.messages().at(-1)?.messageId ?? 0);
       expect(user.textsSince(seen)).toContain("Không nhận ra lựa chọn");
       const conversation = stack.app.store.conversation("telegram", "5002");

@@ -8,7 +8,7 @@ import { REPORT_WALK } from "../fixtures/report-walk.ts";
 import { cliTimeout, PER_CLI_RUN_MS } from "../support/cli-budget.ts";
 
 // The child runs on the real clock, so the detection time is "now" instead of a fixed hour of today.
-const WALK = REPORT_WALK.map((line, i) => (i === 2 ? "bây giờ" : line));
+const WALK = REPORT_WALK.map((line, i) => (i === 3 ? "bây giờ" : line));
 const dir = mkdtempSync(join(tmpdir(), "incident-bot-crash-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -117,7 +117,7 @@ describe("a killed process loses nothing (SIGKILL at several points)", { timeout
     expect(answers).toMatchObject({
       system: "Cổng thông tin điện tử tỉnh laichau.gov.vn",
       type: "malware",
-      description: WALK[3],
+      description: WALK[4],
       status: "ongoing",
       detection: ["log_review", "user_report"],
       systemLevel: "3",

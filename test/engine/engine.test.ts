@@ -158,7 +158,7 @@ describe("engine: buttons", () => {
     h.text("Hệ thống thư điện tử công vụ");
     const reply = h.press("r.type", "phishing");
     expect(h.draft()?.answers).toMatchObject({ type: "phishing" });
-    expect(h.lastQuestion(reply.messages)?.token).toBe("r.detectedAt");
+    expect(h.lastQuestion(reply.messages)?.token).toBe("r.ownerSector");
   });
 });
 
@@ -173,7 +173,7 @@ describe("engine: navigation", () => {
     expect(allText(back.messages)).toContain("Câu trả lời hiện tại");
     expect(h.draft()?.answers).toMatchObject({ system: "Website sở", type: "defacement" });
     const keep = h.text("giữ nguyên");
-    expect(h.lastQuestion(keep.messages)?.token).toBe("r.detectedAt");
+    expect(h.lastQuestion(keep.messages)?.token).toBe("r.ownerSector");
   });
 
   it("cancel asks for confirmation; 'no' returns to the same question, 'yes' discards the draft", () => {
@@ -310,6 +310,7 @@ describe("engine: a flow version change never strands a user", () => {
     h.command("start");
     h.text("Website sở");
     h.text("4");
+    h.text("1"); // owner sector: civil
     const conv = h.store.conversation("telegram", "1001");
     const stack = conv?.stack.map((e) => ({ ...e, version: 0 })) ?? [];
     h.store.saveConversation("telegram", "1001", "1001", stack, h.now().toISOString());
@@ -339,6 +340,7 @@ describe("engine: typed answers to choices", () => {
     for (const line of [
       "Cổng thông tin",
       "tấn công từ chối dịch vụ",
+      "1", // owner sector: civil
       "bây giờ",
       "Cổng thông tin bị tấn công từ chối dịch vụ",
       "dang dien ra",

@@ -1,8 +1,13 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Api } from "grammy";
+import { Telegraf } from "telegraf";
 import { afterEach, describe, expect, it } from "vitest";
+import { grammyPort } from "../../src/channels/telegram/grammy.ts";
+import { telegrafPort } from "../../src/channels/telegram/telegraf.ts";
 import { DownloadError, download } from "../../src/evidence/download.ts";
 import { telegramEvidenceSource, zaloEvidenceSource } from "../../src/evidence/sources.ts";
+import { FakeBotApi } from "../support/fake-bot-api.ts";
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -98,4 +103,28 @@ describe("downloading a reporter's file", () => {
     expect(error.kind).toBe("transient");
     expect(`${error.message} ${error.code} ${error.stack ?? ""}`).not.toContain(token.split(":")[1]);
   });
+});
+
+describe("both Telegram runtimes fetch a file through the port", () => {
+  for (const runtime of ["grammy", "telegraf"] as const) {
+    it(`${runtime}: getFile then the file URL give the bytes the fake served; over 20 MB is refused as too large`, async () => {
+      const fake = await FakeBotApi.start({ limits: false });
+      try {
+        const port =
+          runtime === "grammy"
+            ? grammyPort(new Api(fake.token, { apiRoot: fake.apiRoot }))
+            : telegrafPort(new Telegraf(fake.token, { telegram: { apiRoot: fake.apiRoot } }).telegram);
+        const source = telegramEvidenceSource(port, fake.apiRoot, fake.token);
+        const bytes = Buffer.from(`${runtime} bytes`);
+        const small = fake.addFile(bytes);
+        const limits = { maxBytes: 20 * 1024 * 1024, timeoutMs: 5000 };
+        expect((await source.fetch({ fileRef: small.fileId }, limits)).equals(bytes)).toBe(true);
+        const big = fake.addFile(Buffer.from("x"), { size: 21 * 1024 * 1024 });
+        expect((await failure(source.fetch({ fileRef: big.fileId }, limits))).kind).toBe("tooLarge");
+        expect((await failure(source.fetch({ fileRef: "unknown" }, limits))).kind).toBe("permanent");
+      } finally {
+        await fake.close();
+      }
+    });
+  }
 });

@@ -302,9 +302,9 @@ describe("evidence retention (RETENTION_EVIDENCE_DAYS)", () => {
       evidence: evidenceRetention(s.app.store, s.keeper.files),
     };
     const early = new Date(s.now().getTime() + 29 * 86_400_000);
-    expect(planPurge(s.app.db, options, early).evidence.items).toBe(0);
+    expect(planPurge(s.app.store, options, early).evidence.items).toBe(0);
     const late = new Date(s.now().getTime() + 31 * 86_400_000);
-    expect(planPurge(s.app.db, options, late).evidence.items).toBe(1);
+    expect(planPurge(s.app.store, options, late).evidence.items).toBe(1);
     expect(s.app.store.evidence.ofIncident(incident.id)).toHaveLength(1);
     expect(storedFiles(s.evidenceDir)).toHaveLength(1);
 

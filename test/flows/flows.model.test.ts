@@ -23,6 +23,8 @@ const REPORT_SCENARIOS: Record<string, Record<string, readonly string[]>> = {
   },
   personalData: { dataExposed: ["personal"], systemLevel: ["3"] },
   defenceOwned: { ownerSector: ["defence"] },
+  // "Other" in G and H: their free-text questions (issue 14.2).
+  otherChosen: { detection: ["ids", "other"], notified: ["dost", "other"] },
 };
 
 interface FlowCase {
@@ -74,6 +76,9 @@ const BAD_EVENTS: FlowEvent[] = [
   { type: "CHOOSE_MANY", values: [], at: AT },
 ];
 
+/** Scenarios that end within the first answers (scam advice; a system out of scope, rule R8). */
+const SHORT = ["scamCall", "defenceOwned"];
+
 for (const c of CASES) {
   describe(`${c.name} flow, ${c.scenario} (model-based)`, () => {
     const allPaths = getShortestPaths(c.machine, {
@@ -102,11 +107,11 @@ for (const c of CASES) {
       const submitted = allPaths.find((p) => p.state.value === "submitted");
       const answers = (submitted?.state.context as QuestionnaireContext | undefined)?.answers ?? {};
       for (const q of c.questions) if (q.id in answers) expect(visited, q.id).toContain(q.id);
-      expect(visited.size).toBeGreaterThan(c.scenario === "scamCall" ? 1 : 7);
+      expect(visited.size).toBeGreaterThan(SHORT.includes(c.scenario) ? 1 : 7);
     });
 
     it("persist → restore round-trips at every state, and the restored state behaves the same", () => {
-      expect(allPaths.length).toBeGreaterThan(c.scenario === "scamCall" ? 5 : c.questions.length);
+      expect(allPaths.length).toBeGreaterThan(SHORT.includes(c.scenario) ? 5 : c.questions.length);
       for (const path of allPaths) {
         const restored = roundTrip(c.machine, path.state);
         expect(restored.value).toEqual(path.state.value);
@@ -136,7 +141,7 @@ for (const c of CASES) {
           }
         }
       }
-      expect(refused).toBeGreaterThan(c.scenario === "scamCall" ? 5 : c.questions.length);
+      expect(refused).toBeGreaterThan(SHORT.includes(c.scenario) ? 5 : c.questions.length);
     });
   });
 }
@@ -161,6 +166,20 @@ describe("report flow details", () => {
     ] as FlowEvent[]) {
       s = transition(reportMachine, s, e)[0];
     }
-    expect(s.value).toEqual({ asking: "detectedAt" });
+    expect(s.value).toEqual({ asking: "ownerSector" });
+  });
+
+  it("a system of Defence or Public Security is sent to its own channel at the third answer (rule R8)", () => {
+    for (const sector of ["defence", "public_security"]) {
+      let s = start(reportMachine);
+      for (const e of [
+        { type: "TEXT", text: "Website sở", at: AT },
+        { type: "CHOOSE", value: "ddos", at: AT },
+        { type: "CHOOSE", value: sector, at: AT },
+      ] as FlowEvent[]) {
+        s = transition(reportMachine, s, e)[0];
+      }
+      expect(s.value).toBe("outOfScope");
+    }
   });
 });

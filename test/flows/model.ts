@@ -64,7 +64,8 @@ export function modelEvents(
     } else if (input.kind === "yesno") {
       for (const value of branches[q.id] ?? ["no"]) events.push({ type: "CHOOSE", value, at: AT });
     } else if (input.kind === "multi") {
-      events.push({ type: "CHOOSE_MANY", values: [input.options[0] ?? ""], at: AT });
+      // A branch on a multi-select question is the one set of options chosen there (e.g. "other").
+      events.push({ type: "CHOOSE_MANY", values: [...(branches[q.id] ?? [input.options[0] ?? ""])], at: AT });
     } else if (input.kind === "files") {
       events.push({ type: "DONE", at: AT });
     } else if (q.required || q.id === questions[0]?.id) {

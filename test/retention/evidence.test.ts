@@ -1,86 +1,106 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../../src/config.ts";
-import { evidenceRetention } from "../../src/retention/evidence.ts";
-import { applyPurge, planPurge } from "../../src/retention/purge.ts";
+import { EvidenceFiles } from "../../src/evidence/files.ts";
+import { openDatabase } from "../../src/store/db.ts";
 import { createHarness } from "../engine/harness.ts";
 import { OPEN_REPORT_WALK } from "../fixtures/report-walk.ts";
+import { cliTimeout } from "../support/cli-budget.ts";
 
-const root = mkdtempSync(join(tmpdir(), "incident-evidence-retention-"));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
 const DAY = 86_400_000;
-const NOW = new Date("2026-11-21T03:00:00Z");
 
-describe("RETENTION_EVIDENCE_DAYS over the evidence store", () => {
-  it("old rows go, and their files once no row shares them; a path leaving the folder is never followed", () => {
-    const h = createHarness({ now: NOW });
-    h.command("start");
-    let ticketId = "";
-    for (const line of OPEN_REPORT_WALK) ticketId = h.text(line).ticketId ?? ticketId;
-    const incident = h.store.incidentByTicket(ticketId)?.id ?? 0;
-    const dir = join(root, "evidence");
-    const outside = join(root, "outside.txt");
-    const file = (path: string) => {
-      mkdirSync(dirname(join(dir, path)), { recursive: true });
-      writeFileSync(join(dir, path), "bytes");
-    };
-    writeFileSync(outside, "not evidence");
-    // The evidence store's table (migration "evidence" once merged; its core columns here before that). Columns
-    // it also requires get filler values, so the test runs on either shape.
-    h.db.exec(`CREATE TABLE IF NOT EXISTS evidence (
-      id INTEGER PRIMARY KEY, incident_id INTEGER NOT NULL REFERENCES incidents(id), path TEXT,
-      status TEXT NOT NULL, created_at TEXT NOT NULL) STRICT`);
-    const extra = h.db
-      .prepare(
-        `SELECT name, type FROM pragma_table_info('evidence') WHERE "notnull" = 1 AND dflt_value IS NULL
-           AND pk = 0 AND name NOT IN ('incident_id', 'status', 'created_at')`,
-      )
-      .all() as Array<{ name: string; type: string }>;
-    let n = 0;
-    const add = {
-      run(incidentId: number, path: string | null, createdAt: string) {
-        n++;
-        const filler = extra.map((c) => (c.type === "INTEGER" ? n : String(n)));
-        h.db
-          .prepare(
-            `INSERT INTO evidence (incident_id, path, status, created_at${extra.map((c) => `, ${c.name}`).join("")})
-             VALUES (?, ?, 'stored', ?${extra.map(() => ", ?").join("")})`,
-          )
-          .run(incidentId, path, createdAt, ...filler);
+/*
+ * The evidence store's retention as the operator runs it: `incident-bot purge` builds it from EVIDENCE_DIR
+ * (cli.ts), and the evidence files are content-addressed under that folder, one file for every row that names
+ * the same bytes.
+ */
+describe("incident-bot purge over the evidence folder", { timeout: cliTimeout(2) }, () => {
+  const root = mkdtempSync(join(tmpdir(), "incident-purge-evidence-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const dbPath = join(root, "bot.db");
+  const evidenceDir = join(root, "evidence");
+  const cli = (...args: string[]) => {
+    const run = spawnSync(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        DATABASE_PATH: dbPath,
+        EVIDENCE_DIR: evidenceDir,
+        RETENTION_EVIDENCE_DAYS: "365",
       },
-    };
-    const old = new Date(NOW.getTime() - 400 * DAY).toISOString();
-    const recent = new Date(NOW.getTime() - 10 * DAY).toISOString();
-    file("aa/only-old");
-    file("bb/shared");
-    add.run(incident, "aa/only-old", old);
-    add.run(incident, "bb/shared", old);
-    add.run(incident, "bb/shared", recent);
-    add.run(incident, "../outside.txt", old);
-    add.run(incident, null, old); // never downloaded
+      encoding: "utf8",
+    });
+    return { code: run.status, out: run.stdout, err: run.stderr };
+  };
 
-    const options = {
-      retention: { ...parseConfig({}).retention, evidenceDays: 365 },
-      evidence: evidenceRetention(h.db, dir),
+  it("removes the file of a ticket unchanged for longer than RETENTION_EVIDENCE_DAYS and keeps a newer one", () => {
+    const h = createHarness();
+    const files = new EvidenceFiles(evidenceDir);
+    const now = Date.now();
+    /** A filed ticket, last changed `daysAgo` days ago, with `bytes` kept as its evidence. */
+    const ticket = (daysAgo: number, bytes: string[]) => {
+      h.command("start", "", { userId: String(2000 + daysAgo) });
+      let ticketId = "";
+      for (const line of OPEN_REPORT_WALK)
+        ticketId = h.text(line, { userId: String(2000 + daysAgo) }).ticketId ?? ticketId;
+      const incident = h.store.incidentByTicket(ticketId);
+      if (!incident) throw new Error("no ticket filed");
+      const at = new Date(now - daysAgo * DAY).toISOString();
+      const paths = bytes.map((text, position) => {
+        h.store.evidence.add(
+          {
+            incidentId: incident.id,
+            position,
+            channel: "telegram",
+            fileRef: `file-${daysAgo}-${position}`,
+            messageRef: null,
+            name: `${position}.txt`,
+            mime: "text/plain",
+          },
+          at,
+        );
+        const row = h.store.evidence.one(incident.id, position);
+        const file = files.put(Buffer.from(text));
+        h.store.evidence.markStored(row?.id ?? 0, { ...file, mime: "text/plain" }, at);
+        return file.path;
+      });
+      h.db.prepare("UPDATE incidents SET updated_at = ? WHERE id = ?").run(at, incident.id);
+      return { incidentId: incident.id, paths };
     };
-    expect(planPurge(h.db, options, NOW).evidence.items).toBe(4);
-    expect(existsSync(join(dir, "aa/only-old"))).toBe(true);
-    const report = applyPurge(h.store, options, NOW, "test");
-    expect(report.evidence.items).toBe(4);
-    expect(h.db.prepare("SELECT path, created_at FROM evidence").all()).toEqual([
-      { path: "bb/shared", created_at: recent },
-    ]);
-    expect(existsSync(join(dir, "aa/only-old"))).toBe(false);
-    expect(existsSync(join(dir, "bb/shared"))).toBe(true);
-    expect(existsSync(outside)).toBe(true);
-  });
+    // The same bytes sent to an old and a recent ticket are kept once and must outlive the old ticket's row.
+    const old = ticket(400, ["old only", "sent twice"]);
+    const recent = ticket(10, ["recent only", "sent twice"]);
+    const [oldOnly, shared] = old.paths;
+    const [recentOnly] = recent.paths;
+    expect(recent.paths[1]).toBe(shared);
+    h.db.exec(`VACUUM INTO '${dbPath}'`);
+    const on = (path: string | undefined) => existsSync(join(evidenceDir, path ?? "missing"));
+    expect([on(oldOnly), on(shared), on(recentOnly)]).toEqual([true, true, true]);
 
-  it("without an evidence table (a database from before the evidence store) removes nothing", () => {
-    const h = createHarness({ now: NOW });
-    const retention = evidenceRetention(h.db, join(root, "none"));
-    expect(retention.count(NOW.toISOString(), [])).toBe(0);
-    expect(retention.purge(NOW.toISOString(), [])).toBe(0);
+    const dry = cli("purge", "--dry-run");
+    expect(dry.err).toBe("");
+    expect(dry.code).toBe(0);
+    expect(dry.out).toMatch(/evidence: 2 file\(s\) would be deleted/);
+    expect([on(oldOnly), on(shared), on(recentOnly)]).toEqual([true, true, true]);
+
+    const real = cli("purge");
+    expect(real.err).toBe("");
+    expect(real.code).toBe(0);
+    expect(real.out).toMatch(/evidence: 2 file\(s\) were deleted/);
+    expect(on(oldOnly)).toBe(false);
+    expect(on(shared)).toBe(true);
+    expect(on(recentOnly)).toBe(true);
+    const db = openDatabase(dbPath);
+    try {
+      const rows = db.prepare("SELECT incident_id, path FROM evidence ORDER BY id").all();
+      expect(rows).toEqual([
+        { incident_id: recent.incidentId, path: recentOnly },
+        { incident_id: recent.incidentId, path: shared },
+      ]);
+    } finally {
+      db.close();
+    }
   });
 });

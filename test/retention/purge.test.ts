@@ -149,7 +149,7 @@ describe("retention: conversations, evidence and settled tickets", () => {
     s.h.text("Cổng thông tin điện tử", { userId: "2002" });
     expect(s.h.store.conversation("telegram", "2002")).toBeDefined();
     expect(
-      planPurge(s.h.db, { retention: DEFAULTS }, new Date(START.getTime() + 29 * DAY)).conversations.rows,
+      planPurge(s.h.store, { retention: DEFAULTS }, new Date(START.getTime() + 29 * DAY)).conversations.rows,
     ).toBe(0);
     applyPurge(s.h.store, { retention: DEFAULTS }, new Date(START.getTime() + 31 * DAY), "test");
     expect(s.h.store.conversation("telegram", "2002")).toBeUndefined();
@@ -172,7 +172,9 @@ describe("retention: conversations, evidence and settled tickets", () => {
       },
     };
     const options = { retention: { ...DEFAULTS, incidentDays: 365, evidenceDays: 365 }, evidence };
-    expect(planPurge(s.h.db, options, new Date(START.getTime() + 364 * DAY)).incidents.tickets).toEqual([]);
+    expect(planPurge(s.h.store, options, new Date(START.getTime() + 364 * DAY)).incidents.tickets).toEqual(
+      [],
+    );
     const report = applyPurge(s.h.store, options, new Date(START.getTime() + 366 * DAY), "test");
     expect(report.incidents.tickets).toEqual([s.ticketId]);
     expect(evidence.asked).toEqual([[s.ticketId]]);

@@ -17,6 +17,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { multipartParts, uploadedFile } from "./multipart.ts";
+import { FakeBotFiles } from "./fake-bot-files.ts";
 import { markupError, messageError } from "./telegram-rules.ts";
 
 /** 500: an internal error; 429: a flood wait; drop: never answered (or cut late); reset: connection cut. */
@@ -64,14 +66,13 @@ export interface FakeBotApiOptions {
   fileFaultFor?: (download: number) => Fault | undefined;
 }
 
-/** Telegram lets a bot download files up to 20 MB (getFile refuses bigger ones). */
-export const BOT_DOWNLOAD_LIMIT = 20 * 1024 * 1024;
-
 export interface VisibleMessage {
   messageId: number;
   /** Text (sendMessage; the latest after edits), or undefined for a copy. */
   text: string | undefined;
   copyOf?: { fromChatId: string; messageId: number };
+  /** A file sent with sendDocument (its caption is `text`). */
+  document?: { fileName: string; size: number };
   replyTo?: number;
   replyMarkup?: unknown;
   /** When it became visible (this server's clock, ms). */
@@ -99,7 +100,7 @@ export interface FakeStats {
   filesServed: number;
 }
 
-const SEND_METHODS = new Set(["sendMessage", "editMessageText", "copyMessage"]);
+const SEND_METHODS = new Set(["sendMessage", "editMessageText", "copyMessage", "sendDocument"]);
 const DEFAULT_TOKEN = "123456:fake-bot-api-token-not-real-aaaa";
 
 /** A fake Telegram Bot API on 127.0.0.1 (an ephemeral port). */
@@ -116,8 +117,8 @@ export class FakeBotApi {
     fileDownloads: 0,
     filesServed: 0,
   };
-  /** Files by file_id: their bytes and the size Telegram announces (the bytes' length unless said). */
-  private readonly files = new Map<string, { bytes: Buffer; size: number; path: string }>();
+  /** Files users "sent", served by getFile and /file/ (fake-bot-files.ts). */
+  private readonly files = new FakeBotFiles();
   private readonly scale: number;
   private readonly limits: FakeLimits | undefined;
   private readonly now: () => number;
@@ -174,14 +175,7 @@ export class FakeBotApi {
     bytes: Buffer,
     options: { size?: number; path?: string } = {},
   ): { fileId: string; uniqueId: string } {
-    const n = this.files.size + 1;
-    const fileId = `fake-file-${n}-${bytes.length}`;
-    this.files.set(fileId, {
-      bytes,
-      size: options.size ?? bytes.length,
-      path: options.path ?? `documents/file_${n}.bin`,
-    });
-    return { fileId, uniqueId: `uniq-${n}` };
+    return this.files.add(bytes, options);
   }
 
   /** Messages visible in one chat, in the order they appeared. */
@@ -321,22 +315,13 @@ export class FakeBotApi {
       case "copyMessage":
       case "editMessageText":
         return this.send(method, body);
-      case "getFile": {
-        const file = this.files.get(String(body.file_id ?? ""));
-        if (!file) return badRequest("invalid file_id");
-        if (file.size > BOT_DOWNLOAD_LIMIT) return badRequest("file is too big");
-        return [
-          200,
-          {
-            ok: true,
-            result: {
-              file_id: body.file_id,
-              file_unique_id: `uniq-${String(body.file_id)}`,
-              file_size: file.size,
-              file_path: file.path,
-            },
-          },
-        ];
+      case "getFile":
+        return this.files.getFile(body);
+      case "sendDocument": {
+        // Like Telegram: an upload without a file, or an empty one, is refused.
+        const file = body.document as { fileName?: string; size?: number } | undefined;
+        if (!file?.size) return badRequest("file must be non-empty");
+        return this.send(method, body);
       }
       case "answerCallbackQuery":
       case "setMyCommands":
@@ -348,35 +333,23 @@ export class FakeBotApi {
     }
   }
 
-  /** GET /file/bot<token>/<path>: the bytes, as Telegram's file server gives them (404 for a wrong token or path). */
+  /** GET /file/bot<token>/<path>, with the download faults asked for ("drop" holds the request open). */
   private download(req: IncomingMessage, res: ServerResponse, token: string, path: string): void {
-    const n = ++this.stats.fileDownloads;
-    const fault = this.options.fileFaultFor?.(n);
+    const fault = this.options.fileFaultFor?.(++this.stats.fileDownloads);
     if (fault === "drop") {
       this.held.add(res);
       res.on("close", () => this.held.delete(res));
-      return;
-    }
-    if (fault === "reset") {
+    } else if (fault === "reset") {
       req.socket.destroy();
-      return;
-    }
-    if (fault === "500" || fault === "429") {
+    } else if (fault) {
       reply(res, Number(fault), {
         ok: false,
         error_code: Number(fault),
         description: "Internal Server Error",
       });
-      return;
+    } else if (this.files.serve(res, token === this.token ? path : undefined)) {
+      this.stats.filesServed++;
     }
-    const file = [...this.files.values()].find((f) => f.path === path);
-    if (token !== this.token || !file) {
-      reply(res, 404, { ok: false, error_code: 404, description: "Not Found" });
-      return;
-    }
-    this.stats.filesServed++;
-    res.writeHead(200, { "content-type": "application/octet-stream", "content-length": file.bytes.length });
-    res.end(file.bytes);
   }
 
   private faultFor(call: FaultContext): Fault | undefined {
@@ -403,7 +376,7 @@ export class FakeBotApi {
     // Refused like Telegram refuses it (400, nothing shown): text over 4,096 after entities, bad HTML, invalid
     // UTF-16, callback data over 64 bytes.
     const refused =
-      method === "copyMessage"
+      method === "copyMessage" || method === "sendDocument"
         ? markupError(body.reply_markup)
         : messageError(body as Record<string, unknown>);
     if (refused) {
@@ -441,7 +414,15 @@ export class FakeBotApi {
       this.nextId.set(chatId, messageId);
       const message: VisibleMessage = {
         messageId,
-        text: method === "sendMessage" ? String(body.text ?? "") : undefined,
+        text:
+          method === "sendMessage"
+            ? String(body.text ?? "")
+            : method === "sendDocument"
+              ? String(body.caption ?? "")
+              : undefined,
+        ...(method === "sendDocument"
+          ? { document: body.document as { fileName: string; size: number } }
+          : {}),
         at: now,
         edits: 0,
         ...(method === "copyMessage"
@@ -534,8 +515,22 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
 async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks).toString("utf8");
   const query = Object.fromEntries(new URL(req.url ?? "/", "http://x").searchParams);
+  const type = req.headers["content-type"] ?? "";
+  if (type.includes("multipart/form-data")) {
+    // An upload (sendDocument): the fields as text, the file by its name and size.
+    const parts = multipartParts(Buffer.concat(chunks), type);
+    const file = uploadedFile(parts);
+    const fields = Object.fromEntries(
+      parts.filter((p) => p.filename === undefined).map((p) => [p.name, p.body.toString("utf8")]),
+    );
+    return {
+      ...query,
+      ...fields,
+      ...(file ? { document: { fileName: file.filename ?? "", size: file.body.length } } : {}),
+    };
+  }
+  const raw = Buffer.concat(chunks).toString("utf8");
   if (!raw) return query;
   if ((req.headers["content-type"] ?? "").includes("application/json")) {
     return { ...query, ...(JSON.parse(raw) as Record<string, unknown>) };

@@ -257,6 +257,13 @@ function scriptedPort(
       sent.push(`copy of ${fromChatId}/${messageId}`);
       return { message_id: 500 + sent.length };
     },
+    async sendDocument(chatId, file, options) {
+      calls.push({ method: "sendDocument", chatId: String(chatId), args: [file.filename, options] });
+      const failure = failures.shift();
+      if (failure) throw failure;
+      sent.push(`document ${file.filename}`);
+      return { message_id: 700 + sent.length };
+    },
     async answerCallbackQuery() {
       return true;
     },

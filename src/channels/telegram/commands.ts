@@ -1,12 +1,7 @@
 import type { Logger } from "../../app.ts";
+import { REPORTER_COMMANDS } from "../../conversation/commands.ts";
 import type { Locale, Translator } from "../../i18n.ts";
 import { errorDescription, type TelegramPort } from "./port.ts";
-
-/** Commands shown in Telegram's menu, per language: the Vietnamese menu uses the Vietnamese aliases. */
-const MENU: Record<Locale, string[]> = {
-  vi: ["baocao", "huy", "trangthai", "mytickets", "contacts", "profile", "lang", "help"],
-  en: ["report", "cancel", "status", "mytickets", "contacts", "profile", "lang", "help"],
-};
 
 /** Registers the localized command menus; a failure is logged and never stops the bot. */
 export async function registerCommands(
@@ -16,7 +11,11 @@ export async function registerCommands(
   logger: Logger,
 ): Promise<void> {
   const menu = (locale: Locale) =>
-    MENU[locale].map((command) => ({ command, description: t.t(locale, `common:commands.${command}`) }));
+    // The Vietnamese menu shows the Vietnamese names, the English one the English names (both always work).
+    REPORTER_COMMANDS.map((c) => ({
+      command: c[locale],
+      description: t.t(locale, `common:commands.${c.name}`),
+    }));
   for (const [locale, languageCode] of [
     ["vi", "vi"],
     ["en", "en"],

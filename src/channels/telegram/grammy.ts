@@ -1,6 +1,6 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { type RunnerHandle, run, sequentialize } from "@grammyjs/runner";
-import { type Api, Bot, Composer, type Context } from "grammy";
+import { type Api, Bot, Composer, type Context, InputFile } from "grammy";
 import type { App } from "../../app.ts";
 import { errorText } from "../../redact.ts";
 import { handleTelegramUpdate, type TelegramHandlerDeps } from "./handler.ts";
@@ -15,6 +15,8 @@ export function grammyPort(api: Api): TelegramPort {
       api.editMessageText(chatId, messageId, text, options),
     copyMessage: (chatId, fromChatId, messageId, options) =>
       api.copyMessage(chatId, fromChatId, messageId, options),
+    sendDocument: (chatId, file, options) =>
+      api.sendDocument(chatId, new InputFile(file.bytes, file.filename), options),
     answerCallbackQuery: (id, text) => api.answerCallbackQuery(id, text ? { text } : {}),
     getFile: (fileId) => api.getFile(fileId),
     setMyCommands: (commands, languageCode) =>

@@ -51,6 +51,12 @@ export interface TelegramPort {
     messageId: number,
     options: CopyOptions,
   ): Promise<{ message_id: number }>;
+  /** Uploads a file (a report as DOCX or PDF) into a chat, with a plain-text caption. */
+  sendDocument(
+    chatId: string | number,
+    file: { filename: string; bytes: Buffer },
+    options: { caption?: string },
+  ): Promise<{ message_id: number }>;
   answerCallbackQuery(id: string, text?: string): Promise<unknown>;
   /**
    * Where a file a user sent can be downloaded (`file_path`, valid for an hour); Telegram refuses files over

@@ -1,7 +1,7 @@
 import type { Logger } from "../../app.ts";
 import { LimiterAbortedError, RateLimiter } from "../../delivery/rate-limiter.ts";
 import { clipHtml } from "../../domain/text-cut.ts";
-import type { ChatMessage, CopyMessage, EditMessage } from "../../messages.ts";
+import type { ChatMessage, CopyMessage, DocumentMessage, EditMessage } from "../../messages.ts";
 import { type ChannelSender, type LaneOptions, OutboxLane } from "../../outbox/lane.ts";
 import type { SendFailure } from "../../outbox/retry.ts";
 import type { OutboxRow, Store } from "../../store/store.ts";
@@ -26,7 +26,7 @@ export interface SenderOptions extends LaneOptions {
   botUsername?: string;
 }
 
-type TelegramPayload = ChatMessage | EditMessage | CopyMessage;
+type TelegramPayload = ChatMessage | EditMessage | CopyMessage | DocumentMessage;
 
 /** Telegram answers that no retry can change: a bad request, a bot blocked or removed, an unknown method. */
 const PERMANENT_CODES = new Set([400, 403, 404]);
@@ -64,7 +64,9 @@ export class TelegramChannelSender implements ChannelSender {
         ? await this.copy(row.chatId, payload, backlog)
         : payload.kind === "chat"
           ? await this.sendChat(row.chatId, payload, backlog)
-          : unknownPayload(payload);
+          : payload.kind === "document"
+            ? await this.sendDocument(row.chatId, payload, backlog)
+            : unknownPayload(payload);
   }
 
   classify(error: unknown): SendFailure {
@@ -112,6 +114,25 @@ export class TelegramChannelSender implements ChannelSender {
       messageIds.push(sent.message_id);
     }
     return { messageIds };
+  }
+
+  private async sendDocument(
+    chatId: string,
+    document: DocumentMessage,
+    backlog: number,
+  ): Promise<{ messageIds: number[] }> {
+    const bytes = Buffer.from(document.content, "base64");
+    const sent = await this.limiter.run(
+      chatId,
+      () =>
+        this.port.sendDocument(
+          chatId,
+          { filename: document.filename, bytes },
+          document.caption ? { caption: document.caption } : {},
+        ),
+      { backlog },
+    );
+    return { messageIds: [sent.message_id] };
   }
 
   private async copy(chatId: string, copy: CopyMessage, backlog: number): Promise<{ messageIds: number[] }> {

@@ -14,6 +14,8 @@ export function telegrafPort(telegram: Telegraf["telegram"]): TelegramPort {
       telegram.editMessageText(chatId, messageId, undefined, text, options),
     copyMessage: (chatId, fromChatId, messageId, options) =>
       telegram.copyMessage(chatId, fromChatId, messageId, options),
+    sendDocument: (chatId, file, options) =>
+      telegram.sendDocument(chatId, { source: file.bytes, filename: file.filename }, options),
     answerCallbackQuery: (id, text) => telegram.answerCbQuery(id, text),
     getFile: (fileId) => telegram.getFile(fileId),
     setMyCommands: (commands, languageCode) =>

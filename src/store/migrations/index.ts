@@ -11,7 +11,8 @@ import { migration009ZaloSendCounter } from "./009-zalo-send-counter.ts";
 import { migration010DeadlineSettings } from "./010-deadline-settings.ts";
 import { migration011StormDigests } from "./011-storm-digests.ts";
 import { migration012Evidence } from "./012-evidence.ts";
-import { migration013Roster } from "./013-roster.ts";
+import { migration013FinalReport } from "./013-final-report.ts";
+import { migration014Roster } from "./014-roster.ts";
 
 /** One numbered, forward-only schema change. */
 export interface Migration {
@@ -34,7 +35,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration010DeadlineSettings,
   migration011StormDigests,
   migration012Evidence,
-  migration013Roster,
+  migration013FinalReport,
+  migration014Roster,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

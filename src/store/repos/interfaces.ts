@@ -250,3 +250,17 @@ export interface AuditRepo {
   latestAudit(limit: number): AuditRecord[];
   allAudit(): Generator<AuditRecord>;
 }
+
+/** What the retention purge reads and removes (retention/purge.ts holds the policy: cutoffs, what is due). */
+export interface RetentionRepo {
+  /** Ticket ids in one of `statuses` last changed before `before`, oldest id first. */
+  settledTickets(statuses: readonly string[], before: string): string[];
+  /** Delivered outbox rows sent before `before` whose body is not yet `emptied`. */
+  countDeliveredBodies(before: string, emptied: string): number;
+  /** Replaces those rows' bodies with `emptied`; returns how many. */
+  emptyDeliveredBodies(before: string, emptied: string): number;
+  countStaleConversations(before: string): number;
+  deleteStaleConversations(before: string): number;
+  /** Deletes the tickets with every row that refers to them and the jobs naming them. */
+  deleteIncidents(tickets: readonly string[]): void;
+}

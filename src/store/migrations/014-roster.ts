@@ -6,8 +6,8 @@ import type { Migration } from "./index.ts";
  * chain (who was paged, at which step), so a restart neither repeats nor skips a page.
  * The role list is a CHECK on user_roles, which SQLite cannot alter: the table is rebuilt with the same rows.
  */
-export const migration013Roster: Migration = {
-  version: 13,
+export const migration014Roster: Migration = {
+  version: 14,
   name: "roster",
   up(db) {
     db.exec(`
