@@ -27,6 +27,7 @@ import { Scheduler } from "./outbox/scheduler.ts";
 import { redactSecrets } from "./redact.ts";
 import { armRetentionPurge, fireRetentionPurge, RETENTION_JOB } from "./retention/job.ts";
 import type { PurgeOptions } from "./retention/purge.ts";
+import { withAlertPeriods } from "./roster/periods.ts";
 import { StoredDeadlineSettings, seedFromConfig } from "./settings/deadline-settings.ts";
 import { BackgroundCheckpointer } from "./store/checkpointer.ts";
 import { type Db, openDatabase } from "./store/db.ts";
@@ -124,6 +125,7 @@ export function createApp(
     templateDir: config.templateDir,
     ...(config.smtp ? { email: { messageIdDomain: domainOf(config.smtp.from) } } : {}),
   });
+  const metrics = createMetrics({ store });
   // Deadlines are admin data; the environment's values only seed them on the first start (a restart with other
   // values changes nothing an admin set).
   const deadlineSettings = new StoredDeadlineSettings(store, seedFromConfig(config));
@@ -139,7 +141,10 @@ export function createApp(
     unresolvedReminderMs: config.unresolvedReminderMs,
     legalWarningMs: config.legalWarningMs,
     finalReportReminderMs: config.finalReportReminderMs,
-    settings: deadlineSettings,
+    periodWarningMs: config.alertPeriodWarningMs,
+    onPage: () => metrics.pagesSent.inc(),
+    // An alert period an admin declared (Tết) answers with its tighter values while it lasts.
+    settings: withAlertPeriods(store, deadlineSettings),
     templateDir: config.templateDir,
     ...(config.smtp ? { email: { messageIdDomain: domainOf(config.smtp.from) } } : {}),
   });
@@ -153,7 +158,6 @@ export function createApp(
     channel: "telegram",
     configAdmins: config.adminTelegramIds,
   });
-  const metrics = createMetrics({ store });
   const laneOptions: LaneOptions = {
     maxAttempts: config.deliveryMaxAttempts,
     onDeadLetter,

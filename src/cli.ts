@@ -19,6 +19,7 @@ import { parseChannelId } from "./domain/ids.ts";
 import { EvidenceFiles, evidenceDirOf, evidenceRetention } from "./evidence/index.ts";
 import { createTranslator, type Translator } from "./i18n.ts";
 import { registerPurge } from "./retention/cli.ts";
+import { registerRosterCli } from "./roster/cli.ts";
 import { AdminStore } from "./store/admin-store.ts";
 import { BackupError, backupDatabase } from "./store/backup.ts";
 import { type Db, openDatabase } from "./store/db.ts";
@@ -348,6 +349,7 @@ export function buildCli(): Command {
 
   // Last, so that it joins a `report` group another command made, instead of making a second one.
   registerSlaReport(program, { withStore, usageError: (message) => new UsageError(message) });
+  registerRosterCli(program, { withStore, usageError: (message) => new UsageError(message) });
   registerPurge(program, {
     withStore,
     actor: "cli",
@@ -420,7 +422,7 @@ const SHELL = { kind: "shell" } as const;
 /** A role the service refused for its arguments becomes the operator's usage error. */
 function roleUsage(outcome: RoleOutcome, role: string): void {
   if (outcome.status === "badRole")
-    throw new UsageError(`Unknown role "${role}": expected admin, duty or reporter`);
+    throw new UsageError(`Unknown role "${role}": expected admin, duty, lead or reporter`);
   if (outcome.status === "badContact")
     throw new UsageError(`The duty role needs a contact id: ${outcome.known.join(", ")}`);
 }

@@ -161,6 +161,8 @@ const configSchema = z.object({
   UNRESOLVED_REMINDER_HOURS: positiveNumber(24),
   LEGAL_WARNING_HOURS: positiveNumber(24),
   FINAL_REPORT_REMINDER_DAYS: positiveNumber(3),
+  PAGE_TIMEOUT_MINUTES: positiveNumber(5),
+  ALERT_PERIOD_WARNING_DAYS: positiveNumber(3),
   DELIVERY_MAX_ATTEMPTS: z.preprocess(
     (v) => (v === "" || v === undefined ? 8 : Number(v)),
     z.number().int().min(1).max(100),
@@ -235,6 +237,10 @@ export interface Config {
   legalWarningMs: number;
   /** After resolution, the reporter is reminded of the final report (Mẫu 04) after this long. */
   finalReportReminderMs: number;
+  /** A paged person who does not acknowledge within this long is followed by the next of the roster's chain. */
+  pageTimeoutMs: number;
+  /** How long before an alert period starts its units' uncovered hours are announced. */
+  alertPeriodWarningMs: number;
   /** Failed sends of one message before it is dead-lettered and the admins are told. */
   deliveryMaxAttempts: number;
   /** Contacts not verified for this long are flagged to admins. */
@@ -353,6 +359,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     unresolvedReminderMs: e.UNRESOLVED_REMINDER_HOURS * HOUR,
     legalWarningMs: e.LEGAL_WARNING_HOURS * HOUR,
     finalReportReminderMs: e.FINAL_REPORT_REMINDER_DAYS * 24 * HOUR,
+    pageTimeoutMs: e.PAGE_TIMEOUT_MINUTES * 60_000,
+    alertPeriodWarningMs: e.ALERT_PERIOD_WARNING_DAYS * 24 * HOUR,
     deliveryMaxAttempts: e.DELIVERY_MAX_ATTEMPTS,
     contactStaleMs: e.CONTACT_STALE_DAYS * 24 * HOUR,
     contactChangeApproval: e.CONTACT_CHANGE_APPROVAL === "true",

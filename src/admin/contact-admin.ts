@@ -301,10 +301,12 @@ export class ContactAdmin {
     const subject = `${channel}:${userId}`;
     if (!this.authorize(actor, `role.${op}`, subject, at, { role: role.slice(0, 20) }))
       return { status: "denied" };
-    if (role !== "admin" && role !== "duty" && role !== "reporter") return { status: "badRole" };
+    if (!["admin", "duty", "reporter", "lead"].includes(role)) return { status: "badRole" };
     const known = this.admin.contacts().map((c) => c.id);
-    if (role === "duty" && !known.includes(contactId)) return { status: "badContact", known };
-    const contact = role === "duty" ? contactId : "";
+    // Duty and lead (who edits the unit's on-call roster) are each for one unit.
+    const perUnit = role === "duty" || role === "lead";
+    if (perUnit && !known.includes(contactId)) return { status: "badContact", known };
+    const contact = perUnit ? contactId : "";
     // An admin taking away their own admin role by mistake would lock themselves out mid-conversation.
     if (op === "revoke" && role === "admin" && actor.kind === "chat" && subject === actorId(actor)) {
       return { status: "self" };

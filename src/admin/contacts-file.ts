@@ -4,6 +4,13 @@ import { parseChannelId } from "../domain/ids.ts";
 import { routingRuleSchema } from "../domain/routing.ts";
 import type { Reason } from "../domain/severity-input.ts";
 import {
+  applyRosters,
+  checkRosterSection,
+  exportRosterSection,
+  planRosters,
+  type RosterChange,
+} from "../roster/roster-file.ts";
+import {
   applySettingsChanges,
   checkSettingsSections,
   exportSettingsSections,
@@ -13,6 +20,7 @@ import {
 } from "../settings/deadlines-file.ts";
 import { type AdminActor, actorId, type ContactAdmin } from "./contact-admin.ts";
 import { CONTACT_ID, changedFields, validateContactData, zodReason } from "./contact-fields.ts";
+import { canonical, fieldName, listAt, pathOf } from "./file-paths.ts";
 
 /** Names the file format, so a file written for another purpose is refused before anything is read. */
 export const CONTACTS_FILE_FORMAT = "incident-bot/contacts@1";
@@ -33,7 +41,14 @@ const CONTACT_FIELD_ORDER: ReadonlyArray<keyof ContactData> = [
   "active",
 ];
 
-const TOP_KEYS = new Set<string>(["format", "contacts", "bindings", "rules", ...SETTINGS_SECTIONS]);
+const TOP_KEYS = new Set<string>([
+  "format",
+  "contacts",
+  "bindings",
+  "rules",
+  ...SETTINGS_SECTIONS,
+  "rosters",
+]);
 
 /** More alias expansions than this in one file is refused as an expansion bomb (yaml's own default is 100). */
 const MAX_ALIAS_COUNT = 100;
@@ -77,6 +92,8 @@ export interface ImportPlan {
   bindingsRemoved: FileBinding[];
   rulesAdded: FileRule[];
   rulesChanged: Array<{ id: string; expectedVersion: number; rule: FileRule; fields: string[] }>;
+  /** On-call rosters (src/roster/roster-file.ts); a file without a `rosters` section changes none. */
+  rostersChanged: RosterChange[];
   /** New versions of the deadline settings and the work calendar (settings/deadlines-file.ts). */
   settings: SettingsChange[];
 }
@@ -102,6 +119,7 @@ export function exportContactsYaml(service: ContactAdmin, now: Date): string {
     bindings,
     rules,
     ...exportSettingsSections(settingsOf(service)),
+    rosters: exportRosterSection(service.o.store),
   });
   doc.commentBefore =
     ` Bảng đầu mối, nhóm trực và quy tắc định tuyến · Contacts, duty chats and routing rules\n` +
@@ -257,6 +275,8 @@ export function checkContactsYaml(
     });
   });
 
+  const rosters = checkRosterSection(top.rosters, fileContactIds, issue);
+
   // The file is the whole table: leaving a contact or rule out must not silently delete it (tickets and rules
   // refer to it); retiring one is done with `active: false`.
   for (const c of service.contacts()) {
@@ -274,7 +294,9 @@ export function checkContactsYaml(
   const settings = checkSettingsSections(settingsOf(service), top, issue);
 
   if (issues.length > 0) return { ok: false, issues: issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) };
-  return { ok: true, plan: { ...planImport(service, contacts, bindings, rules), settings } };
+  const plan: ImportPlan = { ...planImport(service, contacts, bindings, rules), settings };
+  plan.rostersChanged = rosters ? planRosters(service.o.store, rosters, true) : [];
+  return { ok: true, plan };
 }
 
 /** Compares the checked file with the database. */
@@ -292,6 +314,7 @@ function planImport(
     bindingsRemoved: [],
     rulesAdded: [],
     rulesChanged: [],
+    rostersChanged: [],
   };
   for (const c of contacts) {
     const current = service.contact(c.id);
@@ -396,6 +419,7 @@ export function applyImport(service: ContactAdmin, actor: AdminActor, plan: Impo
       after: { definition: r.rule.definition, active: r.rule.active, position: r.rule.position },
     });
   }
+  applyRosters(store, by, plan.rostersChanged, at);
   if (!applySettingsChanges(settingsOf(service), actor, plan.settings, at))
     throw new ImportAborted({ key: "admin:file.failed", params: { id: "deadlines" } });
   store.audit(at, by, "contacts.import", "", "ok", {
@@ -406,47 +430,10 @@ export function applyImport(service: ContactAdmin, actor: AdminActor, plan: Impo
     rulesAdded: plan.rulesAdded.map((r) => r.id),
     rulesChanged: plan.rulesChanged.map((r) => r.id),
     settings: plan.settings.map((c) => c.name),
+    rostersChanged: plan.rostersChanged.map((r) => r.contactId),
   });
-}
-
-function listAt(
-  top: Record<string, unknown>,
-  key: string,
-  issue: (path: ReadonlyArray<string | number>, reason: Reason) => void,
-  required: boolean,
-): unknown[] {
-  const value = top[key];
-  if (value === undefined || value === null) {
-    if (required) issue([key], { key: "admin:file.missingSection", params: { section: key } });
-    return [];
-  }
-  if (!Array.isArray(value)) {
-    issue([key], { key: "admin:import.type", params: { expected: "list" } });
-    return [];
-  }
-  return value;
-}
-
-function pathOf(path: ReadonlyArray<PropertyKey>): Array<string | number> {
-  return path.map((p) => (typeof p === "number" ? p : String(p)));
-}
-
-/** "contacts[2].phones[1]" from a path. */
-function fieldName(path: ReadonlyArray<string | number>): string {
-  return path.reduce<string>((s, p) => (typeof p === "number" ? `${s}[${p}]` : s ? `${s}.${p}` : p), "");
 }
 
 function sameBinding(a: FileBinding, b: FileBinding): boolean {
   return a.contactId === b.contactId && a.channel === b.channel && a.chatId === b.chatId;
-}
-
-/** JSON with sorted keys, so two definitions that differ only in key order compare equal. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
-        )
-      : v,
-  );
 }

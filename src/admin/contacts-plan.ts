@@ -1,3 +1,4 @@
+import { describeRosterChange } from "../roster/roster-file.ts";
 import { describeSettingsChanges } from "../settings/deadlines-file.ts";
 import type { ImportPlan } from "./contacts-file.ts";
 
@@ -29,5 +30,6 @@ export function describePlan(
   for (const r of plan.rulesChanged)
     lines.push(`~ ${t("admin:file.plan.ruleChanged", { id: r.id, fields: r.fields.join(", ") })}`);
   lines.push(...describeSettingsChanges(plan.settings, t));
+  for (const r of plan.rostersChanged) lines.push(describeRosterChange(r, t));
   return lines;
 }

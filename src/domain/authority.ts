@@ -26,9 +26,14 @@ export function isAdmin(configAdmins: ConfigAdmins, person: Person, roles: reado
   );
 }
 
-/** The contacts a person does duty for through their granted duty roles. */
+/** The contacts a person does duty for through their granted duty roles (a unit's lead does its duty too). */
 export function dutyContacts(roles: readonly GrantedRole[]): string[] {
-  return roles.filter((r) => r.role === "duty").map((r) => r.contactId);
+  return roles.filter((r) => r.role === "duty" || r.role === "lead").map((r) => r.contactId);
+}
+
+/** Whether a person may edit a unit's on-call roster: admins, and the unit's leads. */
+export function mayEditRoster(admin: boolean, roles: readonly GrantedRole[], contactId: string): boolean {
+  return admin || roles.some((r) => r.role === "lead" && r.contactId === contactId);
 }
 
 /** Every admin on a channel: those configured, then those granted the role (each once). */

@@ -32,8 +32,9 @@ export interface DeadlineSettings {
  */
 export interface DeadlineSettingsSource {
   /**
-   * The settings in force at an instant (ISO; now when omitted). The stored settings do not depend on it; a source
-   * that knows alert periods (tighter values during Tết) wraps this one and answers with the period's values.
+   * The settings in force at an instant (ISO). The stored settings do not depend on it; a source that knows alert
+   * periods (tighter values during Tết, src/roster/periods.ts) wraps this one and answers with the period's values
+   * when the instant falls in one. Without an instant: the stored settings.
    */
   deadlines(at?: string): DeadlineSettings;
   /** The government's extra days off, swapped days and working Saturdays (on top of the Labour Code's). */
@@ -105,14 +106,14 @@ export interface DeadlineSeed {
   ackDeadlines: Record<Severity, DeadlineSpec>;
   unresolvedReminderMs?: number | undefined;
   legalWarningMs?: number | undefined;
-  /** Seed of the page timeout; the roster's configuration passes it once it has one. */
+  /** Seed of the page timeout (PAGE_TIMEOUT_MINUTES). */
   pageTimeoutMs?: number | undefined;
 }
 
 const MINUTE = 60_000;
 export const DEFAULT_RERAISE_MINUTES = 24 * 60;
 export const DEFAULT_LEGAL_WARN_HOURS = 24;
-export const DEFAULT_PAGE_TIMEOUT_MINUTES = 15;
+export const DEFAULT_PAGE_TIMEOUT_MINUTES = 5;
 
 /** The first version's document, from the environment's values (and the defaults where a value is unset). */
 export function seedDoc(seed: DeadlineSeed): DeadlineDoc {

@@ -3,6 +3,11 @@ import { enqueueTicketEmail } from "../delivery/email.ts";
 import { dutyContacts, isAdmin } from "../domain/authority.ts";
 import { resolveLocale } from "../i18n.ts";
 import type { RoutedTicket, TicketUpdated } from "../messages.ts";
+import { onCallCommand, periodCommand, rosterCommand } from "../roster/chat.ts";
+import { PAGE_JOB, PERIOD_GAPS_JOB } from "../roster/jobs.ts";
+import { pageTimedOut, startPaging } from "../roster/paging.ts";
+import { warnUncoveredHours } from "../roster/period-gaps.ts";
+import { rosterContactsOf } from "../roster/roster-service.ts";
 import type { IncidentRow, JobRow } from "../store/store.ts";
 import { action, bind, ticket, tickets } from "./actions.ts";
 import { armDocuments, DOCUMENTS_JOB, deliverDocuments } from "./documents.ts";
@@ -74,7 +79,11 @@ export interface DutyEvent {
   at: Date;
   messageRef?: string | undefined;
   payload:
-    | { kind: "command"; command: "bind" | "unbind" | "tickets" | "ticket"; args: string }
+    | {
+        kind: "command";
+        command: "bind" | "unbind" | "tickets" | "ticket" | "roster" | "oncall" | "period";
+        args: string;
+      }
     | { kind: "action"; ticketId: string; action: string }
     /** A message answering one of the bot's messages (a question it asked, or a ticket's duty message). */
     | { kind: "reply"; replyTo: string; text: string; hasFile: boolean };
@@ -174,6 +183,9 @@ export class DutyDesk {
           // alert's e-mail now and the documents once the report is complete.
           if (incident.preliminary) alertEmail(this.o, work, incident, routed);
           else armDocuments(work, incident);
+          // The unit's person on duty is paged whether or not a duty chat is bound (once per ticket and unit); a
+          // quick alert pages at once: that is its purpose.
+          startPaging(this.o, work, incident, routed.contactId);
         }
         const targets = store.bindingsOf(routed.contactId).filter((b) => channels.includes(b.channel));
         if (!incident || targets.length === 0) {
@@ -209,7 +221,7 @@ export class DutyDesk {
         for (const chat of markRelatedPosts(this.o, incident, limitsOf, now))
           chats.set(`${chat.channel}:${chat.chatId}`, chat);
       }
-      for (const c of work.touched.values()) chats.set(`${c.channel}:${c.chatId}`, c);
+      for (const page of work.touched.values()) chats.set(`${page.channel}:${page.chatId}`, page);
       for (const chat of renderDigests(store, limitsOf, work.rc(), now, channels))
         chats.set(`${chat.channel}:${chat.chatId}`, chat);
       return [...chats.values()];
@@ -223,6 +235,7 @@ export class DutyDesk {
       if (!store.finishJob(job.id, job.dueAt)) return { duplicate: true, chats: [] };
       // A re-armed job keeps its row: the occurrence (its due time) makes each firing's messages new.
       const work = new TicketWork(this.o, now.toISOString(), `job:${job.id}:${job.dueAt}`);
+      if (job.kind === PERIOD_GAPS_JOB) warnUncoveredHours(this.o, work, job);
       const incident = store.incidentByTicket(String(job.payload.ticketId ?? ""));
       if (incident) {
         switch (job.kind) {
@@ -234,6 +247,9 @@ export class DutyDesk {
             break;
           case LEGAL_DEADLINE_JOB:
             legalDeadlineNear(this.o, work, incident, String(job.payload.deadline ?? ""));
+            break;
+          case PAGE_JOB:
+            pageTimedOut(this.o, work, incident, String(job.payload.contactId ?? ""));
             break;
           case FINAL_REPORT_JOB:
             finalReportDue(this.o, work, incident, String(job.payload.resolvedAt ?? job.dueAt));
@@ -312,7 +328,11 @@ export class DutyTurn {
     // A bound group's members act for its contacts; so does the person whose own private chat is bound.
     const viaChat =
       chatType === "group" || chatId === userId ? this.store.contactsOfChat(channel, chatId) : [];
-    const viaRole = dutyContacts(this.store.rolesOf(channel, userId));
+    // A unit's leads and the people on its roster act for it too (a page reaches them in a private chat).
+    const viaRole = [
+      ...dutyContacts(this.store.rolesOf(channel, userId)),
+      ...rosterContactsOf(this.store, `${channel}:${userId}`),
+    ];
     return {
       id: this.actorId,
       name: this.event.userName,
@@ -345,6 +365,15 @@ export class DutyTurn {
         ticket(this, p.args.trim().toUpperCase());
         return;
       }
+      case "roster":
+        rosterCommand(this, p.args);
+        return;
+      case "oncall":
+        onCallCommand(this);
+        return;
+      case "period":
+        periodCommand(this, p.args);
+        return;
     }
   }
 }

@@ -34,20 +34,11 @@ export function ackDeadlinePassed(
     severity: work.t(locale, severityLabelKey(incident.severity as 1 | 2 | 3 | 4)),
     deadline: formatDateTime(job.dueAt, o.timeZone),
   });
-  const onTicket = incident.routing.destinations.map((d) => d.contactId);
-  const next = escalationCandidates(work.store.contacts(), onTicket, "sla")[0];
-  const escalated = next ? work.escalate(incident, next.id, SYSTEM_ACTOR, "ack_deadline") : undefined;
-  if (next && escalated) {
-    work.toReporter(incident, "duty:sla.escalated", {
-      ticketId: incident.ticketId,
-      contact: work.contactName(next.id, work.reporterLocale(incident)),
-    });
-    work.refreshDutyPosts(escalated);
-  }
+  const escalatedTo = escalateUnacknowledged(o, work, incident);
   work.store.audit(work.at, SYSTEM_ACTOR.id, "ticket.ack_deadline", incident.ticketId, "ok", {
-    escalatedTo: escalated ? (next?.id ?? null) : null,
+    escalatedTo: escalatedTo ?? null,
   });
-  if (!escalated) {
+  if (!escalatedTo) {
     work.store.scheduleJob(
       `ack:${incident.ticketId}`,
       ACK_DEADLINE_JOB,
@@ -56,6 +47,28 @@ export function ackDeadlinePassed(
       work.at,
     );
   }
+}
+
+/**
+ * Escalation of a ticket nobody acknowledged, to the next organisation of the chain not yet on it (at the
+ * acknowledge deadline, or when every person of a unit's page chain was paged in vain); the reporter is told.
+ * Returns the organisation it went to, if any.
+ */
+export function escalateUnacknowledged(
+  _o: DutyDeskOptions,
+  work: TicketWork,
+  incident: IncidentRow,
+): string | undefined {
+  const onTicket = incident.routing.destinations.map((d) => d.contactId);
+  const next = escalationCandidates(work.store.contacts(), onTicket, "sla")[0];
+  const escalated = next ? work.escalate(incident, next.id, SYSTEM_ACTOR, "ack_deadline") : undefined;
+  if (!next || !escalated) return undefined;
+  work.toReporter(incident, "duty:sla.escalated", {
+    ticketId: incident.ticketId,
+    contact: work.contactName(next.id, work.reporterLocale(incident)),
+  });
+  work.refreshDutyPosts(escalated);
+  return next.id;
 }
 
 /** Acknowledged but not resolved after the configured time: raised again in its duty chats, and re-armed. */

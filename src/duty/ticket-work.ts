@@ -14,6 +14,7 @@ import { legalDeadline, legalWarningAt } from "../domain/tickets.ts";
 import { type Locale, resolveLocale, type Translator } from "../i18n.ts";
 import type { ChatMessage, CopyMessage, EditMessage, RoutedTicket } from "../messages.ts";
 import type { RenderContext } from "../present/incident.ts";
+import { PAGE_JOB, PERIOD_GAPS_JOB } from "../roster/jobs.ts";
 import type { IncidentRow, Store } from "../store/store.ts";
 import { ackDueAt, legalWarnMs, reraiseMs, settingsOf } from "./deadline-settings.ts";
 import { relatedView } from "./related.ts";
@@ -36,6 +37,10 @@ export interface DutyDeskOptions {
   legalWarningMs?: number;
   /** After resolution, the reporter is reminded of the final report after this long (default 3 days). */
   finalReportReminderMs?: number;
+  /** How long before an alert period starts its uncovered hours are announced (default 3 days). */
+  periodWarningMs?: number;
+  /** Called for each page sent (the pages metric). */
+  onPage?: () => void;
   /**
    * Deadline settings and the working-day calendar as stored admin data; when absent, the values above (the
    * environment's) and the statutory calendar. See deadline-settings.ts.
@@ -62,6 +67,8 @@ export const DUTY_JOB_KINDS = [
   LEGAL_DEADLINE_JOB,
   FINAL_REPORT_JOB,
   DOCUMENTS_JOB,
+  PAGE_JOB,
+  PERIOD_GAPS_JOB,
 ] as const;
 
 const HOUR = 3_600_000;

@@ -35,8 +35,20 @@ export interface RouteResult {
   ticketId?: string;
 }
 
-/** The duty desk's commands, whatever the chat. */
-const DUTY_COMMANDS = new Set(["bind", "unbind", "tickets", "ticket"]);
+/** The duty desk's commands, whatever the chat, with their aliases (rosters and alert periods: issue 15). */
+const DUTY_COMMANDS: ReadonlyMap<string, Extract<DutyEvent["payload"], { kind: "command" }>["command"]> =
+  new Map([
+    ["bind", "bind"],
+    ["unbind", "unbind"],
+    ["tickets", "tickets"],
+    ["ticket", "ticket"],
+    ["lichtruc", "roster"],
+    ["roster", "roster"],
+    ["truc", "oncall"],
+    ["oncall", "oncall"],
+    ["caodiem", "period"],
+    ["alertperiod", "period"],
+  ]);
 /** Commands that start a report: in a group they get the "private chats only" answer. */
 const REPORT_COMMANDS = new Set(["start", "report", "baocao"]);
 /** The desk's token on a ticket's buttons (see duty/render.ts ticketToken). */
@@ -68,13 +80,8 @@ export class InboundRouter {
       return this.duty(e, { kind: "action", ticketId: p.value, action: "open" });
     if (p.kind === "command") {
       const command = p.command.toLowerCase();
-      if (DUTY_COMMANDS.has(command)) {
-        return this.duty(e, {
-          kind: "command",
-          command: command as "bind" | "unbind" | "tickets" | "ticket",
-          args: p.args,
-        });
-      }
+      const dutyCommand = DUTY_COMMANDS.get(command);
+      if (dutyCommand) return this.duty(e, { kind: "command", command: dutyCommand, args: p.args });
       const typed = ticketCommand(command, p.args);
       if (typed) return this.duty(e, { kind: "action", ...typed });
       if (e.chatType === "group") {

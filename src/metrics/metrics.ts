@@ -27,7 +27,7 @@ export interface AppMetrics {
   registry: Registry;
   /** The outbox lanes count sends, 429s and dead letters through these. */
   counters: DeliveryCounters;
-  /** Counted when a person is paged (no paging exists yet: stays 0, so dashboards and alerts can be set up). */
+  /** Counted for each page sent to a person on a unit's on-call roster (src/roster/paging.ts). */
   pagesSent: Counter;
   /** The exposition text and its content type, read from the database now. */
   scrape(): Promise<{ contentType: string; body: string }>;

@@ -30,11 +30,13 @@ export function seedFromConfig(config: {
   ackDeadlines: DeadlineSeed["ackDeadlines"];
   unresolvedReminderMs: number;
   legalWarningMs: number;
+  pageTimeoutMs: number;
 }): DeadlineSeed {
   return {
     ackDeadlines: config.ackDeadlines,
     unresolvedReminderMs: config.unresolvedReminderMs,
     legalWarningMs: config.legalWarningMs,
+    pageTimeoutMs: config.pageTimeoutMs,
   };
 }
 

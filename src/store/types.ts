@@ -81,7 +81,7 @@ export interface JobRow {
   payload: Record<string, unknown>;
 }
 
-export type Role = "admin" | "duty" | "reporter";
+export type Role = "admin" | "duty" | "reporter" | "lead";
 
 /**
  * A ticket's lifecycle state as stored: the ticket machine's snapshot, the version of the ticket flow that wrote

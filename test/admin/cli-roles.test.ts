@@ -70,7 +70,7 @@ describe("incident-bot users grant|revoke and contacts bind|unbind go through co
     const badRole = await cli("users", "grant", "telegram:4242", "boss");
     expect([badRole.code, badRole.err]).toEqual([
       1,
-      'Unknown role "boss": expected admin, duty or reporter\n',
+      'Unknown role "boss": expected admin, duty, lead or reporter\n',
     ]);
     const noContact = await cli("users", "grant", "telegram:4242", "duty", "nobody");
     expect(noContact.code).toBe(1);

@@ -156,6 +156,8 @@ describe("Telegram end to end, grammY, webhook", () => {
         size: 81234,
         mimeType: "image/jpeg",
         kind: "photo",
+        // The photo's own message, so that it can be copied to duty chats as evidence.
+        messageRef: expect.any(String),
       },
     ]);
     // The caption counted as the answer to the question on screen (the affected system).

@@ -14,13 +14,16 @@ describe("the scheduler's job registry", () => {
     expect(app.scheduler.kinds().sort()).toEqual(
       [
         "ack_deadline",
+        "alert_period_gaps",
         "draft_expiry",
         "draft_reminder",
         "evidence.download",
         "final_report",
         "legal_deadline",
+        "page_next",
         "retention_purge",
         "stale_contacts_reminder",
+        "ticket_documents",
         "ticket_unresolved",
       ].sort(),
     );

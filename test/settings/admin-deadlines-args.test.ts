@@ -57,7 +57,7 @@ describe("durations", () => {
     expect(settings.ack(1)).toEqual({ workingDays: 1 });
     expect(settings.reraiseMinutes).toBe(360);
     expect(settings.legalWarnLeadHours).toBe(48);
-    expect(settings.pageTimeoutMinutes).toBe(15);
+    expect(settings.pageTimeoutMinutes).toBe(5);
   });
 });
 

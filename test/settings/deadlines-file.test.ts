@@ -22,7 +22,7 @@ describe("deadlines and the work calendar in the contacts YAML file", () => {
   it("round trip: what one database exports, another imports as new versions, audited; again changes nothing", () => {
     const a = service();
     const sa = settingsOf(a);
-    sa.updateDeadlines(SHELL, { critical: "10m", low: "2wd", pageTimeout: "5m" }, AT, "cli");
+    sa.updateDeadlines(SHELL, { critical: "10m", low: "2wd", pageTimeout: "8m" }, AT, "cli");
     sa.updateCalendar(
       SHELL,
       {
@@ -35,7 +35,7 @@ describe("deadlines and the work calendar in the contacts YAML file", () => {
     );
     const yaml = exportContactsYaml(a, NOW);
     expect(yaml).toMatch(/^deadlines:\n {2}critical: 10m\n/m);
-    expect(yaml).toContain("pageTimeout: 5m");
+    expect(yaml).toContain("pageTimeout: 8m");
 
     const b = service();
     const checked = checkContactsYaml(b, yaml);
@@ -51,7 +51,7 @@ describe("deadlines and the work calendar in the contacts YAML file", () => {
     const sb = settingsOf(b);
     expect(sb.deadlineDoc().doc).toEqual(sa.deadlineDoc().doc);
     expect(sb.calendar()).toEqual(sa.calendar());
-    expect(sb.deadlines().pageTimeoutMinutes).toBe(5);
+    expect(sb.deadlines().pageTimeoutMinutes).toBe(8);
     const audit = b.o.store.db
       .prepare(
         "SELECT action, actor, json_extract(details, '$.via') AS via FROM audit_log WHERE action LIKE 'settings.%'",

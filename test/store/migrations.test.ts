@@ -584,6 +584,46 @@ describe("migration: evidence", () => {
   });
 });
 
+describe("migration: rosters, lead role, alert periods, page chains", () => {
+  const roster = MIGRATIONS.find((m) => m.name === "roster");
+  it("keeps every granted role, accepts the lead role, and ties shifts to an existing unit", () => {
+    if (!roster) throw new Error("the roster migration is registered");
+    const db = new Database(":memory:");
+    db.pragma("foreign_keys = ON");
+    migrate(db, MIGRATIONS.slice(0, roster.version - 1));
+    const grant = db.prepare(
+      "INSERT INTO user_roles (channel, user_id, role, contact_id, granted_by, granted_at) VALUES ('telegram', ?, ?, ?, 'x', 'x')",
+    );
+    grant.run("1", "duty", "vncert");
+    expect(() => grant.run("2", "lead", "vncert")).toThrow(/CHECK/);
+    expect(migrate(db, MIGRATIONS.slice(0, roster.version))).toEqual([roster.version]);
+    expect(db.prepare("SELECT user_id, role, contact_id FROM user_roles").all()).toEqual([
+      { user_id: "1", role: "duty", contact_id: "vncert" },
+    ]);
+    grant.run("2", "lead", "vncert");
+    expect(() => grant.run("3", "owner", "vncert")).toThrow(/CHECK/);
+    const shift = db.prepare(
+      "INSERT INTO roster_shifts (contact_id, position, person, start_min, end_min, days, dates, created_by, created_at) VALUES (?, 0, 'telegram:1', ?, ?, ?, '[]', 'x', 'x')",
+    );
+    shift.run("vncert", 480, 1020, "[1,2]");
+    expect(() => shift.run("nobody", 480, 1020, "[1]")).toThrow(/FOREIGN KEY/);
+    expect(() => shift.run("vncert", 1440, 1020, "[1]")).toThrow(/CHECK/);
+    expect(() => shift.run("vncert", 480, 1020, "[]")).toThrow(/CHECK/);
+    const period = db.prepare(
+      "INSERT INTO alert_periods (name, starts_at, ends_at, ack_deadlines, reminder_minutes, created_by, created_at) VALUES ('Tết', ?, ?, '{}', 60, 'x', 'x')",
+    );
+    period.run("2026-02-13T17:00:00.000Z", "2026-02-22T17:00:00.000Z");
+    expect(() => period.run("2026-02-22T17:00:00.000Z", "2026-02-13T17:00:00.000Z")).toThrow(/CHECK/);
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO page_chains (incident_id, contact_id, step, updated_at) VALUES (99, 'vncert', 'next', 'x')",
+        )
+        .run(),
+    ).toThrow(/FOREIGN KEY/);
+  });
+});
+
 describe("migration: preliminary tickets", () => {
   it("adds the preliminary mark to the previous version's database: existing tickets are complete, new ones can be marked", () => {
     const db = new Database(join(dir, "before-preliminary.db"));

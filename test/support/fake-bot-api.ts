@@ -17,8 +17,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { multipartParts, uploadedFile } from "./multipart.ts";
 import { FakeBotFiles } from "./fake-bot-files.ts";
+import { multipartParts, uploadedFile } from "./multipart.ts";
 import { markupError, messageError } from "./telegram-rules.ts";
 
 /** 500: an internal error; 429: a flood wait; drop: never answered (or cut late); reset: connection cut. */

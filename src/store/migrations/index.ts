@@ -12,7 +12,8 @@ import { migration010DeadlineSettings } from "./010-deadline-settings.ts";
 import { migration011StormDigests } from "./011-storm-digests.ts";
 import { migration012Evidence } from "./012-evidence.ts";
 import { migration013FinalReport } from "./013-final-report.ts";
-import { migration014PreliminaryTickets } from "./014-preliminary-tickets.ts";
+import { migration014Roster } from "./014-roster.ts";
+import { migration015PreliminaryTickets } from "./015-preliminary-tickets.ts";
 
 /** One numbered, forward-only schema change. */
 export interface Migration {
@@ -36,7 +37,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration011StormDigests,
   migration012Evidence,
   migration013FinalReport,
-  migration014PreliminaryTickets,
+  migration014Roster,
+  migration015PreliminaryTickets,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

@@ -40,7 +40,7 @@ export class SqliteContacts implements ContactsRepo {
       deleteVersions: p("DELETE FROM contact_versions WHERE contact_id = ?"),
       deleteBindings: p("DELETE FROM duty_bindings WHERE contact_id = ?"),
       // Duty roles name their contact by id only: left behind, they would apply to a later contact of that id.
-      deleteDutyRoles: p("DELETE FROM user_roles WHERE role = 'duty' AND contact_id = ?"),
+      deleteDutyRoles: p("DELETE FROM user_roles WHERE role IN ('duty', 'lead') AND contact_id = ?"),
       insertPending: p(
         `INSERT INTO pending_contact_changes (contact_id, base_version, data, proposed_by, proposed_at)
          VALUES (?, ?, ?, ?, ?) RETURNING id`,

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseShift } from "../../src/domain/roster.ts";
+import { addShift } from "../../src/roster/roster-service.ts";
+import { waitFor } from "../e2e/telegram-harness.ts";
+import { REPORT_WALK } from "../fixtures/report-walk.ts";
+import { startZaloStack, type ZaloStack, ZaloUser } from "../zalo/zalo-harness.ts";
+
+const OFFICER = "0f1e2d3c4b5a69788796";
+const REPORTER = "f1b2c3d4e5f60718293f";
+
+/** The real Zalo channel against the fake Zalo server: a page arrives in the officer's private chat and "1" acknowledges. */
+describe("paging on Zalo (real channel, fake server)", () => {
+  let stack: ZaloStack;
+  beforeAll(async () => {
+    stack = await startZaloStack("polling");
+  });
+  afterAll(async () => {
+    await stack.stop();
+  });
+
+  it("the person on duty is paged privately with numbered actions, answers 1, and the ticket is acknowledged", async () => {
+    const shift = parseShift({ person: `zalo:${OFFICER}`, when: "*", start: "00:00", end: "24:00" });
+    if (!shift.ok) throw new Error(shift.error);
+    addShift(stack.app.store, "test", "vncert", shift.shift, new Date().toISOString());
+    const reporter = new ZaloUser(stack, REPORTER);
+    await reporter.say("/start");
+    for (const line of REPORT_WALK) await reporter.say(line === "hôm nay 08:30" ? "bây giờ" : line);
+    const ticketId = /SC-\d{4}-\d{6}/.exec(reporter.lastText())?.[0] ?? "";
+    expect(ticketId).not.toBe("");
+
+    const officer = new ZaloUser(stack, OFFICER, "Trực ban Zalo");
+    await waitFor(
+      () => officer.texts().some((t) => t.includes(ticketId) && /\n1\. /.test(t)),
+      "the page",
+      5000,
+    );
+    expect(officer.texts()[0]).toContain("Anh/Chị đang trong ca trực");
+    const post = officer.texts().find((t) => /\n1\. /.test(t)) ?? "";
+    expect(post).toContain("gõ số thứ tự hoặc nội dung lựa chọn");
+    expect(post).not.toMatch(/<\/?b>/);
+
+    // The pages metric counts it (it stayed at 0 before paging existed).
+    expect((await stack.app.metrics.scrape()).body).toMatch(/^incident_bot_pages_sent_total 1$/m);
+
+    await officer.say("1");
+    expect(stack.app.store.incidentByTicket(ticketId)?.status).toBe("acknowledged");
+    const timeline = stack.app.store.timeline(stack.app.store.incidentByTicket(ticketId)?.id ?? 0);
+    expect(timeline.map((e) => e.action)).toEqual(["submitted", "paged", "acknowledged"]);
+    expect(timeline[2]?.actor).toBe(`zalo:${OFFICER}`);
+  });
+});
