@@ -183,6 +183,9 @@ describe("quick alert end to end (grammY, polling, SMTP)", () => {
     expect(stack.app.store.incidentByTicket(ticketId)?.preliminary).toBe(true);
     // The alert's e-mail goes at once, marked preliminary.
     await waitFor(() => mailbox.delivered.some((m) => m.includes("[SƠ BỘ]")), "the alert's e-mail", 5000);
+    // The alert's answers are not Mẫu 03 yet: no initial report in the reporter's chat before the report is sent.
+    const reportFiles = () => stack.documents.filter((d) => d.chatId === "8600");
+    expect(reportFiles()).toEqual([]);
 
     // The profile comes right after the alert, the name offered from the chat.
     expect(reporter.lastText()).toContain("Họ và tên");
@@ -211,7 +214,10 @@ describe("quick alert end to end (grammY, polling, SMTP)", () => {
       "the complete report's e-mail",
       5000,
     );
+    // Now complete, the initial report comes as documents (DOCX and PDF), once.
+    await waitFor(() => reportFiles().length >= 2, "the initial report in the reporter's chat", 30_000);
     await new Promise((r) => setTimeout(r, 1500)); // a retry tick or two: nothing more may arrive
+    expect(reportFiles()).toHaveLength(2);
     const ofTicket = mailbox.delivered.filter((m) => m.includes(ticketId));
     const complete = ofTicket.filter((m) => !m.includes("[SƠ BỘ]"));
     const alerts = ofTicket.filter((m) => m.includes("[SƠ BỘ]"));
