@@ -36,8 +36,8 @@ function isVersioned(v: unknown): v is VersionedSnapshot {
 export class SqliteIncidents implements IncidentsRepo {
   private readonly s;
   /**
-   * Statements naming the `preliminary` column (migration 10), prepared on first use: a store opened on an
-   * older schema (the migration tests do) must not fail before it writes an incident.
+   * Statements naming the `preliminary` column (the preliminary-tickets migration), prepared on first use: a
+   * store opened on an older schema (the migration tests do) must not fail before it writes an incident.
    */
   private readonly lazy: { insertIncident?: Statement; setReport?: Statement } = {};
 
