@@ -118,7 +118,8 @@ class Asker {
   }
 
   /** The choices shown with a question, numbered in the engine's order: options, then navigation. */
-  private choicesOf(flow: string, q: QuestionSpec, answered: number): Choice[] {
+  private choicesOf(flow: string, q: QuestionSpec, answers: Record<string, AnswerValue>): Choice[] {
+    const answered = Object.keys(answers).length;
     const input = q.input;
     const out: Choice[] = [];
     if (input.kind === "choice")
@@ -134,6 +135,14 @@ class Asker {
     }
     if (input.kind === "datetime") out.push({ value: "now", label: this.tr("flow:choice.now") });
     if (input.kind === "files") out.push({ value: "_done", label: this.tr("flow:nav.filesDone") });
+    // The answer another question gave, offered as this one's (A3/A4 from B3/B4), as the engine does.
+    const offered = q.defaultFrom ? answers[q.defaultFrom] : undefined;
+    if (offered !== undefined && offered !== null) {
+      out.push({
+        value: "_prefill",
+        label: this.tr("flow:nav.prefill", { value: String(offered).slice(0, 40) }),
+      });
+    }
     if (!q.required) out.push({ value: "_skip", label: this.tr("flow:nav.skip") });
     if (q.section && !q.required) out.push({ value: "_skipSection", label: this.tr("flow:nav.skipSection") });
     if (answered > 0) out.push({ value: "_back", label: this.tr("flow:nav.back") });
@@ -141,13 +150,19 @@ class Asker {
   }
 
   /** Validates one typed answer with the same validators the engine's flows use. */
-  private parse(q: QuestionSpec, raw: string, choices: Choice[]): Parsed | { skipSection: true } {
+  private parse(
+    q: QuestionSpec,
+    raw: string,
+    choices: Choice[],
+    answers: Record<string, AnswerValue>,
+  ): Parsed | { skipSection: true } {
     const text = raw.trim();
     const folded = foldDiacritics(text);
     const input = q.input;
     let picked: string | undefined;
     if (raw.startsWith("\u0000")) picked = raw.slice(1);
-    const numbersPick = ["choice", "multi", "yesno", "files"].includes(input.kind);
+    // A typed number picks a shown option on every question but counts, where the number is the answer.
+    const numbersPick = input.kind !== "count";
     if (picked === undefined && input.kind === "multi" && /^\d+(\s*[,;\s]\s*\d+)*$/.test(text)) {
       const values = text.split(/[,;\s]+/).map((n) => choices[Number(n) - 1]?.value);
       if (!values.every((v): v is string => typeof v === "string" && !v.startsWith("_"))) {
@@ -159,7 +174,10 @@ class Asker {
     }
     if (picked === undefined && numbersPick && /^\d{1,3}$/.test(text)) {
       picked = choices[Number(text) - 1]?.value;
-      if (picked === undefined) return fail("flow:error.numberOutOfRange", { max: choices.length });
+      const typedAnswer = !["choice", "multi", "yesno", "files"].includes(input.kind);
+      if (picked === undefined && !typedAnswer) {
+        return fail("flow:error.numberOutOfRange", { max: choices.length });
+      }
     }
     if (picked === undefined) {
       const clean = (s: string) => foldDiacritics(s.replace(/^✅\s*/, "")).replace(/[.!]+$/, "");
@@ -171,6 +189,7 @@ class Asker {
       if (picked === "_skipSection") return { skipSection: true };
       if (picked === "_back") return fail("flow:error.notNow");
       if (picked === "now") return ok(new Date(this.messageTime()).toISOString());
+      if (picked === "_prefill" && q.defaultFrom) return ok(answers[q.defaultFrom] ?? null);
       if (input.kind === "choice" || input.kind === "yesno") return ok(picked);
       return fail("flow:error.unknownChoice");
     }
@@ -236,10 +255,10 @@ class Asker {
     if (q.required) lines.push(`<i>${this.tr("flow:requiredHint")}</i>`);
     if (q.input.kind === "multi") lines.push(`<i>${this.tr("flow:multiHint")}</i>`);
     const prompt = lines.join("\n");
-    const choices = this.choicesOf(flow, q, Object.keys(answers).length);
+    const choices = this.choicesOf(flow, q, answers);
     await this.say(prompt, choices, q.id);
     for (;;) {
-      const parsed = this.parse(q, await this.next(), choices);
+      const parsed = this.parse(q, await this.next(), choices, answers);
       if ("skipSection" in parsed) return SKIP_SECTION;
       if (parsed.ok) return parsed.value;
       await this.say(`⚠️ ${this.tr(parsed.error.key, parsed.error.params)}\n\n${prompt}`, choices, q.id);
