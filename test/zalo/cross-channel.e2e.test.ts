@@ -105,7 +105,12 @@ describe("tickets across channels: Telegram and Zalo in one process on one datab
         message: { message_id: post?.messageId },
       } as never),
     );
-    await waitFor(() => reporter.texts().length > seen, "the Zalo reporter's notice", 5000);
+    // Other messages may reach the reporter meanwhile (where to get the Form 03 document): wait for this one.
+    await waitFor(
+      () => reporter.textsSince(seen).includes(`Phiếu ${ticketId} đã được`),
+      "the Zalo reporter's notice",
+      5000,
+    );
     const notice = reporter.textsSince(seen);
     expect(notice).toContain(`Phiếu ${ticketId} đã được Trung tâm Ứng cứu khẩn cấp`);
     expect(notice).not.toMatch(/<\/?b>/);
@@ -172,7 +177,12 @@ describe("tickets across channels: Telegram and Zalo in one process on one datab
       "the officer's reply applied",
     );
     expect(app.store.incidentByTicket(ticketId)?.status).toBe("acknowledged");
-    await waitFor(() => telegramTexts(TG_REPORTER).length > seen, "the Telegram reporter's notice", 5000);
+    // The reporter's documents may arrive meanwhile: wait for the notice itself.
+    await waitFor(
+      () => telegramTexts(TG_REPORTER).slice(seen).join("\n").includes(`Phiếu <b>${ticketId}</b> đã được`),
+      "the Telegram reporter's notice",
+      5000,
+    );
     expect(telegramTexts(TG_REPORTER).slice(seen).join("\n")).toContain(`Phiếu <b>${ticketId}</b> đã được`);
   });
 });
