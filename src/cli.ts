@@ -1,7 +1,5 @@
-import { once } from "node:events";
-import { closeSync, createWriteStream, existsSync, openSync, readSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, writeFileSync } from "node:fs";
 import { Command } from "commander";
-import { auditCsv } from "./admin/audit-export.ts";
 import { ContactAdmin, type RoleOutcome } from "./admin/contact-admin.ts";
 import {
   applyImport,
@@ -10,6 +8,7 @@ import {
   MAX_IMPORT_BYTES,
 } from "./admin/contacts-file.ts";
 import { describePlan, isEmptyPlan } from "./admin/contacts-plan.ts";
+import { registerExports } from "./admin/export-cli.ts";
 import { registerSlaReport } from "./admin/sla-report.ts";
 import { createApp } from "./app.ts";
 import { startTelegram } from "./channels/telegram/run.ts";
@@ -20,7 +19,6 @@ import { EvidenceFiles, evidenceDirOf, evidenceRetention } from "./evidence/inde
 import { createTranslator, type Translator } from "./i18n.ts";
 import { registerPurge } from "./retention/cli.ts";
 import { registerRosterCli } from "./roster/cli.ts";
-import { AdminStore } from "./store/admin-store.ts";
 import { BackupError, backupDatabase } from "./store/backup.ts";
 import { type Db, openDatabase } from "./store/db.ts";
 import { DatabaseTooNewError, LATEST_VERSION, migrate, schemaVersion } from "./store/migrations/index.ts";
@@ -241,55 +239,11 @@ export function buildCli(): Command {
       });
     });
 
-  program
-    .command("audit")
-    .description("the audit log")
-    .command("export <file>")
-    .description("write the whole audit log as CSV (UTF-8)")
-    .action(async (file: string) => {
-      const db = openConfigured(loadConfig().databasePath);
-      try {
-        ensurePrivateFile(file);
-        const out = createWriteStream(file);
-        let rows = -1;
-        for (const line of auditCsv(new AdminStore(db).allAudit())) {
-          rows++;
-          if (!out.write(line)) await once(out, "drain");
-        }
-        out.end();
-        await once(out, "finish");
-        process.stdout.write(`Wrote ${rows} audit entries to ${file}.\n`);
-      } finally {
-        db.close();
-      }
-    });
-
-  program
-    .command("report")
-    .description("reports as documents")
-    .command("export <ticketId>")
-    .description(
-      "write a ticket's initial report (Mẫu 03) as a Word or PDF file to sign, readable by you only",
-    )
-    .option("--format <format>", "docx or pdf (default: from the file name)")
-    .requiredOption("--out <file>", "the file to write")
-    .action(async (ticketId: string, options: { format?: string; out: string }) => {
-      // Loaded on use: the PDF and Word libraries would slow the start of every other command.
-      const { ExportError, exportInitialReport } = await import("./delivery/documents/export.ts");
-      const config = loadConfig();
-      const db = openDatabase(config.databasePath);
-      try {
-        const rc = { t: cliTranslator(config), locale: config.defaultLocale, timeZone: config.timeZone };
-        const done = exportInitialReport(new Store(db), ticketId, options, rc, config.templateDir);
-        process.stdout.write(
-          `Wrote the initial report of ${done.ticketId} to ${options.out} (${done.format}).\n`,
-        );
-      } catch (error) {
-        throw error instanceof ExportError ? new UsageError(error.message) : error;
-      } finally {
-        db.close();
-      }
-    });
+  registerExports(program, {
+    openConfigured,
+    cliTranslator,
+    usageError: (message) => new UsageError(message),
+  });
 
   const users = program.command("users").description("roles: admin, duty (per contact), reporter");
   users

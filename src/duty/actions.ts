@@ -8,7 +8,8 @@ import type { DutyTurn } from "./desk.ts";
 import { relatedView } from "./related.ts";
 import { relayQuestion } from "./relay.ts";
 import { contactLabel, type DutyDetail, renderDutyMessage, ticketToken } from "./render.ts";
-import { escalationCandidates, ticketView } from "./ticket-work.ts";
+import { ticketView } from "./ticket-view.ts";
+import { escalationCandidates } from "./ticket-work.ts";
 
 // What duty officers do: duty commands, the buttons of a ticket and the texts some of them ask for first.
 

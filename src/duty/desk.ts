@@ -23,13 +23,13 @@ import {
   gatherIfStorm,
   renderDigests,
 } from "./storm.ts";
+import { ticketView } from "./ticket-view.ts";
 import {
   ACK_DEADLINE_JOB,
   type DutyDeskOptions,
   FINAL_REPORT_JOB,
   LEGAL_DEADLINE_JOB,
   TicketWork,
-  ticketView,
   UNRESOLVED_JOB,
 } from "./ticket-work.ts";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TICKET_FLOW_VERSION } from "../../flows/ticket.ts";
 import { DutyDesk, type DutyEvent } from "../../src/duty/desk.ts";
-import { ticketView } from "../../src/duty/ticket-work.ts";
+import { ticketView } from "../../src/duty/ticket-view.ts";
 import { createTranslator } from "../../src/i18n.ts";
 import { createHarness } from "../engine/harness.ts";
 import { REPORT_WALK } from "../fixtures/report-walk.ts";
