@@ -46,11 +46,12 @@ export class SqliteDigests {
     return {
       chatLoad: p(
         `SELECT (SELECT count(*) FROM outbox WHERE status = 'pending' AND channel = ? AND chat_id = ?)
-              + (SELECT count(*) FROM outbox WHERE channel = ? AND chat_id = ? AND sent_at IS NOT NULL AND sent_at > ?)
+              + (SELECT count(*) FROM outbox WHERE channel = ? AND chat_id = ? AND sent_at IS NOT NULL
+                   AND idempotency_key IS NOT NULL AND sent_at > ?)
            AS n`,
       ),
       lastSent: p(
-        "SELECT max(sent_at) AS at FROM outbox WHERE channel = ? AND chat_id = ? AND sent_at IS NOT NULL",
+        "SELECT max(sent_at) AS at FROM outbox WHERE channel = ? AND chat_id = ? AND sent_at IS NOT NULL AND idempotency_key IS NOT NULL",
       ),
       openDigest: p(
         "SELECT * FROM duty_digests WHERE channel = ? AND chat_id = ? AND closed = 0 ORDER BY id DESC LIMIT 1",
@@ -92,7 +93,8 @@ export class SqliteDigests {
 
   /**
    * How many sends a chat has to take within the coming minute: its messages waiting, and those sent since
-   * `since` (a minute ago, the window its limit counts).
+   * `since` (a minute ago, the window its limit counts). Sent messages count when they carry a key, as all the
+   * desk's do; a conversation's replies in a duty chat (a stray /start) are not indexed (migration 016).
    */
   chatLoad(channel: string, chatId: string, since: string): number {
     this.tx.flushSentMarks();
