@@ -133,11 +133,11 @@ export function createTranslator(
   // Most lookups (labels, prompts) have no parameters and are asked on every update: keep their text.
   const plain = new Map<string, string>();
   const templates = new Map<string, Template | null>();
-  const templateOf = (locale: Locale, key: string): Template | null => {
-    const cacheKey = `${locale}\u0000${key}`;
+  const templateOf = (locale: Locale, key: string, context?: string): Template | null => {
+    const cacheKey = `${locale}\u0000${key}\u0000${context ?? ""}`;
     let template = templates.get(cacheKey);
     if (template === undefined) {
-      template = compileTemplate(rawResource(instance, locale, key));
+      template = compileTemplate(rawResource(instance, locale, key, context));
       templates.set(cacheKey, template);
     }
     return template;
@@ -148,8 +148,10 @@ export function createTranslator(
     t(locale, key, params) {
       const t = byLocale.get(locale) ?? instance.t;
       if (params) {
-        const template = templateOf(locale, key);
-        const text = template && fillTemplate(template, params);
+        // A text context ("routed") picks the key's variant as i18next would; other options stay with i18next.
+        const context = typeof params.context === "string" ? params.context : undefined;
+        const template = templateOf(locale, key, context);
+        const text = template && fillTemplate(template, params, context !== undefined);
         return text ?? (t(key, params) as string);
       }
       const cacheKey = `${locale}\u0000${key}`;
@@ -195,12 +197,23 @@ const OPTION_PARAMS = new Set([
   "fallbackLng",
 ]);
 
-/** The resource string a key names in a locale, with i18next's fallback to Vietnamese; undefined if none. */
-function rawResource(instance: I18nInstance, locale: Locale, key: string): unknown {
+/**
+ * The resource string a key names in a locale, with i18next's fallback to Vietnamese; undefined if none. With a
+ * context, i18next's order: the context's variant ("key_routed") then the key itself, in the locale, and only
+ * then the same two in Vietnamese.
+ */
+function rawResource(instance: I18nInstance, locale: Locale, key: string, context?: string): unknown {
   const colon = key.indexOf(":");
   const ns = colon < 0 ? "common" : key.slice(0, colon);
   const path = colon < 0 ? key : key.slice(colon + 1);
-  return instance.getResource(locale, ns, path) ?? instance.getResource("vi", ns, path);
+  const paths = context ? [`${path}_${context}`, path] : [path];
+  for (const lng of locale === "vi" ? ["vi"] : [locale, "vi"]) {
+    for (const candidate of paths) {
+      const found = instance.getResource(lng, ns, candidate);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }
 
 /** Null when i18next must do it (not a string, nesting, formatting or any other placeholder syntax). */
@@ -221,8 +234,10 @@ function compileTemplate(raw: unknown): Template | null {
 }
 
 /** The template filled with the parameters, or undefined when a parameter is missing or is an option. */
-function fillTemplate(template: Template, params: Params): string | undefined {
-  for (const name in params) if (OPTION_PARAMS.has(name)) return undefined;
+function fillTemplate(template: Template, params: Params, contextResolved = false): string | undefined {
+  for (const name in params) {
+    if (OPTION_PARAMS.has(name) && !(contextResolved && name === "context")) return undefined;
+  }
   let out = "";
   for (const part of template) {
     if (typeof part === "string") {

@@ -39,6 +39,27 @@ describe("the translator's own interpolation", () => {
     expect(compared).toBeGreaterThan(100);
   });
 
+  it("picks a key's context variant as i18next does, for every context in the files and one that is not", () => {
+    let compared = 0;
+    for (const locale of LOCALES) {
+      const t = i18next.getFixedT(locale);
+      for (const [variant] of leaves(locale)) {
+        const cut = variant.lastIndexOf("_");
+        if (cut < 0 || variant.indexOf(".", cut) >= 0) continue;
+        const key = variant.slice(0, cut);
+        const context = variant.slice(cut + 1);
+        for (const ctx of [context, "nosuchcontext", ""]) {
+          for (const value of NASTY) {
+            const params = { units: value, tools: value, context: ctx };
+            expect(translator.t(locale, key, params), `${locale} ${key} ${ctx}`).toBe(t(key, params));
+            compared++;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(50);
+  });
+
   it("never reads a placeholder inside a parameter (i18next would fill it from the other parameters)", () => {
     const [key, raw] = leaves("vi").find(([, r]) => (r.match(/\{\{/g) ?? []).length >= 2) ?? ["", ""];
     const names = [...raw.matchAll(/\{\{-?\s*([A-Za-z0-9_]+)\s*\}\}/g)].map((m) => m[1] ?? "");
