@@ -135,18 +135,37 @@ export function text(turn: Turn, raw: string): void {
         return;
       }
     }
-    const clean = (s: string) => foldDiacritics(s.replace(/^✅\s*/, "")).replace(/[.!]+$/, "");
-    // People type the label's head, not its explanation in brackets: "nhiem ma doc", "cap do 3".
-    const head = (s: string) => clean(s.replace(/\s*\(.*\)\s*$/, ""));
-    const typed = clean(text);
+    const typed = cleanLabel(text);
     const byLabel =
-      choices.find((c) => clean(c.label) === typed) ?? choices.find((c) => head(c.label) === typed);
+      choices.find((c) => foldedLabel(c.label).whole === typed) ??
+      choices.find((c) => foldedLabel(c.label).head === typed);
     if (byLabel) {
       choose(turn, byLabel.value);
       return;
     }
   }
   send(turn, { type: "TEXT", text: raw, at: turn.at });
+}
+
+const cleanLabel = (s: string) => foldDiacritics(s.replace(/^✅\s*/, "")).replace(/[.!]+$/, "");
+
+/** Labels seen, folded; past this many the cache starts over (labels are the locales' and a few prefills). */
+const MAX_FOLDED = 2048;
+const folded = new Map<string, { whole: string; head: string }>();
+
+/**
+ * A label as typed text is compared with it: folded whole, and its head without the explanation in brackets
+ * (people type "nhiem ma doc", "cap do 3"). The same few hundred labels are offered on every update, and
+ * folding is Unicode normalization, so each is folded once.
+ */
+function foldedLabel(label: string): { whole: string; head: string } {
+  let entry = folded.get(label);
+  if (entry === undefined) {
+    entry = { whole: cleanLabel(label), head: cleanLabel(label.replace(/\s*\(.*\)\s*$/, "")) };
+    if (folded.size >= MAX_FOLDED) folded.clear();
+    folded.set(label, entry);
+  }
+  return entry;
 }
 
 export function navEvent(turn: Turn, keyword: "back" | "cancel" | "skip" | "keep" | "done"): FlowEvent {
