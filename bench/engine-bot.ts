@@ -1,15 +1,14 @@
 import { performance } from "node:perf_hooks";
 import { Bot, type Context } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
-import type { Engine } from "../src/conversation/engine.ts";
 import type { ChatMessage, HandleResult, InboundEvent, InboundPayload } from "../src/messages.ts";
 import type { Store } from "../src/store/store.ts";
-import { BOT_INFO, BOT_TOKEN, fakeFetch, fakeTransformer } from "./fake-telegram.ts";
+import { BOT_INFO, BOT_TOKEN, fakeFetch } from "./fake-telegram.ts";
 
 export const TELEGRAM = "telegram";
 
 /** Turns a Telegram update into the engine's payload: a command, typed text, or a pressed button. */
-function payloadOf(ctx: Context): InboundPayload | undefined {
+function payloadOf(ctx: Context): BenchEvent["payload"] | undefined {
   const text = ctx.message?.text;
   if (text !== undefined) {
     const command = /^\/(\w+)(?:@\w+)?\s*(.*)$/s.exec(text.trim());
@@ -40,7 +39,7 @@ function keyboardOf(message: ChatMessage): { reply_markup: InlineKeyboardMarkup 
  * Sends the chat's outbox rows written by one engine call, each marked sent after its send succeeded. The
  * engine hands back the rows it queued for this chat, so they are not read back from the database.
  */
-export async function sendOutbox(ctx: Context, store: Store, result: HandleResult, chatId: string) {
+export async function sendOutbox(ctx: Context, store: Store, result: Handled, chatId: string) {
   for (const { id, payload } of result.own ?? []) {
     if (payload.kind !== "chat") continue;
     const message: ChatMessage = payload;
@@ -54,10 +53,10 @@ export async function sendOutbox(ctx: Context, store: Store, result: HandleResul
 
 /**
  * A minimal grammY adapter for the engine, the bench's own: update → InboundEvent (dedupeKey = update_id) →
- * `engine.handle` (one SQLite transaction) → this chat's queued rows sent with `ctx.api.sendMessage` →
- * `store.markSent`. The product's channel (src/channels/telegram) adds Telegram's rate limits, retries and the
- * duty desk, which would measure the limiter rather than the engine; routed tickets (channel "duty") stay here
- * for the dispatcher.
+ * `router.handle` (the product's inbound router, which hands a reporter's message to the engine: one SQLite
+ * transaction) → this chat's queued rows sent with `ctx.api.sendMessage` → `store.markSent`. The product's
+ * channel (src/channels/telegram) adds Telegram's rate limits, retries and the duty desk, which would measure
+ * the limiter rather than the engine; routed tickets (channel "duty") stay here for the dispatcher.
  */
 /** Time spent in the adapter's two parts, summed over updates, to show where an update's time goes. */
 export interface EngineBotTimes {
@@ -66,9 +65,21 @@ export interface EngineBotTimes {
   sendMs: number;
 }
 
-export function createEngineBot(engine: Engine, store: Store, times?: EngineBotTimes): Bot {
+/** What the adapter drives: the product's inbound router (as the Zalo path does), or an engine directly. */
+export interface Handler {
+  handle(event: BenchEvent): Handled;
+}
+/** The events this adapter makes: typed text, commands and pressed buttons, which every handler takes. */
+type BenchEvent = InboundEvent & {
+  payload: Extract<InboundPayload, { kind: "command" | "text" | "choice" }>;
+};
+type Handled = Pick<HandleResult, "own">;
+
+export function createEngineBot(engine: Handler, store: Store, times?: EngineBotTimes): Bot {
+  // The replies go through grammY's client to the fake fetch, as the peer's do from inside its conversations
+  // and as the Zalo path's go through axios to its adapter: every side pays its own client's request building
+  // and answer parsing, none a socket.
   const bot = new Bot(BOT_TOKEN, { botInfo: BOT_INFO, client: { fetch: fakeFetch } });
-  bot.api.config.use(fakeTransformer);
   bot.use(async (ctx) => {
     const chat = ctx.chat;
     const from = ctx.from;
@@ -77,7 +88,7 @@ export function createEngineBot(engine: Engine, store: Store, times?: EngineBotT
     if (!payload) return;
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     const chatId = String(chat.id);
-    const event: InboundEvent = {
+    const event: BenchEvent = {
       channel: TELEGRAM,
       chatId,
       userId: String(from.id),

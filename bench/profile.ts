@@ -29,7 +29,7 @@ if (process.env.PROFILE_AUTOCHECKPOINT !== undefined) {
   app.db.pragma(`wal_autocheckpoint = ${Number(process.env.PROFILE_AUTOCHECKPOINT)}`);
 }
 const times: EngineBotTimes = { updates: 0, handleMs: 0, sendMs: 0 };
-const bot = createEngineBot(app.engine, app.store, times);
+const bot = createEngineBot(app.router, app.store, times);
 
 const stepMs = new Array<number>(REPORT_SCRIPT.length).fill(0);
 const stepSamples: number[][] = REPORT_SCRIPT.map(() => []);

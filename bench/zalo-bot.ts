@@ -11,8 +11,9 @@ import type { Store } from "../src/store/store.ts";
 const TOKEN = "1234567890:bench-zalo-token-NOT-REAL";
 
 /**
- * Zalo's sendMessage answered inside axios (an adapter), as the Telegram side's calls stop at grammY's
- * transformer: both paths pay their own client's request building and answer parsing, neither a socket. It
+ * Zalo's sendMessage answered inside axios (an adapter), as the Telegram side's calls are answered by a fake
+ * fetch under grammY's client: both paths pay their own client's request building and answer parsing,
+ * neither a socket. It
  * refuses what Zalo refuses (no chat, an empty text or one over 2,000 UTF-16 units), so a rendering that
  * breaks the limit shows up as refused sends.
  */
