@@ -8,7 +8,7 @@ import { DownloadError } from "./download.ts";
 import { queueEvidenceEmails } from "./email.ts";
 import type { EvidenceFiles } from "./files.ts";
 import { evidenceParams, formatSize } from "./present.ts";
-import { EVIDENCE_ACTOR as ACTOR } from "./record.ts";
+import { EVIDENCE_ACTOR as ACTOR, isReportFile } from "./record.ts";
 import type { EvidenceSource } from "./sources.ts";
 
 /**
@@ -229,9 +229,11 @@ export class EvidenceKeeper {
       const incident = store.incidentById(row.incidentId);
       if (!incident) return;
       apply(incident, at);
-      const all = store.evidence.ofIncident(incident.id);
-      if (this.o.email && all.every((e) => e.status !== "pending")) {
-        queueEvidenceEmails(store, incident, all, this.o.files, {
+      // The evidence e-mail carries the report's own files, once they are all settled; a file sent later (an
+      // answer to a duty officer) neither holds it back nor joins it.
+      const report = store.evidence.ofIncident(incident.id).filter((e) => isReportFile(e.position));
+      if (this.o.email && isReportFile(row.position) && report.every((e) => e.status !== "pending")) {
+        queueEvidenceEmails(store, incident, report, this.o.files, {
           translator: this.o.translator,
           locale: this.o.defaultLocale,
           maxBytes: this.o.emailMaxBytes,
