@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import PizZip from "pizzip";
 import { SMTPServer } from "smtp-server";
@@ -200,6 +201,11 @@ describe("the paper trail end to end (grammY, polling, local SMTP)", () => {
     await reporter.say("Cách ly máy nhiễm, khôi phục từ bản sao lưu, đổi mật khẩu");
     await reporter.say("Lọc tệp đính kèm tại cổng thư, sao lưu hằng ngày ra ngoài mạng");
     await reporter.say("chu-quan@laichau.gov.vn");
+    // The documents attached, as files: kept as evidence, then attached to the e-mail.
+    const log = Buffer.from(
+      "2026-11-20 02:14 quarantine ok: 3 hosts, restore from backup verified\n".repeat(30),
+    );
+    await reporter.document(stack.files.add(log), "nhat-ky-khoi-phuc.log", "text/plain");
     await reporter.press("_done");
     expect(reporter.lastText()).toContain(`Ký hiệu báo cáo ban đầu:</b> ${ticketId}`);
     const mailsBefore = mailbox.mails.length;
@@ -224,6 +230,16 @@ describe("the paper trail end to end (grammY, polling, local SMTP)", () => {
     expect(text).toContain(ticketId);
     expect(text).toContain("Cách ly máy nhiễm, khôi phục từ bản sao lưu, đổi mật khẩu");
     expect(finals[0]?.raw).toContain(`${ticketId}-bao-cao-ket-thuc.pdf`);
+    // The file sent during /ketthuc, downloaded and hashed first, travels with every one of them, byte for byte.
+    const hash = createHash("sha256").update(log).digest("hex");
+    for (const mail of finals) {
+      expect(attachment(mail.raw, "01-nhat-ky-khoi-phuc.log")?.equals(log)).toBe(true);
+      expect(mail.raw).toContain(hash);
+    }
+    await waitFor(
+      () => reporter.messages().some((m) => m.message.text.includes(`<code>${hash}</code>`)),
+      "the file's receipt with its hash",
+    );
     // The reporter has the documents too, and the duty group is told.
     await waitFor(
       () =>
