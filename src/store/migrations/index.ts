@@ -14,6 +14,7 @@ import { migration012Evidence } from "./012-evidence.ts";
 import { migration013FinalReport } from "./013-final-report.ts";
 import { migration014Roster } from "./014-roster.ts";
 import { migration015PreliminaryTickets } from "./015-preliminary-tickets.ts";
+import { migration016FinalReportRecipients } from "./016-final-report-recipients.ts";
 
 /** One numbered, forward-only schema change. */
 export interface Migration {
@@ -39,6 +40,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration013FinalReport,
   migration014Roster,
   migration015PreliminaryTickets,
+  migration016FinalReportRecipients,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
