@@ -114,3 +114,90 @@ describe("a file the reporter sends after the submission (an answer to a duty of
     expect(status).toContain(hash);
   });
 });
+
+describe("the final report's attached files", () => {
+  it("are kept as evidence; the [TBSC] e-mail waits for them, attaches those within EVIDENCE_EMAIL_MAX_BYTES and lists every one with its hash", async () => {
+    const s = evidenceStack(dir, fake, { SMTP_URL: "smtp://127.0.0.1:9", EVIDENCE_EMAIL_MAX_BYTES: "3000" });
+    stack = s;
+    const at = s.now().toISOString();
+    for (const contact of ["vncert", "ncsc", "provincial"])
+      s.app.store.bindChat(contact, "telegram", String(DUTY_CHAT), "test", at);
+    await s.walk({ confidential: false });
+    const [incident] = s.app.store.incidentsByReporter("telegram", String(REPORTER), 5);
+    if (!incident) throw new Error("no ticket");
+    await s.app.dispatcher.fanOut();
+    await s.app.dispatcher.flushAll();
+    // The duty chat acknowledges and resolves it (typed commands, the summary as a reply to the prompt).
+    await s.updateFrom(DUTY_CHAT, OFFICER, { text: `/tiepnhan ${incident.ticketId}` });
+    await s.updateFrom(DUTY_CHAT, OFFICER, { text: `/daxuly ${incident.ticketId}` });
+    const prompt = await waitFor(
+      () => fake.visible(DUTY_CHAT).find((m) => m.text?.includes("tóm tắt kết quả xử lý")),
+      "the resolve prompt",
+    );
+    await s.updateFrom(DUTY_CHAT, OFFICER, {
+      text: "Đã gỡ mã độc, khôi phục từ bản sao lưu",
+      ...toBot(prompt.messageId),
+    });
+    expect(s.app.store.incidentByTicket(incident.ticketId)?.status).toBe("resolved");
+
+    await s.update({ text: `/ketthuc ${incident.ticketId}` });
+    await s.update({ text: "Mã độc lây qua tệp đính kèm thư điện tử, mã hóa 3 máy trạm" });
+    await s.update({ text: "Cách ly máy nhiễm, khôi phục từ bản sao lưu, đổi mật khẩu" });
+    await s.update({ text: "Lọc tệp đính kèm tại cổng thư, sao lưu hằng ngày ra ngoài mạng" });
+    await s.update({ text: "chu-quan@laichau.gov.vn" });
+    const small = Buffer.from("progress report\n".repeat(100));
+    const big = Buffer.alloc(5000, 7);
+    await s.sendDocument(fake.addFile(small), "tien-do.txt");
+    await s.sendDocument(fake.addFile(big), "nhat-ky.bin", "application/octet-stream");
+    await s.update({ text: "Xong" });
+    await s.update({ text: "1" }); // send
+    expect(reporterTexts().join("\n")).toContain("trợ lý sẽ không nhắc việc về báo cáo này nữa");
+
+    const finalMails = () =>
+      (
+        s.app.db
+          .prepare("SELECT chat_id, payload FROM outbox WHERE idempotency_key LIKE 'final-email:%'")
+          .all() as Array<{ chat_id: string; payload: string }>
+      ).map((r) => ({
+        recipient: r.chat_id,
+        ...(JSON.parse(r.payload) as {
+          text: string;
+          attachments: Array<{ filename: string; content: string }>;
+        }),
+      }));
+    // Filed, its files recorded after the report's own places, and no e-mail before they are settled.
+    const rows = s.app.store.evidence.ofIncident(incident.id);
+    expect(rows.map((r) => [r.name, r.status])).toEqual([
+      ["tien-do.txt", "pending"],
+      ["nhat-ky.bin", "pending"],
+    ]);
+    expect(finalMails()).toEqual([]);
+
+    await fire(s);
+    const mails = finalMails();
+    // Rule R7's recipients with an address, and the owner's.
+    expect(mails.map((m) => m.recipient).sort()).toEqual(["owner", "vncert"]);
+    for (const mail of mails) {
+      const names = mail.attachments.map((a) => a.filename);
+      expect(names).toEqual([
+        `${incident.ticketId}-bao-cao-ket-thuc.docx`,
+        `${incident.ticketId}-bao-cao-ket-thuc.pdf`,
+        "01-tien-do.txt",
+      ]);
+      expect(Buffer.from(mail.attachments[2]?.content ?? "", "base64").equals(small)).toBe(true);
+      expect(mail.text).toContain(sha256(small));
+      expect(mail.text).toMatch(new RegExp(`nhat-ky\\.bin.*${sha256(big)}.*không đính kèm`));
+    }
+    // Each file's receipt went to the chat the report was filed from, with its hash.
+    await waitFor(
+      () =>
+        reporterTexts().some((t) => t.includes(sha256(small))) &&
+        reporterTexts().some((t) => t.includes(sha256(big))),
+      "both receipts",
+    );
+    // A later settlement (a retried pass) sends nothing twice.
+    s.advance(60 * 60_000);
+    await fire(s);
+    expect(finalMails()).toHaveLength(2);
+  });
+});
