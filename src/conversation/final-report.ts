@@ -1,19 +1,18 @@
 import { finalReportAnswers } from "../../flows/final-report.ts";
 import type { QuestionnaireContext } from "../../flows/types.ts";
 import { ticketEmailAttachments } from "../delivery/documents/attachments.ts";
-import { finalEmailKey, finalReportEmail } from "../delivery/documents/final-email.ts";
 import {
   type FinalReportAnswers,
   finalAnswersOf,
   finalReportFiles,
-  finalReportView,
 } from "../delivery/documents/final-report.ts";
 import { cachedDocuments, canSendDocuments, documentMessages } from "../delivery/documents/reporter.ts";
-import { EMAIL_CHANNEL } from "../delivery/email.ts";
 import { assessReport, inactiveIds } from "../domain/assessment.ts";
 import { dutyContacts, isReporterOf, mayHandleTicket } from "../domain/authority.ts";
 import { clipText } from "../domain/text-cut.ts";
 import { isTicketId, legalDeadline } from "../domain/tickets.ts";
+import { queueFinalReportEmails } from "../evidence/final-email.ts";
+import { recordLaterEvidence } from "../evidence/record.ts";
 import { formatDateTime } from "../present/datetime.ts";
 import { contactName } from "../present/incident.ts";
 import { SqliteFinalReports } from "../store/repos/final-reports.ts";
@@ -171,9 +170,25 @@ export function fileFinalReport(turn: Turn, context: QuestionnaireContext): void
     .routing.destinations.filter((d) => d.kinds.includes("final_report"))
     .flatMap((d) => contacts.filter((c) => c.id === d.contactId));
   const recipients = [...r7.map((c) => c.id), ...(ownerEmail ? ["owner"] : [])];
+  // The documents attached are evidence like the report's files: recorded now, fetched after the commit; the
+  // receipts go to the chat the report was filed from (an officer may file it).
+  const filedIn = { channel: turn.event.channel, chatId: turn.event.chatId };
+  const evidence = recordLaterEvidence(
+    turn.store,
+    incident,
+    context.files,
+    { channel: filedIn.channel, messageRef: null },
+    turn.at,
+  );
   repo.add({
     incidentId: incident.id,
-    answers: { ...answers, ...(ownerEmail ? { ownerEmail } : {}), files: context.files },
+    answers: {
+      ...answers,
+      ...(ownerEmail ? { ownerEmail } : {}),
+      files: context.files,
+      evidence,
+      filedIn,
+    },
     recipients,
     createdBy: turn.actor(),
     createdAt: turn.at,
@@ -182,26 +197,14 @@ export function fileFinalReport(turn: Turn, context: QuestionnaireContext): void
   turn.store.audit(turn.at, turn.actor(), "ticket.final_report", incident.ticketId, "ok", { recipients });
 
   const options = { templateDir: turn.options.templateDir };
-  if (turn.options.email) {
-    // The official copy in the deployment's language, like the initial report's e-mail.
-    const rc = { ...turn.rc, locale: turn.options.defaultLocale };
-    const view = finalReportView(incident, answers, turn.at, rc);
-    const files = cachedDocuments(`${incident.ticketId}:final:${turn.at}:${rc.locale}`, () =>
-      finalReportFiles(incident, answers, turn.at, rc, options),
-    );
-    const mail = (recipient: string, to: string[]) => {
-      const key = finalEmailKey(incident.ticketId, recipient);
-      const payload = finalReportEmail(incident, view, rc, {
-        to,
-        key,
-        messageIdDomain: turn.options.email?.messageIdDomain,
-        attachments: files,
-      });
-      turn.store.enqueue(key, EMAIL_CHANNEL, recipient, payload, turn.at);
-    };
-    for (const c of r7) if (c.emails.length > 0) mail(c.id, [...c.emails]);
-    if (ownerEmail) mail("owner", [ownerEmail]);
-  }
+  // Without files the e-mail is queued now; with files, by the evidence keeper once they are all settled.
+  if (turn.options.email)
+    queueFinalReportEmails(turn.store, incident, {
+      rc: { ...turn.rc, locale: turn.options.defaultLocale },
+      templateDir: turn.options.templateDir,
+      messageIdDomain: turn.options.email.messageIdDomain,
+      at: turn.at,
+    });
   const names = [
     ...r7.map((c) => contactName(c, turn.locale)),
     ...(ownerEmail ? [turn.t.text(turn.locale, "final:done.owner", { email: ownerEmail })] : []),

@@ -242,10 +242,9 @@ export const DEFAULT_ROUTING_RULES: RoutingRule[] = [
     id: "R7",
     stage: "closed",
     when: TT20_SCOPE,
-    actions: [
-      { contact: "vncert", kind: "final_report" },
-      { contact: "provincial", kind: "final_report" },
-    ],
+    // TT20 Art. 9 (reference §1.3): the final report goes to the system owner and VNCERT/CC only; the owner's
+    // address is asked by the final report's flow, as no contact holds it.
+    actions: [{ contact: "vncert", kind: "final_report" }],
     advice: ["routing:advice.finalReportWithin5Days"],
     exclusive: false,
     // TT20 Art. 9: final report within 5 days of the end of the response.

@@ -1,4 +1,5 @@
 import type { TicketActor } from "../../flows/ticket.ts";
+import type { FileRef } from "../../flows/types.ts";
 import { enqueueTicketEmail } from "../delivery/email.ts";
 import { dutyContacts, isAdmin } from "../domain/authority.ts";
 import { resolveLocale } from "../i18n.ts";
@@ -86,7 +87,7 @@ export interface DutyEvent {
       }
     | { kind: "action"; ticketId: string; action: string }
     /** A message answering one of the bot's messages (a question it asked, or a ticket's duty message). */
-    | { kind: "reply"; replyTo: string; text: string; hasFile: boolean };
+    | { kind: "reply"; replyTo: string; text: string; hasFile: boolean; file?: FileRef | undefined };
 }
 
 /**
@@ -348,7 +349,7 @@ export class DutyTurn {
       return;
     }
     if (p.kind === "reply") {
-      replyTo(this, p.replyTo, p.text, p.hasFile);
+      replyTo(this, p.replyTo, p.text, p.hasFile, p.file);
       return;
     }
     switch (p.command) {

@@ -1,6 +1,8 @@
 import type { TicketActor } from "../../flows/ticket.ts";
+import type { FileRef } from "../../flows/types.ts";
 import { detailsAllowed } from "../domain/confidential.ts";
 import { clipForHtml, clipText } from "../domain/text-cut.ts";
+import { recordLaterEvidence } from "../evidence/record.ts";
 import type { IncidentRow, PromptPurpose, PromptRow } from "../store/store.ts";
 import { applyPrompted } from "./actions.ts";
 import type { DutyTurn } from "./desk.ts";
@@ -13,14 +15,20 @@ const MAX_TEXT = 2000;
 /** Longest relayed answer once escaped for HTML, so the relay fits one Telegram message with its frame. */
 const MAX_RELAY_HTML = 3500;
 
-export function replyTo(turn: DutyTurn, replyTo: string, rawText: string, hasFile: boolean): void {
+export function replyTo(
+  turn: DutyTurn,
+  replyTo: string,
+  rawText: string,
+  hasFile: boolean,
+  file?: FileRef,
+): void {
   const messageId = Number(replyTo);
   if (!Number.isSafeInteger(messageId)) return;
   const { channel, chatId } = turn.event;
   const prompt = turn.store.promptByMessage(channel, chatId, messageId);
   const text = rawText.trim();
   if (prompt?.purpose === "answer") {
-    reporterAnswer(turn, prompt, text, hasFile);
+    reporterAnswer(turn, prompt, text, hasFile, file);
     return;
   }
   const incident = prompt
@@ -87,8 +95,17 @@ export function relayQuestion(
     );
 }
 
-/** The reporter answers a relayed question: text or a file goes back into the duty chat's thread. */
-export function reporterAnswer(turn: DutyTurn, prompt: PromptRow, text: string, hasFile: boolean): void {
+/**
+ * The reporter answers a relayed question: text or a file goes back into the duty chat's thread, and a file is
+ * kept as the ticket's evidence like the report's own (downloaded after the commit, hashed, a receipt).
+ */
+export function reporterAnswer(
+  turn: DutyTurn,
+  prompt: PromptRow,
+  text: string,
+  hasFile: boolean,
+  file?: FileRef,
+): void {
   const incident = turn.store.incidentById(prompt.incidentId);
   if (!incident) return;
   if (turn.event.userId !== prompt.userId) {
@@ -118,6 +135,15 @@ export function reporterAnswer(turn: DutyTurn, prompt: PromptRow, text: string, 
     .some((p) => p.channel === dutyChannel && p.chatId === dutyChat);
   if (!confidential || !intoDutyChat)
     relayAnswer(turn, incident.id, incident.ticketId, dutyChannel, dutyChat, clipped, hasFile, threaded);
+  // The relay copied the file into the asking chat already: the keeper adds its hash line, not a second copy.
+  if (file)
+    recordLaterEvidence(
+      turn.store,
+      incident,
+      [file],
+      { channel: turn.event.channel, messageRef: null },
+      turn.at,
+    );
   const reporter: TicketActor = { id: turn.actorId, name: turn.event.userName, contacts: [], admin: false };
   const details = { text: clipText(clipped, 500), file: hasFile };
   // The first answer moves the ticket back to in progress; later ones are relayed as they come.

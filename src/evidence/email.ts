@@ -11,6 +11,44 @@ export const evidenceEmailKey = (ticketId: string, contactId: string) =>
   `email:evidence:${ticketId}:${contactId}`;
 
 /**
+ * The stored files among `rows` as e-mail attachments while their total stays within `maxBytes` (named by their
+ * order, `01-name`), and one numbered plain-text line per file with its name, type, size and SHA-256, saying
+ * which stored file was left out for its size (it can still be checked against its hash when obtained).
+ */
+export function evidenceForEmail(
+  rows: readonly EvidenceRow[],
+  files: EvidenceFiles,
+  maxBytes: number,
+  t: Translator,
+  locale: Locale,
+): { attachments: EmailAttachment[]; lines: string[] } {
+  const attachments: EmailAttachment[] = [];
+  const attached = new Set<number>();
+  let total = 0;
+  rows.forEach((row, i) => {
+    if (row.status !== "stored" || !row.path || row.size === null || total + row.size > maxBytes) return;
+    const bytes = files.read(row.path);
+    if (!bytes) return;
+    total += bytes.length;
+    attached.add(row.id);
+    attachments.push({
+      filename: `${String(i + 1).padStart(2, "0")}-${row.name}`,
+      contentType: row.mime,
+      content: bytes.toString("base64"),
+    });
+  });
+  const lines = evidenceTextLines(rows, t, locale).map((line, i) => {
+    const row = rows[i];
+    const note =
+      row?.status === "stored" && !attached.has(row.id)
+        ? ` ${t.text(locale, "evidence:email.notAttached")}`
+        : "";
+    return `${i + 1}. ${line}${note}`;
+  });
+  return { attachments, lines };
+}
+
+/**
  * The files of a ticket as a "[TBSC]" e-mail to each organisation the ticket went to, once every file is
  * settled: the ticket's own e-mail leaves at once (the notification does not wait for downloads), this one
  * follows with the files attached while their total stays under the limit, and every file listed with its
@@ -32,29 +70,7 @@ export function queueEvidenceEmails(
 ): number {
   if (rows.length === 0) return 0;
   const { translator: t, locale } = o;
-  const attachments: EmailAttachment[] = [];
-  const attached = new Set<number>();
-  let total = 0;
-  for (const row of rows) {
-    if (row.status !== "stored" || !row.path || row.size === null || total + row.size > o.maxBytes) continue;
-    const bytes = files.read(row.path);
-    if (!bytes) continue;
-    total += bytes.length;
-    attached.add(row.id);
-    attachments.push({
-      filename: `${String(row.position + 1).padStart(2, "0")}-${row.name}`,
-      contentType: row.mime,
-      content: bytes.toString("base64"),
-    });
-  }
-  const lines = evidenceTextLines(rows, t, locale).map((line, i) => {
-    const row = rows[i];
-    const note =
-      row?.status === "stored" && !attached.has(row.id)
-        ? ` ${t.text(locale, "evidence:email.notAttached")}`
-        : "";
-    return `${i + 1}. ${line}${note}`;
-  });
+  const { attachments, lines } = evidenceForEmail(rows, files, o.maxBytes, t, locale);
   const subject = `${TBSC_PREFIX} ${t.text(locale, "evidence:email.subject", { ticketId: incident.ticketId })}`;
   const intro = t.text(locale, "evidence:email.intro", { ticketId: incident.ticketId, count: rows.length });
   const closing = t.text(locale, "evidence:email.closing");

@@ -46,5 +46,12 @@ export function createEvidenceKeeper(
     emailMaxBytes: config.evidence.emailMaxBytes,
     retry: { maxAttempts: config.deliveryMaxAttempts, baseDelayMs: 30_000 },
     email: config.smtp ? { messageIdDomain: domainOf(config.smtp.from) } : undefined,
+    finalReport: config.smtp
+      ? {
+          rc: { t: parts.translator, locale: config.defaultLocale, timeZone: config.timeZone },
+          templateDir: config.templateDir,
+          messageIdDomain: domainOf(config.smtp.from),
+        }
+      : undefined,
   });
 }

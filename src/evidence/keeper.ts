@@ -3,12 +3,19 @@ import { type Locale, resolveLocale, type Translator } from "../i18n.ts";
 import { type RetryPolicy, verdict } from "../outbox/retry.ts";
 import { errorText } from "../redact.ts";
 import type { EvidenceRow } from "../store/repos/evidence.ts";
+import { SqliteFinalReports } from "../store/repos/final-reports.ts";
 import type { IncidentRow, JobRow, Store } from "../store/store.ts";
 import { DownloadError } from "./download.ts";
 import { queueEvidenceEmails } from "./email.ts";
 import type { EvidenceFiles } from "./files.ts";
+import {
+  type FinalEmailOptions,
+  finalReportChat,
+  finalReportPositions,
+  queueFinalReportEmails,
+} from "./final-email.ts";
 import { evidenceParams, formatSize } from "./present.ts";
-import { EVIDENCE_ACTOR as ACTOR } from "./record.ts";
+import { EVIDENCE_ACTOR as ACTOR, isReportFile } from "./record.ts";
 import type { EvidenceSource } from "./sources.ts";
 
 /**
@@ -43,6 +50,8 @@ export interface EvidenceKeeperOptions {
   leaseMs?: number;
   /** Set when e-mail is configured: the evidence e-mail goes to the ticket's organisations. */
   email?: { messageIdDomain?: string | undefined } | undefined;
+  /** Set when e-mail is configured: the final report's e-mail, rendered in the deployment's language. */
+  finalReport?: Pick<FinalEmailOptions, "rc" | "templateDir" | "messageIdDomain"> | undefined;
   /** After a settlement queued messages: the dispatcher sends them. */
   afterSettle?: () => void;
   clock?: () => Date;
@@ -146,10 +155,16 @@ export class EvidenceKeeper {
           sha256: kept.sha256,
           size: kept.size,
         });
-        this.toReporter(incident, `evidence:receipt:${row.incidentId}:${row.position}`, "evidence:receipt", {
-          ...evidenceParams(stored, this.reporterLocale(incident)),
-          ticketId: incident.ticketId,
-        });
+        this.toReporter(
+          incident,
+          row,
+          `evidence:receipt:${row.incidentId}:${row.position}`,
+          "evidence:receipt",
+          {
+            ...evidenceParams(stored, this.receiptChat(incident, row).locale),
+            ticketId: incident.ticketId,
+          },
+        );
         this.toDutyChats(incident, stored, at);
       },
       job,
@@ -169,9 +184,10 @@ export class EvidenceKeeper {
         (incident, at) => {
           if (!store.evidence.settle(row.id, "refused", e.code, at, e.size)) return;
           store.audit(at, ACTOR, "evidence.refused", incident.ticketId, "error", { position: row.position });
-          const locale = this.reporterLocale(incident);
+          const locale = this.receiptChat(incident, row).locale;
           this.toReporter(
             incident,
+            row,
             `evidence:refused:${row.incidentId}:${row.position}`,
             "evidence:tooLarge",
             {
@@ -211,10 +227,16 @@ export class EvidenceKeeper {
           position: row.position,
           code: e.code,
         });
-        this.toReporter(incident, `evidence:failed:${row.incidentId}:${row.position}`, "evidence:failed", {
-          ticketId: incident.ticketId,
-          name: row.name,
-        });
+        this.toReporter(
+          incident,
+          row,
+          `evidence:failed:${row.incidentId}:${row.position}`,
+          "evidence:failed",
+          {
+            ticketId: incident.ticketId,
+            name: row.name,
+          },
+        );
       },
       job,
     );
@@ -229,9 +251,11 @@ export class EvidenceKeeper {
       const incident = store.incidentById(row.incidentId);
       if (!incident) return;
       apply(incident, at);
-      const all = store.evidence.ofIncident(incident.id);
-      if (this.o.email && all.every((e) => e.status !== "pending")) {
-        queueEvidenceEmails(store, incident, all, this.o.files, {
+      // The evidence e-mail carries the report's own files, once they are all settled; a file sent later (an
+      // answer to a duty officer) neither holds it back nor joins it.
+      const report = store.evidence.ofIncident(incident.id).filter((e) => isReportFile(e.position));
+      if (this.o.email && isReportFile(row.position) && report.every((e) => e.status !== "pending")) {
+        queueEvidenceEmails(store, incident, report, this.o.files, {
           translator: this.o.translator,
           locale: this.o.defaultLocale,
           maxBytes: this.o.emailMaxBytes,
@@ -239,28 +263,53 @@ export class EvidenceKeeper {
           at,
         });
       }
+      // The final report's e-mail waits for its documents: queued once the last of them is settled.
+      if (this.o.finalReport && !isReportFile(row.position))
+        queueFinalReportEmails(store, incident, {
+          ...this.o.finalReport,
+          evidence: { files: this.o.files, maxBytes: this.o.emailMaxBytes },
+          at,
+        });
     });
     this.o.afterSettle?.();
   }
 
-  private reporterLocale(incident: IncidentRow): Locale {
-    return resolveLocale(incident.reporterLocale, undefined, this.o.defaultLocale);
+  /**
+   * Where a file's receipt goes: the reporter's chat, or for the final report's documents the chat the report was
+   * filed from (an officer may file it), each in its reader's language.
+   */
+  private receiptChat(
+    incident: IncidentRow,
+    row: EvidenceRow,
+  ): { channel: string; chatId: string; locale: Locale } {
+    const { store, defaultLocale } = this.o;
+    if (!isReportFile(row.position)) {
+      const filed = new SqliteFinalReports(store.db).of(incident.id);
+      const chat =
+        filed && finalReportPositions(filed).includes(row.position) ? finalReportChat(filed) : undefined;
+      if (chat && !(chat.channel === incident.channel && chat.chatId === incident.chatId))
+        return {
+          ...chat,
+          locale: resolveLocale(store.userLocale(chat.channel, chat.chatId), undefined, defaultLocale),
+        };
+    }
+    return {
+      channel: incident.channel,
+      chatId: incident.chatId,
+      locale: resolveLocale(incident.reporterLocale, undefined, defaultLocale),
+    };
   }
 
   private toReporter(
     incident: IncidentRow,
+    row: EvidenceRow,
     key: string,
     textKey: string,
     params: Record<string, string>,
   ): void {
-    const text = this.o.translator.t(this.reporterLocale(incident), textKey, params);
-    this.o.store.enqueue(
-      key,
-      incident.channel,
-      incident.chatId,
-      { kind: "chat", text },
-      this.clock().toISOString(),
-    );
+    const chat = this.receiptChat(incident, row);
+    const text = this.o.translator.t(chat.locale, textKey, params);
+    this.o.store.enqueue(key, chat.channel, chat.chatId, { kind: "chat", text }, this.clock().toISOString());
   }
 
   /**

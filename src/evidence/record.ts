@@ -17,7 +17,52 @@ const isFileRef = (v: unknown): v is FileRef =>
 function fileName(file: FileRef, position: number): string {
   const name = file.name?.trim();
   if (name) return name.slice(0, 200);
-  return file.kind === "photo" ? `photo-${position + 1}.jpg` : `file-${position + 1}`;
+  // A later file is numbered from 1 among the later ones.
+  const n = isReportFile(position) ? position + 1 : position - LATER_FILES_FROM + 1;
+  return file.kind === "photo" ? `photo-${n}.jpg` : `file-${n}`;
+}
+
+/**
+ * Where the files a reporter or an officer sends after the submission take their places (an answer to a relayed
+ * question, the final report's documents): past every place a report's own attachments can take, so a quick
+ * alert's report completed later never finds its files' places taken. No report typed in a chat carries a
+ * thousand files.
+ */
+export const LATER_FILES_FROM = 1000;
+
+/** Whether a row is one of the report's own attachments (the initial evidence e-mail carries only those). */
+export const isReportFile = (position: number) => position < LATER_FILES_FROM;
+
+/** One file recorded as pending and its download job armed; false when that place was already recorded. */
+function addOne(
+  store: Store,
+  incident: IncidentRow,
+  file: FileRef,
+  position: number,
+  from: { channel: string; messageRef: string | null },
+  at: string,
+): boolean {
+  const fresh = store.evidence.add(
+    {
+      incidentId: incident.id,
+      position,
+      channel: from.channel,
+      fileRef: file.fileId,
+      messageRef: from.messageRef,
+      name: fileName(file, position),
+      mime: file.mimeType ?? (file.kind === "photo" ? "image/jpeg" : "application/octet-stream"),
+    },
+    at,
+  );
+  if (fresh)
+    store.scheduleJob(
+      evidenceJobKey(incident.id, position),
+      EVIDENCE_JOB,
+      at,
+      { incidentId: incident.id, position },
+      at,
+    );
+  return fresh;
 }
 
 /**
@@ -29,28 +74,32 @@ export function recordEvidence(store: Store, incident: IncidentRow, at: string):
   const files = Array.isArray(incident.answers.files) ? incident.answers.files : [];
   let added = 0;
   files.forEach((file: unknown, position) => {
-    if (!isFileRef(file)) return;
-    const fresh = store.evidence.add(
-      {
-        incidentId: incident.id,
-        position,
-        channel: incident.channel,
-        fileRef: file.fileId,
-        messageRef: file.messageRef ?? null,
-        name: fileName(file, position),
-        mime: file.mimeType ?? (file.kind === "photo" ? "image/jpeg" : "application/octet-stream"),
-      },
-      at,
-    );
-    if (!fresh) return;
-    store.scheduleJob(
-      evidenceJobKey(incident.id, position),
-      EVIDENCE_JOB,
-      at,
-      { incidentId: incident.id, position },
-      at,
-    );
-    added++;
+    if (!isFileRef(file) || !isReportFile(position)) return;
+    const from = { channel: incident.channel, messageRef: file.messageRef ?? null };
+    if (addOne(store, incident, file, position, from, at)) added++;
   });
   return added;
+}
+
+/**
+ * Records files sent after the submission (a reporter's answer to a duty officer, the final report's documents)
+ * as pending evidence of the ticket, exactly like the report's own: one row and one download job each, in the
+ * caller's transaction. `from` is the channel the file came from and, when the keeper should copy the message
+ * into the duty chats, its id (null when the caller shows the file there itself). Returns the places taken.
+ */
+export function recordLaterEvidence(
+  store: Store,
+  incident: IncidentRow,
+  files: readonly FileRef[],
+  from: { channel: string; messageRef: string | null },
+  at: string,
+): number[] {
+  const taken = store.evidence.ofIncident(incident.id).map((r) => r.position + 1);
+  let position = Math.max(LATER_FILES_FROM, ...taken);
+  const positions: number[] = [];
+  for (const file of files) {
+    if (addOne(store, incident, file, position, from, at)) positions.push(position);
+    position++;
+  }
+  return positions;
 }

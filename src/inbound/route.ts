@@ -96,7 +96,13 @@ export class InboundRouter {
       const picked =
         n === undefined ? undefined : this.desk.numberedAction(e.channel, e.chatId, e.replyTo, n);
       if (picked) return this.duty(e, { kind: "action", ...picked });
-      const reply = this.duty(e, { kind: "reply", replyTo: e.replyTo, text, hasFile: p.kind === "file" });
+      const reply = this.duty(e, {
+        kind: "reply",
+        replyTo: e.replyTo,
+        text,
+        hasFile: p.kind === "file",
+        ...(p.kind === "file" ? { file: p.file } : {}),
+      });
       // In a group, only answers to the assistant's own messages are the desk's (it ignores other chatter); in a
       // private chat, a reply is the desk's when it answers something the desk asked or posted there.
       if (e.chatType === "group" || this.desk.claimsReply(e.channel, e.chatId, e.replyTo)) return reply;

@@ -146,7 +146,7 @@ describe("admin contact editing in chat (engine)", () => {
     admin.press("a.pick", "provincial");
     admin.press("a.view", "_delete");
     const refused = admin.press("a.confirmDelete", "_delete");
-    expect(texts(refused)).toContain("quy tắc định tuyến R1, R2, R3, R4, R7");
+    expect(texts(refused)).toContain("quy tắc định tuyến R1, R2, R3, R4");
     expect(h.store.contact("provincial")).toBeDefined();
     admin.press("a.view", "active");
     admin.press("a.enter", "no");

@@ -194,13 +194,10 @@ describe("R6: scam calls get advice only", () => {
 });
 
 describe("R7: final report at closure", () => {
-  it("fires at closure only, with a 5-day deadline", () => {
+  it("fires at closure only, with a 5-day deadline, to VNCERT/CC only (the owner's address comes from the flow)", () => {
     const result = route({ stage: "closed", severity: 4 });
     expect(result.firedRules).toEqual(["R7"]);
-    expect(result.destinations).toEqual([
-      { contactId: "vncert", kinds: ["final_report"], rules: ["R7"] },
-      { contactId: "provincial", kinds: ["final_report"], rules: ["R7"] },
-    ]);
+    expect(result.destinations).toEqual([{ contactId: "vncert", kinds: ["final_report"], rules: ["R7"] }]);
     expect(adviceOf(result)).toEqual(["routing:advice.finalReportWithin5Days"]);
     expect(rule("R7").deadlineHours).toBe(120);
   });

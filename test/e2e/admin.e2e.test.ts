@@ -14,6 +14,7 @@ import {
   fileReport,
   freePort,
   type Stack,
+  serveFiles,
   TOKEN,
   waitFor,
   watchTelegramRules,
@@ -33,6 +34,7 @@ async function startAdminStack(extraEnv: Record<string, string> = {}): Promise<S
   const dir = mkdtempSync(join(tmpdir(), "incident-admin-e2e-"));
   const refused = watchTelegramRules(server);
   const documents = acceptDocuments(server);
+  const files = serveFiles(server);
   const httpPort = await freePort();
   const app = createApp(
     parseConfig({
@@ -73,6 +75,7 @@ async function startAdminStack(extraEnv: Record<string, string> = {}): Promise<S
     httpPort,
     processed,
     refused,
+    files,
     documents,
     messages,
     async settled(chatId: number, before: number) {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import PizZip from "pizzip";
 import { SMTPServer } from "smtp-server";
@@ -200,17 +201,22 @@ describe("the paper trail end to end (grammY, polling, local SMTP)", () => {
     await reporter.say("Cách ly máy nhiễm, khôi phục từ bản sao lưu, đổi mật khẩu");
     await reporter.say("Lọc tệp đính kèm tại cổng thư, sao lưu hằng ngày ra ngoài mạng");
     await reporter.say("chu-quan@laichau.gov.vn");
+    // The documents attached, as files: kept as evidence, then attached to the e-mail.
+    const log = Buffer.from(
+      "2026-11-20 02:14 quarantine ok: 3 hosts, restore from backup verified\n".repeat(30),
+    );
+    await reporter.document(stack.files.add(log), "nhat-ky-khoi-phuc.log", "text/plain");
     await reporter.press("_done");
     expect(reporter.lastText()).toContain(`Ký hiệu báo cáo ban đầu:</b> ${ticketId}`);
     const mailsBefore = mailbox.mails.length;
     await reporter.press("send");
     expect(reporter.textsSince(before)).toContain("trợ lý sẽ không nhắc việc về báo cáo này nữa");
 
-    // 7. The "[TBSC]" e-mails to R7's recipients from the rule data (VNCERT/CC, the province) and the owner.
+    // 7. The "[TBSC]" e-mails to R7's recipients from the rule data (VNCERT/CC only) and the system owner.
     const finals = await waitFor(
       () => {
         const found = mailbox.mails.slice(mailsBefore).filter((m) => m.raw.includes("bao-cao-ket-thuc.docx"));
-        return found.length >= 3 && found;
+        return found.length >= 2 && found;
       },
       "the final report's e-mails",
       RENDERING_MS,
@@ -218,12 +224,27 @@ describe("the paper trail end to end (grammY, polling, local SMTP)", () => {
     const to = finals.flatMap((m) => m.to).sort();
     expect(to).toContain("ir@vncert.vn");
     expect(to).toContain("chu-quan@laichau.gov.vn");
+    // Nobody else: the provincial unit had the initial report, not this one (TT20 Art. 9).
+    await new Promise((r) => setTimeout(r, 300));
+    expect(
+      mailbox.mails.slice(mailsBefore).filter((m) => m.raw.includes("bao-cao-ket-thuc.docx")),
+    ).toHaveLength(2);
     const docx = attachment(finals[0]?.raw ?? "", `${ticketId}-bao-cao-ket-thuc.docx`);
     const text = docxText(docx ?? Buffer.alloc(0));
     expect(text).toContain("BÁO CÁO KẾT THÚC ỨNG PHÓ SỰ CỐ");
     expect(text).toContain(ticketId);
     expect(text).toContain("Cách ly máy nhiễm, khôi phục từ bản sao lưu, đổi mật khẩu");
     expect(finals[0]?.raw).toContain(`${ticketId}-bao-cao-ket-thuc.pdf`);
+    // The file sent during /ketthuc, downloaded and hashed first, travels with every one of them, byte for byte.
+    const hash = createHash("sha256").update(log).digest("hex");
+    for (const mail of finals) {
+      expect(attachment(mail.raw, "01-nhat-ky-khoi-phuc.log")?.equals(log)).toBe(true);
+      expect(mail.raw).toContain(hash);
+    }
+    await waitFor(
+      () => reporter.messages().some((m) => m.message.text.includes(`<code>${hash}</code>`)),
+      "the file's receipt with its hash",
+    );
     // The reporter has the documents too, and the duty group is told.
     await waitFor(
       () =>

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import type { ServerResponse } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +9,7 @@ import { type RunningBot, startTelegram } from "../../src/channels/telegram/run.
 import type { SenderOptions } from "../../src/channels/telegram/sender.ts";
 import { parseConfig } from "../../src/config.ts";
 import { RateLimiter } from "../../src/delivery/rate-limiter.ts";
+import { FakeBotFiles } from "../support/fake-bot-files.ts";
 import { multipartParts, uploadedFile } from "../support/multipart.ts";
 import { messageError } from "../support/telegram-rules.ts";
 
@@ -90,10 +92,11 @@ export interface SentDocument {
  */
 /** The little of the emulator's express app this needs (telegram-test-api keeps it private). */
 interface EmulatorApp {
+  get(path: string, handler: (req: { params: Record<string, string> }, res: ServerResponse) => void): void;
   post(
     path: string,
     handler: (
-      req: NodeJS.ReadableStream & { headers: Record<string, string | undefined> },
+      req: NodeJS.ReadableStream & { headers: Record<string, string | undefined>; body?: unknown },
       res: { status(code: number): { json(body: unknown): void }; json(body: unknown): void },
     ) => void,
   ): void;
@@ -129,12 +132,35 @@ export function acceptDocuments(server: TelegramServer): SentDocument[] {
       });
     });
   });
-  // Before the emulator's catch-all "unknown method" route.
+  beforeCatchAll(app);
+  return documents;
+}
+
+/** Moves the route just added before the emulator's catch-all "unknown method" route. */
+function beforeCatchAll(app: EmulatorApp): void {
   const stack = app._router.stack;
   const mine = stack.pop();
   const catchAll = stack.findIndex((layer) => layer.route?.path === "/bot:token/:method");
   if (mine) stack.splice(catchAll, 0, mine);
-  return documents;
+}
+
+/**
+ * getFile and the file server for the emulator (telegram-test-api has neither), as Telegram serves a bot the
+ * files people send it: the tests add bytes and send a message carrying the returned file id.
+ */
+export function serveFiles(server: TelegramServer): FakeBotFiles {
+  const files = new FakeBotFiles();
+  const app = (server as unknown as { webServer: EmulatorApp }).webServer;
+  app.post("/bot:token/getFile", (req, res) => {
+    const [status, body] = files.getFile((req.body ?? {}) as Record<string, unknown>);
+    res.status(status).json(body);
+  });
+  beforeCatchAll(app);
+  app.get("/file/bot:token/*", (req, res) => {
+    files.serve(res, req.params.token === TOKEN ? req.params[0] : undefined);
+  });
+  beforeCatchAll(app);
+  return files;
 }
 
 /** The Bot API emulator plus the real bot (grammY or Telegraf, polling or webhook) on a fresh database. */
@@ -148,6 +174,7 @@ export async function startStack(
   await server.start();
   const refused = watchTelegramRules(server);
   const documents = acceptDocuments(server);
+  const files = serveFiles(server);
   const dir = mkdtempSync(join(tmpdir(), "incident-e2e-"));
   const httpPort = await freePort();
   const app = createApp(
@@ -187,6 +214,8 @@ export async function startStack(
     refused,
     /** Files the bot sent (sendDocument), in order, with their bytes. */
     documents,
+    /** Files people send the bot: add bytes, send a message with the file id (getFile and download serve them). */
+    files,
     /** Bot messages in one chat, in order (edits applied). */
     messages(chatId: number): BotMessage[] {
       return (server.storage.botMessages as unknown as BotMessage[])
@@ -281,6 +310,19 @@ export class EmulatedUser {
         reply_to_message: botMessageRef(toMessageId),
       } as never),
     );
+    await this.stack.settled(this.id, before);
+  }
+
+  /** Sends a document: a file the stack's `files` serves, as Telegram hands the bot a file id. */
+  async document(file: { fileId: string; uniqueId: string }, name: string, mime: string): Promise<void> {
+    const before = this.stack.processed();
+    const message = this.client.makeMessage("", {
+      from: this.from,
+      document: { file_id: file.fileId, file_unique_id: file.uniqueId, file_name: name, mime_type: mime },
+    } as never) as unknown as Record<string, unknown>;
+    // A document message has a caption at most, never a text.
+    delete message.text;
+    await this.client.sendMessage(message as never);
     await this.stack.settled(this.id, before);
   }
 

@@ -62,13 +62,21 @@ export function evidenceStack(dir: string, fake: FakeBotApi, env: Record<string,
   scheduler.on(EVIDENCE_JOB, (job, at) => keeper.fireJob(job, at));
 
   let messageId = 100 + updateSeq;
-  const message = (extra: Record<string, unknown>) => ({
+  const message = (extra: Record<string, unknown>, chatId = REPORTER, userId = chatId) => ({
     update_id: ++updateSeq,
     message: {
       message_id: ++messageId,
       date: Math.floor(now.getTime() / 1000),
-      chat: { id: REPORTER, type: "private" },
-      from: { id: REPORTER, is_bot: false, first_name: "An", language_code: "vi" },
+      chat:
+        chatId === userId
+          ? { id: chatId, type: "private" }
+          : { id: chatId, type: "supergroup", title: "Trực" },
+      from: {
+        id: userId,
+        is_bot: false,
+        first_name: chatId === REPORTER ? "An" : "Bình",
+        language_code: "vi",
+      },
       ...extra,
     },
   });
@@ -87,6 +95,12 @@ export function evidenceStack(dir: string, fake: FakeBotApi, env: Record<string,
     /** One update through the real handler; resolves when the reporter's answer was sent. */
     async update(extra: Record<string, unknown>): Promise<number> {
       const m = message(extra);
+      await handleTelegramUpdate(m as never, deps);
+      return m.message.message_id;
+    },
+    /** One update from someone else (a duty officer, in a group or a private chat). */
+    async updateFrom(chatId: number, userId: number, extra: Record<string, unknown>): Promise<number> {
+      const m = message(extra, chatId, userId);
       await handleTelegramUpdate(m as never, deps);
       return m.message.message_id;
     },

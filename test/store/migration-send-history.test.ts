@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { migration016KeyedSendHistory } from "../../src/store/migrations/016-keyed-send-history.ts";
+import { migration017KeyedSendHistory } from "../../src/store/migrations/017-keyed-send-history.ts";
 import { MIGRATIONS, migrate } from "../../src/store/migrations/index.ts";
 
 const insert = `INSERT INTO outbox (idempotency_key, channel, chat_id, payload, status, next_attempt_at, created_at, sent_at)
@@ -20,7 +20,7 @@ function indexEntries(db: Database.Database, index: string): number {
 
 describe("migration: keyed send history", () => {
   it("keeps every outbox row and indexes the sends of keyed rows only, which the storm queries use", () => {
-    const version = migration016KeyedSendHistory.version;
+    const version = migration017KeyedSendHistory.version;
     const db = new Database(":memory:");
     db.pragma("foreign_keys = ON");
     migrate(db, MIGRATIONS.slice(0, version - 1));

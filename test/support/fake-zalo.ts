@@ -131,6 +131,10 @@ export class FakeZalo {
   requests: Array<{ httpMethod: string; path: string; contentType: string; body: string; at: number }> = [];
   /** Sends counted against the quota since the last reset. */
   sentThisMonth = 0;
+  /** Images this server hosts as Zalo's CDN would (an image message carries their URL), by path. */
+  private readonly cdn = new Map<string, Buffer>();
+  /** Downloads of hosted images served. */
+  cdnDownloads = 0;
 
   constructor(readonly tokens: string[] = [FAKE_ZALO_TOKEN]) {}
 
@@ -216,6 +220,16 @@ export class FakeZalo {
     this.chatTypes.set(chatId, chatType);
     const update: FakeUpdate = { event_name: EVENT_NAMES[input.type], message };
     return { update, delivery: await this.deliver(update) };
+  }
+
+  /**
+   * Hosts the bytes of an image as Zalo's CDN does and returns its URL, to send in an image message (`photo_url`).
+   * This server is plain http on loopback, where Zalo's CDN is https.
+   */
+  hostImage(bytes: Buffer): string {
+    const path = `/__cdn/${hex20()}.jpg`;
+    this.cdn.set(path, bytes);
+    return `${this.url}${path}`;
   }
 
   /** Queues (or pushes) an update as given, e.g. one with an unknown event_name. */
@@ -330,6 +344,14 @@ export class FakeZalo {
       ...Object.fromEntries(url.searchParams),
       ...parseBody(raw, req.headers["content-type"]),
     };
+    if (url.pathname.startsWith("/__cdn/")) {
+      const image = req.method === "GET" ? this.cdn.get(url.pathname) : undefined;
+      if (!image) return json(res, 404, { error: "not found" });
+      this.cdnDownloads++;
+      res.writeHead(200, { "Content-Type": "image/jpeg", "Content-Length": image.length });
+      res.end(image);
+      return;
+    }
     if (url.pathname.startsWith("/__fake/")) return this.control(req, url, params, res);
     const match = /^\/bot([^/]+)\/(?:test\/)?([A-Za-z]+)$/.exec(url.pathname);
     if (!match || !["GET", "POST"].includes(req.method ?? "")) {

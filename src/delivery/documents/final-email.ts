@@ -31,6 +31,8 @@ export function finalReportEmail(
     key: string;
     messageIdDomain?: string | undefined;
     attachments: EmailAttachment[];
+    /** The report's files, one line each with its hash (attached, or said to be too big to attach). */
+    files?: readonly string[] | undefined;
   },
 ): EmailPayload {
   const intro = rc.t.text(rc.locale, "final:email.intro", { ticketId: incident.ticketId });
@@ -38,9 +40,12 @@ export function finalReportEmail(
     title: s.title,
     lines: s.fields.map((f) => ({ label: `${f.code}. ${f.label}`, text: f.text })),
   }));
+  const files = options.files ?? [];
+  const filesTitle = rc.t.text(rc.locale, "paper:finalEmail.files");
   const text = [
     intro,
     ...sections.map((s) => [s.title, ...s.lines.map((l) => `${l.label}: ${l.text}`)].join("\n")),
+    ...(files.length > 0 ? [[filesTitle, ...files].join("\n")] : []),
   ].join("\n\n");
   const html = [
     `<p>${escapeHtml(intro)}</p>`,
@@ -50,6 +55,11 @@ export function finalReportEmail(
           .map((l) => `<li><b>${escapeHtml(l.label)}:</b> ${escapeHtml(l.text).replace(/\n/g, "<br>")}</li>`)
           .join("")}</ul>`,
     ),
+    ...(files.length > 0
+      ? [
+          `<h3>${escapeHtml(filesTitle)}</h3><ul>${files.map((f) => `<li>${escapeHtml(f)}</li>`).join("")}</ul>`,
+        ]
+      : []),
   ].join("\n");
   return {
     kind: "email",

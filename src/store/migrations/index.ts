@@ -14,7 +14,8 @@ import { migration012Evidence } from "./012-evidence.ts";
 import { migration013FinalReport } from "./013-final-report.ts";
 import { migration014Roster } from "./014-roster.ts";
 import { migration015PreliminaryTickets } from "./015-preliminary-tickets.ts";
-import { migration016KeyedSendHistory } from "./016-keyed-send-history.ts";
+import { migration016FinalReportRecipients } from "./016-final-report-recipients.ts";
+import { migration017KeyedSendHistory } from "./017-keyed-send-history.ts";
 
 /** One numbered, forward-only schema change. */
 export interface Migration {
@@ -40,7 +41,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration013FinalReport,
   migration014Roster,
   migration015PreliminaryTickets,
-  migration016KeyedSendHistory,
+  migration016FinalReportRecipients,
+  migration017KeyedSendHistory,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

@@ -94,7 +94,7 @@ export class SqliteDigests {
   /**
    * How many sends a chat has to take within the coming minute: its messages waiting, and those sent since
    * `since` (a minute ago, the window its limit counts). Sent messages count when they carry a key, as all the
-   * desk's do; a conversation's replies in a duty chat (a stray /start) are not indexed (migration 016).
+   * desk's do; a conversation's replies in a duty chat (a stray /start) are not indexed (migration 017).
    */
   chatLoad(channel: string, chatId: string, since: string): number {
     this.tx.flushSentMarks();

@@ -8,8 +8,8 @@ import type { Migration } from "./index.ts";
  * counts. Indexing those cost one WAL frame per update, about a tenth of an update's time on the reference
  * machine. The history's queries say `idempotency_key IS NOT NULL` so that they use this index.
  */
-export const migration016KeyedSendHistory: Migration = {
-  version: 16,
+export const migration017KeyedSendHistory: Migration = {
+  version: 17,
   name: "keyed-send-history",
   up(db) {
     db.exec(`
