@@ -1,4 +1,5 @@
 import type { FileRef } from "../flows/types.ts";
+import type { Locale } from "./i18n.ts";
 
 /** One inbound update from any channel, normalized: the engine never sees a channel's own types. */
 export interface InboundEvent {
@@ -47,6 +48,8 @@ export interface ChatMessage {
    * report command typed in a group); channels that cannot link to a private chat show the text alone.
    */
   openPrivate?: { label: string; start: string };
+  /** The language the text is written in, when its writer knew it: a channel adding words of its own matches it. */
+  locale?: Locale;
 }
 
 /** A copy of a message (a file a reporter sent, say) into another chat, without re-uploading it. */

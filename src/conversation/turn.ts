@@ -165,6 +165,8 @@ export class Turn {
     const own: NonNullable<HandleResult["own"]> = [];
     // The turn's own messages need no idempotency key: this transaction runs once per dedupe key.
     for (const m of [...this.edits, ...this.messages]) {
+      // A channel that adds words of its own (Zalo's "type the number") writes them in the reader's language.
+      if (m.kind === "chat") m.locale = this.locale;
       const id = this.store.enqueue(null, channel, chatId, m, this.at);
       if (id !== undefined) {
         outbox.push(id);

@@ -222,6 +222,27 @@ describe("sender: outbox rows through the client, counted against the monthly qu
     expect(store.pendingForChat("zalo", USER)).toEqual([]);
   });
 
+  it("writes the hint in the message's own language, and adds the group line in a duty chat only", async () => {
+    const { lane, enqueue, store } = setup(100);
+    const GROUP = "g0123456789abcdef0123";
+    store.bindChat("vncert", "zalo", GROUP, "zalo:admin", NOW.toISOString());
+    const question = { kind: "chat", text: "Level?", choices: [{ value: "1", label: "Low" }] };
+    // A reporter whose stored language is Vietnamese, answered in English by the conversation that wrote it.
+    store.ensureUser("zalo", USER, NOW.toISOString());
+    store.setUserLocale("zalo", USER, "vi");
+    enqueue(USER, { ...question, locale: "en" });
+    // A message of the desk (no language of its own) in a duty group: the reader looked up, the group line added.
+    enqueue(GROUP, question);
+    await lane.flushChat(USER);
+    await lane.flushChat(GROUP);
+    expect(String(fake.outbox(USER)[0]?.params.text)).toBe(
+      "Level?\n\n1. Low\n\nType the number or the option.",
+    );
+    const group = String(fake.outbox(GROUP)[0]?.params.text);
+    expect(group).toContain("Xin gõ số thứ tự hoặc nội dung lựa chọn.");
+    expect(group).toContain("Trong nhóm, xin trả lời (trích dẫn) tin nhắn này");
+  });
+
   it("a 5xx is retried; a 400 is dead at once; 'Quota exceeded' is dead without retries and tells the admins", async () => {
     const { lane, enqueue, store } = setup(100);
     fake.failNext({ method: "sendMessage", http_status: 502, body: "<html>Bad Gateway</html>" });

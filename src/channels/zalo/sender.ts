@@ -92,10 +92,13 @@ export class ZaloSender implements ChannelSender {
     // The hint only follows a list of choices; most messages have none, and the two lookups it needs (the
     // reader's language, whether the chat is a duty group) are a noticeable share of a send's cost.
     if (!payload.choices?.length) return splitZaloText(renderWithChoices(payload.text, undefined, ""));
-    const locale = this.localeOf(chatId);
+    // A conversation's message says its reader's language, and conversations with choices happen in private
+    // chats (reporting, profiles, admin tables): no lookup. The desk's messages look both up.
+    const fromConversation = payload.locale !== undefined;
+    const locale = payload.locale ?? this.localeOf(chatId);
     let hint = this.options.translator.t(locale, "zaloBot:choiceHint");
     // A duty chat is a group, where the bot only hears messages that quote it or name it.
-    if (this.store.contactsOfChat(ZALO_CHANNEL, chatId).length > 0) {
+    if (!fromConversation && this.store.contactsOfChat(ZALO_CHANNEL, chatId).length > 0) {
       hint = `${hint}\n${this.options.translator.t(locale, "zaloBot:groupHint")}`;
     }
     return splitZaloText(renderWithChoices(payload.text, payload.choices, hint));
