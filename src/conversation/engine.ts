@@ -85,7 +85,7 @@ export class Engine {
 
   private rememberStack(key: string, saved: SavedStack): void {
     this.stacks.delete(key);
-    if (saved.json === undefined) return;
+    if (saved.entries.length === 0) return;
     if (this.stacks.size >= STACK_CACHE_CHATS) {
       const oldest = this.stacks.keys().next().value;
       if (oldest !== undefined) this.stacks.delete(oldest);
