@@ -156,9 +156,14 @@ export class Turn {
     const entryJson = this.stack.map((e) => this.entryJson.get(e) ?? JSON.stringify(e));
     const json = entryJson.length > 0 ? `[${entryJson.join(",")}]` : undefined;
     this.store.saveConversationJson(channel, chatId, this.event.userId, json, this.at);
+    const actives = this.stack.map((e) => this.restored.get(e));
     this.saved = {
-      entries: [...this.stack],
-      actives: this.stack.map((e) => this.restored.get(e)),
+      // An entry kept with its restored snapshot drops its persisted one, a second copy of its context: a
+      // later turn starts from the restored snapshot and saves the entry's JSON as kept (see Turn's constructor).
+      entries: this.stack.map((e, i) =>
+        actives[i] ? { flow: e.flow, version: e.version, snapshot: undefined } : e,
+      ),
+      actives,
       entryJson,
     };
     armDraftTimers(this);
@@ -204,12 +209,18 @@ function isJoinedJson(json: string, parts: readonly string[]): boolean {
   if (parts.length === 0) return false;
   let length = 1 + parts.length;
   for (const part of parts) length += part.length;
-  if (json.length !== length || json[0] !== "[" || json[length - 1] !== "]") return false;
+  if (
+    json.length !== length ||
+    json.charCodeAt(0) !== 91 /* [ */ ||
+    json.charCodeAt(length - 1) !== 93 /* ] */
+  )
+    return false;
   let at = 1;
-  for (const [i, part] of parts.entries()) {
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as string;
     if (!json.startsWith(part, at)) return false;
     at += part.length;
-    if (i < parts.length - 1 && json[at++] !== ",") return false;
+    if (i < parts.length - 1 && json.charCodeAt(at++) !== 44 /* , */) return false;
   }
   return true;
 }
