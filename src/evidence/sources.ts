@@ -46,11 +46,27 @@ export function telegramEvidenceSource(
 }
 
 /**
- * Zalo: the image message carries a CDN URL that needs no token; only https is fetched (`httpsOnly: false` is
- * for a local test server).
+ * Zalo: the image message carries a CDN URL that needs no token; only https is fetched. `localHttp` (set when
+ * the Zalo API root itself is plain http on this machine: a test server or a local stand-in) also lets plain
+ * http through, for addresses on this machine only: a reporter's message can never make the bot fetch plain
+ * http from elsewhere.
  */
-export function zaloEvidenceSource(options: { httpsOnly?: boolean } = {}): EvidenceSource {
+export function zaloEvidenceSource(options: { localHttp?: boolean } = {}): EvidenceSource {
   return {
-    fetch: (file, limits) => download(file.fileRef, { ...limits, httpsOnly: options.httpsOnly ?? true }),
+    fetch: (file, limits) =>
+      download(file.fileRef, {
+        ...limits,
+        httpsOnly: !(options.localHttp === true && isLoopbackHttp(file.fileRef)),
+      }),
   };
+}
+
+/** True for an http URL on this machine (127.0.0.1, ::1, localhost). */
+export function isLoopbackHttp(address: string): boolean {
+  try {
+    const url = new URL(address);
+    return url.protocol === "http:" && ["127.0.0.1", "[::1]", "localhost"].includes(url.hostname);
+  } catch {
+    return false;
+  }
 }

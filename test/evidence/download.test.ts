@@ -47,6 +47,16 @@ describe("downloading a reporter's file", () => {
     expect(requests).toBe(0);
   });
 
+  it("with a local Zalo stand-in, plain http is fetched from this machine only, never from elsewhere", async () => {
+    const root = await serve((_req, res) => res.end("img"));
+    const source = zaloEvidenceSource({ localHttp: true });
+    const limits = { maxBytes: 100, timeoutMs: 1000 };
+    expect((await source.fetch({ fileRef: `${root}/a.jpg` }, limits)).toString()).toBe("img");
+    // Another host over plain http stays refused before any request (the address is never contacted).
+    const error = await failure(source.fetch({ fileRef: "http://203.0.113.7/a.jpg" }, limits));
+    expect(error).toMatchObject({ kind: "permanent", code: "not_https" });
+  });
+
   it("a server that sends more than the limit without announcing it is cut off at the limit", async () => {
     const root = await serve((_req, res) => {
       res.writeHead(200, { "content-type": "application/octet-stream" });

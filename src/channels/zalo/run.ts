@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import type { App } from "../../app.ts";
-import { zaloEvidenceSource } from "../../evidence/sources.ts";
+import { isLoopbackHttp, zaloEvidenceSource } from "../../evidence/sources.ts";
 import { type Locale, resolveLocale } from "../../i18n.ts";
 import { OutboxLane } from "../../outbox/lane.ts";
 import { type HttpServerOptions, startHttpServer } from "../../server/http.ts";
@@ -75,8 +75,8 @@ export async function startZalo(app: App, options: ZaloRunOptions = {}): Promise
   });
   app.dispatcher.register(lane);
   // Images reporters send are kept as evidence: their CDN URL is fetched (https only) after the commit. A Zalo API
-  // root on plain http at this machine is a local stand-in (a test server), whose images are plain http too.
-  app.evidence.registerSource(ZALO_CHANNEL, zaloEvidenceSource({ httpsOnly: !isLoopbackHttp(zalo.apiRoot) }));
+  // root on plain http at this machine is a local stand-in (a test server), whose images are local plain http too.
+  app.evidence.registerSource(ZALO_CHANNEL, zaloEvidenceSource({ localHttp: isLoopbackHttp(zalo.apiRoot) }));
   // A webhook is answered once the update is committed; polling waits for the chat's own answer to go out.
   const waitForSends = zalo.mode !== "webhook";
 
@@ -175,14 +175,4 @@ export async function startZalo(app: App, options: ZaloRunOptions = {}): Promise
       return stopped;
     },
   };
-}
-
-/** True for an http URL on this machine (127.0.0.1, ::1, localhost): never Zalo itself. */
-function isLoopbackHttp(root: string): boolean {
-  try {
-    const url = new URL(root);
-    return url.protocol === "http:" && ["127.0.0.1", "[::1]", "localhost"].includes(url.hostname);
-  } catch {
-    return false;
-  }
 }
