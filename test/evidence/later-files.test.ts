@@ -36,6 +36,20 @@ afterEach(async () => {
 
 const reporterTexts = () => fake.visible(REPORTER).map((m) => m.text ?? "");
 
+/** The duty chat bound for the three units, a report filed and its duty posts delivered; returns the ticket. */
+async function fileTicket(s: EvidenceStack) {
+  stack = s;
+  const at = s.now().toISOString();
+  for (const contact of ["vncert", "ncsc", "provincial"])
+    s.app.store.bindChat(contact, "telegram", String(DUTY_CHAT), "test", at);
+  await s.walk({ confidential: false });
+  const [incident] = s.app.store.incidentsByReporter("telegram", String(REPORTER), 5);
+  if (!incident) throw new Error("no ticket");
+  await s.app.dispatcher.fanOut();
+  await s.app.dispatcher.flushAll();
+  return incident;
+}
+
 async function fire(s: EvidenceStack): Promise<void> {
   s.scheduler.runDue();
   await s.keeper.drain();
@@ -46,15 +60,7 @@ async function fire(s: EvidenceStack): Promise<void> {
 describe("a file the reporter sends after the submission (an answer to a duty officer)", () => {
   it("is recorded on the ticket, downloaded by its job, hashed, receipted to the reporter and listed in /trangthai", async () => {
     const s = evidenceStack(dir, fake);
-    stack = s;
-    const at = s.now().toISOString();
-    for (const contact of ["vncert", "ncsc", "provincial"])
-      s.app.store.bindChat(contact, "telegram", String(DUTY_CHAT), "test", at);
-    await s.walk({ confidential: false });
-    const [incident] = s.app.store.incidentsByReporter("telegram", String(REPORTER), 5);
-    if (!incident) throw new Error("no ticket");
-    await s.app.dispatcher.fanOut();
-    await s.app.dispatcher.flushAll();
+    const incident = await fileTicket(s);
 
     // The officer asks by the typed command, then answers the prompt with the question.
     await s.updateFrom(DUTY_CHAT, OFFICER, { text: `/hoithem ${incident.ticketId}` });
@@ -118,15 +124,7 @@ describe("a file the reporter sends after the submission (an answer to a duty of
 describe("the final report's attached files", () => {
   it("are kept as evidence; the [TBSC] e-mail waits for them, attaches those within EVIDENCE_EMAIL_MAX_BYTES and lists every one with its hash", async () => {
     const s = evidenceStack(dir, fake, { SMTP_URL: "smtp://127.0.0.1:9", EVIDENCE_EMAIL_MAX_BYTES: "3000" });
-    stack = s;
-    const at = s.now().toISOString();
-    for (const contact of ["vncert", "ncsc", "provincial"])
-      s.app.store.bindChat(contact, "telegram", String(DUTY_CHAT), "test", at);
-    await s.walk({ confidential: false });
-    const [incident] = s.app.store.incidentsByReporter("telegram", String(REPORTER), 5);
-    if (!incident) throw new Error("no ticket");
-    await s.app.dispatcher.fanOut();
-    await s.app.dispatcher.flushAll();
+    const incident = await fileTicket(s);
     // The duty chat acknowledges and resolves it (typed commands, the summary as a reply to the prompt).
     await s.updateFrom(DUTY_CHAT, OFFICER, { text: `/tiepnhan ${incident.ticketId}` });
     await s.updateFrom(DUTY_CHAT, OFFICER, { text: `/daxuly ${incident.ticketId}` });
