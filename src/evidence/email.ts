@@ -10,6 +10,10 @@ import { evidenceTextLines } from "./present.ts";
 export const evidenceEmailKey = (ticketId: string, contactId: string) =>
   `email:evidence:${ticketId}:${contactId}`;
 
+/** The key of the follow-up e-mail for one file sent after the submission: one per file and organisation. */
+export const laterEvidenceEmailKey = (ticketId: string, contactId: string, position: number) =>
+  `email:evidence:${ticketId}:${contactId}:${position}`;
+
 /**
  * The stored files among `rows` as e-mail attachments while their total stays within `maxBytes` (named by their
  * order, `01-name`), and one numbered plain-text line per file with its name, type, size and SHA-256, saying
@@ -66,13 +70,19 @@ export function queueEvidenceEmails(
     maxBytes: number;
     messageIdDomain?: string | undefined;
     at: string;
+    /**
+     * A file the reporter sent after the submission (an answer to a duty officer): its own follow-up e-mail,
+     * one per file, worded as an addition to the ticket's evidence.
+     */
+    later?: boolean;
   },
 ): number {
   if (rows.length === 0) return 0;
   const { translator: t, locale } = o;
   const { attachments, lines } = evidenceForEmail(rows, files, o.maxBytes, t, locale);
-  const subject = `${TBSC_PREFIX} ${t.text(locale, "evidence:email.subject", { ticketId: incident.ticketId })}`;
-  const intro = t.text(locale, "evidence:email.intro", { ticketId: incident.ticketId, count: rows.length });
+  const wording = o.later ? "evidence:email.later" : "evidence:email";
+  const subject = `${TBSC_PREFIX} ${t.text(locale, `${wording}.subject`, { ticketId: incident.ticketId })}`;
+  const intro = t.text(locale, `${wording}.intro`, { ticketId: incident.ticketId, count: rows.length });
   const closing = t.text(locale, "evidence:email.closing");
   const text = [intro, "", ...lines, "", closing].join("\n");
   const html = [
@@ -86,7 +96,9 @@ export function queueEvidenceEmails(
   for (const destination of incident.routing.destinations) {
     const contact = store.contact(destination.contactId);
     if (!contact?.active || contact.emails.length === 0) continue;
-    const key = evidenceEmailKey(incident.ticketId, contact.id);
+    const key = o.later
+      ? laterEvidenceEmailKey(incident.ticketId, contact.id, rows[0]?.position ?? 0)
+      : evidenceEmailKey(incident.ticketId, contact.id);
     const digest = createHash("sha256")
       .update(`${key}\n${incident.submissionKey}\n${incident.createdAt}`)
       .digest("hex")

@@ -263,6 +263,20 @@ export class EvidenceKeeper {
           at,
         });
       }
+      // A file sent after the submission (an answer to a duty officer) follows on its own to the organisations,
+      // once settled; the final report's documents go with the final report instead.
+      if (this.o.email && !isReportFile(row.position) && !this.isFinalReportFile(incident, row)) {
+        const settled = store.evidence.ofIncident(incident.id).find((e) => e.id === row.id);
+        if (settled && settled.status !== "pending")
+          queueEvidenceEmails(store, incident, [settled], this.o.files, {
+            translator: this.o.translator,
+            locale: this.o.defaultLocale,
+            maxBytes: this.o.emailMaxBytes,
+            messageIdDomain: this.o.email.messageIdDomain,
+            at,
+            later: true,
+          });
+      }
       // The final report's e-mail waits for its documents: queued once the last of them is settled.
       if (this.o.finalReport && !isReportFile(row.position))
         queueFinalReportEmails(store, incident, {
@@ -272,6 +286,12 @@ export class EvidenceKeeper {
         });
     });
     this.o.afterSettle?.();
+  }
+
+  /** Whether a file is one of the documents attached to the ticket's final report. */
+  private isFinalReportFile(incident: IncidentRow, row: EvidenceRow): boolean {
+    const filed = new SqliteFinalReports(this.o.store.db).of(incident.id);
+    return filed !== undefined && finalReportPositions(filed).includes(row.position);
   }
 
   /**

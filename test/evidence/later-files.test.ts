@@ -58,8 +58,8 @@ async function fire(s: EvidenceStack): Promise<void> {
 }
 
 describe("a file the reporter sends after the submission (an answer to a duty officer)", () => {
-  it("is recorded on the ticket, downloaded by its job, hashed, receipted to the reporter and listed in /trangthai", async () => {
-    const s = evidenceStack(dir, fake);
+  it("is recorded on the ticket, downloaded by its job, hashed, receipted, e-mailed to the units and listed in /trangthai", async () => {
+    const s = evidenceStack(dir, fake, { SMTP_URL: "smtp://127.0.0.1:9" });
     const incident = await fileTicket(s);
 
     // The officer asks by the typed command, then answers the prompt with the question.
@@ -118,8 +118,39 @@ describe("a file the reporter sends after the submission (an answer to a duty of
     );
     expect(status).toContain("ransom-note.png");
     expect(status).toContain(hash);
+
+    // Each unit the ticket went to by e-mail gets the file as a "[TBSC]" follow-up, attached, with its hash.
+    const followUps = laterMails(s, incident.ticketId);
+    const units = incident.routing.destinations
+      .map((d) => s.app.store.contact(d.contactId))
+      .filter((c) => c?.active && c.emails.length > 0);
+    expect(units.length).toBeGreaterThan(0);
+    expect(followUps).toHaveLength(units.length);
+    for (const mail of followUps) {
+      expect(mail.subject).toMatch(/^\[TBSC\] Bổ sung tệp chứng cứ cho phiếu SC-/);
+      expect(mail.text).toContain(hash);
+      expect(Buffer.from(mail.attachments?.[0]?.content ?? "", "base64").equals(bytes)).toBe(true);
+    }
   });
 });
+
+/** The follow-up e-mails of files sent after the submission (one per file and unit, keyed by the file). */
+function laterMails(s: EvidenceStack, ticketId: string) {
+  return (
+    s.app.db
+      .prepare(
+        "SELECT idempotency_key AS key, payload FROM outbox WHERE channel = 'email' AND idempotency_key LIKE ?",
+      )
+      .all(`email:evidence:${ticketId}:%:%`) as Array<{ key: string; payload: string }>
+  ).map(
+    (r) =>
+      JSON.parse(r.payload) as {
+        subject: string;
+        text: string;
+        attachments?: Array<{ filename: string; content: string }>;
+      },
+  );
+}
 
 describe("the final report's attached files", () => {
   it("are kept as evidence; the [TBSC] e-mail waits for them, attaches those within EVIDENCE_EMAIL_MAX_BYTES and lists every one with its hash", async () => {
@@ -172,6 +203,8 @@ describe("the final report's attached files", () => {
     expect(finalMails()).toEqual([]);
 
     await fire(s);
+    // The final report's documents go with the final report, not as follow-ups of their own.
+    expect(laterMails(s, incident.ticketId)).toEqual([]);
     const mails = finalMails();
     // Rule R7's recipients with an address, and the owner's.
     expect(mails.map((m) => m.recipient).sort()).toEqual(["owner", "vncert"]);
