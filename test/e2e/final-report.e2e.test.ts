@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
-import type { AddressInfo } from "node:net";
 import PizZip from "pizzip";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMailbox } from "../support/mailbox.ts";
 import {
   EmulatedUser,
   fileReport,
@@ -19,37 +18,6 @@ const ADMIN = 8301;
 const MEMBER = 8302;
 const GROUP = -1008300;
 const REPORTER = 8310;
-
-interface Mail {
-  to: string[];
-  raw: string;
-}
-
-async function startMailbox() {
-  const mails: Mail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        mails.push({
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString("utf8"),
-        });
-        callback(null);
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    mails,
-    port: (server.server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 /** The bytes of a MIME attachment by its file name (base64 part), from a raw message. */
 function attachment(raw: string, filename: string): Buffer | undefined {

@@ -1,7 +1,6 @@
-import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RateLimiter } from "../../src/delivery/rate-limiter.ts";
+import { startMailbox, subjectOf } from "../support/mailbox.ts";
 import {
   type BotMessage,
   botMessageRef,
@@ -81,48 +80,6 @@ async function completeReport(user: EmulatedUser): Promise<{ screens: number; ac
   throw new Error("the report never reached its summary");
 }
 
-/** A message's Subject header, unfolded and with its RFC 2047 encoded words decoded. */
-function subjectOf(raw: string): string {
-  const header = /^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(raw)?.[1] ?? "";
-  return header
-    .replace(/\r?\n[ \t]/g, " ")
-    .replace(/\?=\s+=\?/g, "?==?")
-    .replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, enc: string, text: string) =>
-      enc.toLowerCase() === "b"
-        ? Buffer.from(text, "base64").toString("utf8")
-        : Buffer.from(
-            text
-              .replace(/_/g, " ")
-              .replace(/=([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
-            "latin1",
-          ).toString("utf8"),
-    );
-}
-
-async function startMailbox() {
-  /** The subjects of the e-mails delivered, in order. */
-  const delivered: string[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, _session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", () => {
-        delivered.push(subjectOf(Buffer.concat(chunks).toString("utf8")));
-        callback(null);
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    delivered,
-    port: (server.server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 async function bindGroup(stack: Stack) {
   const admin = stack.server.getClient(TOKEN, {
     userId: ADMIN,
@@ -141,6 +98,8 @@ const postOf = (stack: Stack, ticketId: string): BotMessage | undefined =>
 describe("quick alert end to end (grammY, polling, SMTP)", () => {
   let stack: Stack;
   let mailbox: Awaited<ReturnType<typeof startMailbox>>;
+  /** The subjects of the e-mails delivered, in order. */
+  const delivered = () => mailbox.mails.map((m) => subjectOf(m.raw));
   beforeAll(async () => {
     mailbox = await startMailbox();
     stack = await startStack("grammy", "polling", {
@@ -184,7 +143,7 @@ describe("quick alert end to end (grammY, polling, SMTP)", () => {
     // The alert's e-mail goes without waiting for the report, marked preliminary. The e-mail lane looks for rows
     // every 5 s (src/delivery/email-sender.ts), so it can take just under that: measured 4.97 s here, which a
     // 5 s wait missed once under CI load.
-    await waitFor(() => mailbox.delivered.some((m) => m.includes("[SƠ BỘ]")), "the alert's e-mail", 9000);
+    await waitFor(() => delivered().some((m) => m.includes("[SƠ BỘ]")), "the alert's e-mail", 9000);
     // The alert's answers are not Mẫu 03 yet: no initial report in the reporter's chat before the report is sent.
     const reportFiles = () => stack.documents.filter((d) => d.chatId === "8600");
     expect(reportFiles()).toEqual([]);
@@ -212,7 +171,7 @@ describe("quick alert end to end (grammY, polling, SMTP)", () => {
     // E-mail: the alert, then the complete Mẫu 03 notification once per unit (no e-mail per answer).
     const contacts = stack.app.store.incidentByTicket(ticketId)?.routing.destinations.length ?? 0;
     await waitFor(
-      () => mailbox.delivered.filter((m) => m.includes(ticketId) && !m.includes("[SƠ BỘ]")).length > 0,
+      () => delivered().filter((m) => m.includes(ticketId) && !m.includes("[SƠ BỘ]")).length > 0,
       "the complete report's e-mail",
       5000,
     );
@@ -220,7 +179,7 @@ describe("quick alert end to end (grammY, polling, SMTP)", () => {
     await waitFor(() => reportFiles().length >= 2, "the initial report in the reporter's chat", 30_000);
     await new Promise((r) => setTimeout(r, 1500)); // a retry tick or two: nothing more may arrive
     expect(reportFiles()).toHaveLength(2);
-    const ofTicket = mailbox.delivered.filter((m) => m.includes(ticketId));
+    const ofTicket = delivered().filter((m) => m.includes(ticketId));
     const complete = ofTicket.filter((m) => !m.includes("[SƠ BỘ]"));
     const alerts = ofTicket.filter((m) => m.includes("[SƠ BỘ]"));
     expect(complete.length).toBe(alerts.length);
