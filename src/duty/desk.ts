@@ -1,6 +1,6 @@
 import type { TicketActor } from "../../flows/ticket.ts";
 import type { FileRef } from "../../flows/types.ts";
-import { enqueueTicketEmail } from "../delivery/email.ts";
+import { EMAIL_CHANNEL, enqueueTicketEmail } from "../delivery/email.ts";
 import { dutyContacts, isAdmin } from "../domain/authority.ts";
 import { resolveLocale } from "../i18n.ts";
 import type { RoutedTicket, TicketUpdated } from "../messages.ts";
@@ -55,9 +55,11 @@ function refreshPreliminary(work: TicketWork, incident: IncidentRow, complete: b
 function alertEmail(o: DutyDeskOptions, work: TicketWork, incident: IncidentRow, routed: RoutedTicket): void {
   const contact = o.store.contact(routed.contactId);
   if (!contact?.active || !o.email) return;
-  enqueueTicketEmail(o.store, incident, routed, contact, work.rc(), work.at, {
+  const queued = enqueueTicketEmail(o.store, incident, routed, contact, work.rc(), work.at, {
     ...(o.email.messageIdDomain ? { messageIdDomain: o.email.messageIdDomain } : {}),
   });
+  // Handed to the e-mail lane with the duty posts: an alert does not wait for the lane's next look for rows.
+  if (queued) work.touch(EMAIL_CHANNEL, contact.id);
 }
 
 export {

@@ -133,8 +133,13 @@ export class TicketWork {
   post(channel: string, chatId: string, payload: Outgoing): string {
     const key = `${this.keyPrefix}:${this.n++}`;
     this.store.enqueue(key, channel, chatId, payload, this.at);
-    if (channel !== "duty") this.touched.set(`${channel}\u0000${chatId}`, { channel, chatId });
+    this.touch(channel, chatId);
     return key;
+  }
+
+  /** Notes a chat (or mailbox) with a new row to send once this work commits. */
+  touch(channel: string, chatId: string): void {
+    if (channel !== "duty") this.touched.set(`${channel}\u0000${chatId}`, { channel, chatId });
   }
 
   rc(locale: Locale = this.o.defaultLocale): RenderContext {
