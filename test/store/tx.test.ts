@@ -22,10 +22,12 @@ function setup(path = ":memory:") {
 describe("the transaction boundary (one reused transaction function)", () => {
   it("commits what the function wrote and returns its result", () => {
     const { tx, add, values } = setup();
-    const addThen = <T>(v: string, result: T) => () => {
-      add(v);
-      return result;
-    };
+    const addThen =
+      <T>(v: string, result: T) =>
+      () => {
+        add(v);
+        return result;
+      };
     expect(tx.transaction(addThen("a", 7))).toBe(7);
     expect(tx.transaction(addThen("b", "x"))).toBe("x");
     expect(values()).toEqual(["a", "b"]);
