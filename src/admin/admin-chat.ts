@@ -10,6 +10,7 @@ import { parseChannelId } from "../domain/ids.ts";
 import { type Condition, routingRuleSchema } from "../domain/routing.ts";
 import type { Reason } from "../domain/severity-input.ts";
 import { clipText } from "../domain/text-cut.ts";
+import { localDate } from "../domain/zoned-time.ts";
 import { escapeHtml, type Locale, resolveLocale, type Translator } from "../i18n.ts";
 import { formatDateTime } from "../present/datetime.ts";
 import type { StoredRouting } from "../store/store.ts";
@@ -27,12 +28,6 @@ export interface OtherChatMessage {
   channel: string;
   chatId: string;
   text: string;
-}
-
-/** The date (YYYY-MM-DD) of an instant in the display zone: "verified today" means today there. */
-export function localDate(at: Date, timeZone: string): string {
-  const [day, month, rest = ""] = formatDateTime(at.toISOString(), timeZone).split("/");
-  return `${rest.slice(0, 4)}-${month}-${day}`;
 }
 
 /**
@@ -92,7 +87,8 @@ export class AdminChat {
     now: Date,
   ): { result: AdminResultEvent; others: OtherChatMessage[] } {
     const at = now.toISOString();
-    const today = localDate(now, this.timeZone);
+    // "Verified today" means today in the display zone.
+    const today = localDate(now.getTime(), this.timeZone);
     let outcome: ChangeOutcome;
     switch (request.kind) {
       case "update":

@@ -11,8 +11,9 @@ import {
   SETTING_KEYS,
   type SettingKey,
 } from "../domain/deadline-settings.ts";
-import { localDate, publicHolidays, type WorkCalendarAdjustments } from "../domain/holidays.ts";
+import { publicHolidays, type WorkCalendarAdjustments } from "../domain/holidays.ts";
 import { severityLabelKey } from "../domain/severity.ts";
+import { localDate } from "../domain/zoned-time.ts";
 import { escapeHtml, type Locale, type Translator } from "../i18n.ts";
 import { formatDateTime } from "../present/datetime.ts";
 import type { SettingsOutcome, StoredDeadlineSettings } from "../settings/deadline-settings.ts";

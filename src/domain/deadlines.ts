@@ -1,5 +1,6 @@
 import type { DeadlineSpec } from "../config.ts";
-import { isWorkingDay, localDate, NO_ADJUSTMENTS, type WorkCalendarAdjustments } from "./holidays.ts";
+import { isWorkingDay, NO_ADJUSTMENTS, type WorkCalendarAdjustments } from "./holidays.ts";
+import { localDate } from "./zoned-time.ts";
 
 const DAY = 86_400_000;
 

@@ -1,8 +1,9 @@
 import { getSolarDate } from "@dqcai/vn-lunar";
 import { z } from "zod";
 
-/** A calendar date in Vietnam, YYYY-MM-DD. */
-export type IsoDate = string;
+import type { IsoDate } from "./zoned-time.ts";
+
+export type { IsoDate };
 
 /** Why a day is a public holiday; a code, so any channel can name it in the reader's language. */
 export type HolidayName =
@@ -173,22 +174,4 @@ export function isWorkingDay(date: IsoDate, adjustments: WorkCalendarAdjustments
   if (isWeekend(date)) return false;
   if (adjustments.daysOff.some((d) => d.date === date)) return false;
   return holidayOn(date, adjustments) === undefined;
-}
-
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** The calendar date of an instant in a time zone. */
-export function localDate(instant: number, timeZone: string): IsoDate {
-  let format = dateFormats.get(timeZone);
-  if (!format) {
-    // en-CA writes dates as YYYY-MM-DD.
-    format = new Intl.DateTimeFormat("en-CA", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-    });
-    dateFormats.set(timeZone, format);
-  }
-  return format.format(instant);
 }

@@ -3,10 +3,10 @@
  * which hours of a period nobody covers. Pure: shifts are wall-clock times in the display zone (a duty officer
  * thinks "from 22:00 to 06:00 on Mondays", not in UTC), turned into instants here with Intl.
  */
-import { localDate, weekdayOf } from "./holidays.ts";
+import { weekdayOf } from "./holidays.ts";
 import { parseChannelId } from "./ids.ts";
+import { localDate, zonedInstant } from "./zoned-time.ts";
 
-const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
@@ -160,37 +160,6 @@ export function parseShift(fields: {
 /** How a shift's "when" is written back (the form parseShift reads). */
 export function formatWhen(shift: Shift): string {
   return shift.days.length > 0 ? formatDays(shift.days) : shift.dates.join(",");
-}
-
-const offsetFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** The zone's offset from UTC at an instant, in ms. */
-function offsetAt(ms: number, timeZone: string): number {
-  let format = offsetFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    offsetFormats.set(timeZone, format);
-  }
-  const parts = format.formatToParts(new Date(ms));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const wall = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"));
-  return wall - Math.floor(ms / MINUTE) * MINUTE;
-}
-
-/** The instant of a wall-clock time (minutes after midnight of a local date) in a zone. */
-export function zonedInstant(date: string, minutes: number, timeZone: string): number {
-  const naive = Date.parse(`${date}T00:00:00Z`) + minutes * MINUTE;
-  const first = naive - offsetAt(naive, timeZone);
-  // Once more, in case the guess fell on the other side of an offset change.
-  return naive - offsetAt(first, timeZone);
 }
 
 function addDays(date: string, n: number): string {

@@ -1,5 +1,6 @@
-import { isWorkingDay, localDate, NO_ADJUSTMENTS, type WorkCalendarAdjustments } from "./holidays.ts";
+import { isWorkingDay, NO_ADJUSTMENTS, type WorkCalendarAdjustments } from "./holidays.ts";
 import type { RoutingRule, RoutingStage } from "./routing.ts";
+import { localDate } from "./zoned-time.ts";
 
 /** A ticket id as the product prints and accepts it: SC-2026-000123 (year, then the year's sequence number). */
 const TICKET_ID = /^SC-\d{4}-\d{6}$/;

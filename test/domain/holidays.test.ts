@@ -3,11 +3,11 @@ import { deadlineAt } from "../../src/domain/deadlines.ts";
 import {
   holidayOn,
   isWorkingDay,
-  localDate,
   publicHolidays,
   workCalendarAdjustmentsSchema,
   yearDecisionSchema,
 } from "../../src/domain/holidays.ts";
+import { localDate } from "../../src/domain/zoned-time.ts";
 
 const TZ = "Asia/Ho_Chi_Minh";
 const datesOf = (year: number, name: string) =>

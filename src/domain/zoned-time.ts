@@ -1,0 +1,73 @@
+/**
+ * Wall-clock time in a named time zone, the one place the program asks Intl about zones: the calendar date of an
+ * instant (working days, rosters, "verified today"), the fields shown as dd/mm/yyyy hh:mm, the zone's offset and
+ * the instant of a local time (a roster's shift start). Pure: the formatters are cached per zone, nothing else.
+ */
+
+/** A calendar date, YYYY-MM-DD. */
+export type IsoDate = string;
+
+/** The wall-clock fields of an instant in a zone. */
+export interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+}
+
+const MINUTE = 60_000;
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function formatFor(timeZone: string): Intl.DateTimeFormat {
+  let format = formats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      // h23: midnight is 00, where the default hour cycle of some locales writes 24.
+      hourCycle: "h23",
+    });
+    formats.set(timeZone, format);
+  }
+  return format;
+}
+
+/** The wall-clock fields of an instant (ms since the epoch) in a zone. */
+export function wallClock(instant: number, timeZone: string): WallClock {
+  const parts = formatFor(timeZone).formatToParts(new Date(instant));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return {
+    year: get("year"),
+    month: get("month"),
+    day: get("day"),
+    hour: get("hour"),
+    minute: get("minute"),
+  };
+}
+
+/** The zone's offset from UTC at an instant, in ms, to the minute. */
+export function offsetAt(instant: number, timeZone: string): number {
+  const w = wallClock(instant, timeZone);
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute) - Math.floor(instant / MINUTE) * MINUTE;
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** The calendar date of an instant in a zone. */
+export function localDate(instant: number, timeZone: string): IsoDate {
+  const w = wallClock(instant, timeZone);
+  return `${w.year}-${pad(w.month)}-${pad(w.day)}`;
+}
+
+/** The instant of a wall-clock time (minutes after midnight of a local date) in a zone. */
+export function zonedInstant(date: IsoDate, minutes: number, timeZone: string): number {
+  const naive = Date.parse(`${date}T00:00:00Z`) + minutes * MINUTE;
+  const first = naive - offsetAt(naive, timeZone);
+  // Once more, in case the guess fell on the other side of an offset change.
+  return naive - offsetAt(first, timeZone);
+}
