@@ -1,5 +1,5 @@
 import type { Transactions } from "./interfaces.ts";
-import type { Db, Raw } from "./sqlite.ts";
+import { type Db, onFirstUse, type Raw } from "./sqlite.ts";
 
 /** A storm digest of one duty chat (see migrations/011-storm-digests.ts). */
 export interface DigestRow {
@@ -25,21 +25,13 @@ export interface OutboxFate {
  * Reads that depend on delivery write the waiting sent marks first (they are group-committed, see tx.ts).
  */
 export class SqliteDigests {
-  private statements: ReturnType<SqliteDigests["prepare"]> | undefined;
-
   constructor(
     private readonly db: Db,
     private readonly tx: Transactions,
   ) {}
 
-  /**
-   * Prepared on first use: a Store may be opened on a database an older release left, before the migrations
-   * that add these tables have run (the migration tests do).
-   */
-  private get s() {
-    this.statements ??= this.prepare();
-    return this.statements;
-  }
+  /** Prepared on first use (see onFirstUse): a database not yet migrated may lack these tables. */
+  private readonly s = onFirstUse(() => this.prepare());
 
   private prepare() {
     const p = (sql: string) => this.db.prepare(sql);
@@ -98,55 +90,55 @@ export class SqliteDigests {
    */
   chatLoad(channel: string, chatId: string, since: string): number {
     this.tx.flushSentMarks();
-    return Number((this.s.chatLoad.get(channel, chatId, channel, chatId, since) as Raw).n);
+    return Number((this.s().chatLoad.get(channel, chatId, channel, chatId, since) as Raw).n);
   }
 
   /** The chat's digest still taking tickets, if any. */
   openDigest(channel: string, chatId: string): DigestRow | undefined {
-    const r = this.s.openDigest.get(channel, chatId) as Raw | undefined;
+    const r = this.s().openDigest.get(channel, chatId) as Raw | undefined;
     return r ? toDigest(r) : undefined;
   }
 
   /** Digests with tickets their latest render does not show yet (or never rendered). */
   unrendered(): DigestRow[] {
-    return (this.s.unrendered.all() as Raw[]).map(toDigest);
+    return (this.s().unrendered.all() as Raw[]).map(toDigest);
   }
 
   digestsOfChat(channel: string, chatId: string): DigestRow[] {
-    return (this.s.digestsOfChat.all(channel, chatId) as Raw[]).map(toDigest);
+    return (this.s().digestsOfChat.all(channel, chatId) as Raw[]).map(toDigest);
   }
 
   createDigest(channel: string, chatId: string, postKey: string, at: string): DigestRow {
-    return toDigest(this.s.createDigest.get(channel, chatId, postKey, at) as Raw);
+    return toDigest(this.s().createDigest.get(channel, chatId, postKey, at) as Raw);
   }
 
   closeDigest(id: number): void {
-    this.s.close.run(id);
+    this.s().close.run(id);
   }
 
   /** Records a render queued as outbox row `key`, showing the first `shown` items. */
   markRendered(id: number, shown: number, key: string): void {
-    this.s.rendered.run(shown, key, id);
+    this.s().rendered.run(shown, key, id);
   }
 
   /** Adds a ticket to a digest (once); false when it was there already. */
   addItem(digestId: number, incidentId: number, at: string): boolean {
-    return this.s.addItem.run(digestId, incidentId, at, digestId).changes === 1;
+    return this.s().addItem.run(digestId, incidentId, at, digestId).changes === 1;
   }
 
   /** The incidents a digest lists, in the order they were added. */
   items(digestId: number): number[] {
-    return (this.s.items.all(digestId) as Raw[]).map((r) => Number(r.incident_id));
+    return (this.s().items.all(digestId) as Raw[]).map((r) => Number(r.incident_id));
   }
 
   /** Whether a ticket is listed in a digest of this chat already. */
   inDigestOf(channel: string, chatId: string, incidentId: number): boolean {
-    return this.s.inChat.get(channel, chatId, incidentId) !== undefined;
+    return this.s().inChat.get(channel, chatId, incidentId) !== undefined;
   }
 
   /** The chats whose digests list a ticket, with the digest message's ids once sent. */
   digestChatsOf(incidentId: number): Array<{ channel: string; chatId: string; messageIds: number[] }> {
-    return (this.s.digestChatsOf.all(incidentId) as Raw[]).map((r) => ({
+    return (this.s().digestChatsOf.all(incidentId) as Raw[]).map((r) => ({
       channel: String(r.channel),
       chatId: String(r.chat_id),
       messageIds: this.fate(String(r.post_key))?.messageIds ?? [],
@@ -156,7 +148,7 @@ export class SqliteDigests {
   /** What became of an outbox row, by key: undefined when there is no such row. */
   fate(key: string): OutboxFate | undefined {
     this.tx.flushSentMarks();
-    const r = this.s.fate.get(key) as Raw | undefined;
+    const r = this.s().fate.get(key) as Raw | undefined;
     if (!r) return undefined;
     const result = r.result ? (JSON.parse(String(r.result)) as { messageIds?: number[] } | null) : null;
     return { status: r.status as OutboxFate["status"], messageIds: result?.messageIds ?? [] };
@@ -164,16 +156,16 @@ export class SqliteDigests {
 
   /** Records the keys that identify what a ticket is about (see domain/related.ts). */
   addKeys(incidentId: number, keys: readonly string[], at: string): void {
-    for (const key of keys) this.s.addKey.run(incidentId, key, at);
+    for (const key of keys) this.s().addKey.run(incidentId, key, at);
   }
 
   keysOf(incidentId: number): string[] {
-    return (this.s.keysOf.all(incidentId) as Raw[]).map((r) => String(r.key));
+    return (this.s().keysOf.all(incidentId) as Raw[]).map((r) => String(r.key));
   }
 
   /** Other incidents with this key recorded within [from, to]. */
   sharingKey(key: string, from: string, to: string, incidentId: number): number[] {
-    return (this.s.sharing.all(key, from, to, incidentId) as Raw[]).map((r) => Number(r.incident_id));
+    return (this.s().sharing.all(key, from, to, incidentId) as Raw[]).map((r) => Number(r.incident_id));
   }
 }
 

@@ -1,4 +1,4 @@
-import { type Db, type Raw, textOrNull } from "./sqlite.ts";
+import { type Db, onFirstUse, type Raw, textOrNull } from "./sqlite.ts";
 
 export type EvidenceStatus = "pending" | "stored" | "refused" | "failed";
 
@@ -37,16 +37,10 @@ export type NewEvidence = Pick<
 
 /** The evidence files of tickets (migration 011). */
 export class SqliteEvidence {
-  private statements: ReturnType<SqliteEvidence["prepare"]> | undefined;
-
-  // Prepared on first use: tools that open an older database through the Store (a migration test, a backup
-  // of a database not yet migrated) never touch this table.
   constructor(private readonly db: Db) {}
 
-  private get s() {
-    this.statements ??= this.prepare();
-    return this.statements;
-  }
+  /** Prepared on first use (see onFirstUse): a database not yet migrated may lack this table. */
+  private readonly s = onFirstUse(() => this.prepare());
 
   private prepare() {
     const p = (sql: string) => this.db.prepare(sql);
@@ -78,23 +72,23 @@ export class SqliteEvidence {
   /** Records a file as pending; false when this attachment of the ticket was already recorded. */
   add(e: NewEvidence, at: string): boolean {
     return (
-      this.s.add.run(e.incidentId, e.position, e.channel, e.fileRef, e.messageRef, e.name, e.mime, at)
+      this.s().add.run(e.incidentId, e.position, e.channel, e.fileRef, e.messageRef, e.name, e.mime, at)
         .changes === 1
     );
   }
 
   one(incidentId: number, position: number): EvidenceRow | undefined {
-    const r = this.s.one.get(incidentId, position) as Raw | undefined;
+    const r = this.s().one.get(incidentId, position) as Raw | undefined;
     return r ? toRow(r) : undefined;
   }
 
   ofIncident(incidentId: number): EvidenceRow[] {
-    return (this.s.ofIncident.all(incidentId) as Raw[]).map(toRow);
+    return (this.s().ofIncident.all(incidentId) as Raw[]).map(toRow);
   }
 
   /** Counts a download attempt (before it starts, so a crash mid-download still counts it). */
   countAttempt(id: number): void {
-    this.s.attempt.run(id);
+    this.s().attempt.run(id);
   }
 
   /** Marks a pending file stored; false when it was no longer pending (stored by an earlier attempt). */
@@ -103,29 +97,29 @@ export class SqliteEvidence {
     file: { sha256: string; size: number; path: string; mime: string },
     at: string,
   ): boolean {
-    return this.s.stored.run(file.sha256, file.size, file.path, file.mime, at, id).changes === 1;
+    return this.s().stored.run(file.sha256, file.size, file.path, file.mime, at, id).changes === 1;
   }
 
   /** Rows whose retention is over: of tickets unchanged since `before`, or among `tickets` (being deleted). */
   expired(before: string, tickets: readonly string[]): Array<{ id: number; path: string | null }> {
-    return (this.s.expired.all(before, JSON.stringify(tickets)) as Raw[]).map((r) => ({
+    return (this.s().expired.all(before, JSON.stringify(tickets)) as Raw[]).map((r) => ({
       id: Number(r.id),
       path: textOrNull(r.path),
     }));
   }
 
   remove(ids: readonly number[]): number {
-    return this.s.remove.run(JSON.stringify(ids)).changes;
+    return this.s().remove.run(JSON.stringify(ids)).changes;
   }
 
   /** How many rows name this stored file (the same bytes sent twice are kept once). */
   pathUsers(path: string): number {
-    return Number((this.s.pathUsers.get(path) as Raw).n);
+    return Number((this.s().pathUsers.get(path) as Raw).n);
   }
 
   /** Refused (over the size limit) or failed (given up after the retries); false when no longer pending. */
   settle(id: number, status: "refused" | "failed", error: string, at: string, size?: number): boolean {
-    return this.s.settle.run(status, size ?? null, error.slice(0, 200), at, id).changes === 1;
+    return this.s().settle.run(status, size ?? null, error.slice(0, 200), at, id).changes === 1;
   }
 }
 

@@ -1,20 +1,14 @@
 import type { RetentionRepo } from "./interfaces.ts";
-import type { Db } from "./sqlite.ts";
+import { type Db, onFirstUse } from "./sqlite.ts";
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** The retention purge's reads and deletions (the policy is retention/purge.ts). */
 export class SqliteRetention implements RetentionRepo {
-  private statements: ReturnType<SqliteRetention["prepare"]> | undefined;
-
-  // Prepared on first use, like the evidence repository: a Store opened on a database not yet migrated (a
-  // migration test, a backup) never prepares them.
   constructor(private readonly db: Db) {}
 
-  private get s() {
-    this.statements ??= this.prepare();
-    return this.statements;
-  }
+  /** Prepared on first use (see onFirstUse): a database not yet migrated may lack this table. */
+  private readonly s = onFirstUse(() => this.prepare());
 
   private prepare() {
     const p = (sql: string) => this.db.prepare(sql);
@@ -46,37 +40,37 @@ export class SqliteRetention implements RetentionRepo {
   }
 
   settledTickets(statuses: readonly string[], before: string): string[] {
-    return (this.s.settledTickets.all(JSON.stringify(statuses), before) as Array<{ ticket_id: string }>).map(
-      (t) => t.ticket_id,
-    );
+    return (
+      this.s().settledTickets.all(JSON.stringify(statuses), before) as Array<{ ticket_id: string }>
+    ).map((t) => t.ticket_id);
   }
 
   countDeliveredBodies(before: string, emptied: string): number {
-    return (this.s.countDelivered.get(before, emptied) as { n: number }).n;
+    return (this.s().countDelivered.get(before, emptied) as { n: number }).n;
   }
 
   emptyDeliveredBodies(before: string, emptied: string): number {
-    return this.s.emptyDelivered.run(emptied, before, emptied).changes;
+    return this.s().emptyDelivered.run(emptied, before, emptied).changes;
   }
 
   countStaleConversations(before: string): number {
-    return (this.s.countConversations.get(before) as { n: number }).n;
+    return (this.s().countConversations.get(before) as { n: number }).n;
   }
 
   deleteStaleConversations(before: string): number {
-    return this.s.deleteConversations.run(before).changes;
+    return this.s().deleteConversations.run(before).changes;
   }
 
   deleteIncidents(tickets: readonly string[]): void {
     if (tickets.length === 0) return;
     const ids = JSON.stringify(
-      (this.s.incidentIds.all(JSON.stringify(tickets)) as Array<{ id: number }>).map((r) => r.id),
+      (this.s().incidentIds.all(JSON.stringify(tickets)) as Array<{ id: number }>).map((r) => r.id),
     );
-    for (const { tbl, col } of this.s.referring.all() as Array<{ tbl: string; col: string }>)
+    for (const { tbl, col } of this.s().referring.all() as Array<{ tbl: string; col: string }>)
       this.db
         .prepare(`DELETE FROM ${quote(tbl)} WHERE ${quote(col)} IN (SELECT value FROM json_each(?))`)
         .run(ids);
-    this.s.deleteJobs.run(JSON.stringify(tickets));
-    this.s.deleteIncidents.run(ids);
+    this.s().deleteJobs.run(JSON.stringify(tickets));
+    this.s().deleteIncidents.run(ids);
   }
 }
