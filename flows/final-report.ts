@@ -1,12 +1,4 @@
-import { setup } from "xstate";
-import {
-  ASKING_HANDLERS,
-  cancellationStates,
-  effectiveAnswers,
-  initialQuestionnaireContext,
-  type QuestionnaireInput,
-  questionnaire,
-} from "./questionnaire.ts";
+import { confirmedQuestionnaire, filedAnswers } from "./confirmed-questionnaire.ts";
 import type { AnswerValue, FlowEvent, QuestionnaireContext, QuestionSpec } from "./types.ts";
 
 export const FINAL_REPORT_FLOW_VERSION = 1;
@@ -25,52 +17,15 @@ export const FINAL_REPORT_QUESTIONS: readonly QuestionSpec[] = [
   { id: "documents", fields: ["4"], input: { kind: "files" }, required: false },
 ];
 
-const q = questionnaire(FINAL_REPORT_QUESTIONS);
-
 /** Asks each part, shows the whole report with its reference, sends on confirmation. */
-export const finalReportMachine = setup({
-  types: {
-    context: {} as QuestionnaireContext,
-    events: {} as FlowEvent,
-    input: {} as QuestionnaireInput,
-  },
-  guards: q.guards,
-  actions: q.actions,
-}).createMachine({
+export const finalReportMachine = confirmedQuestionnaire({
   id: "final",
-  context: ({ input }) => initialQuestionnaireContext(input),
-  initial: "asking",
-  states: {
-    asking: {
-      initial: "next",
-      on: ASKING_HANDLERS,
-      states: {
-        ...(q.states("confirm") as Record<string, object>),
-        confirm: {
-          meta: { prompt: "final:confirm.prompt", choices: ["send", "edit"] },
-          on: {
-            CHOOSE: [
-              { guard: { type: "chose", params: { value: "send" } }, target: "#final.submitted" },
-              {
-                guard: { type: "chose", params: { value: "edit" } },
-                target: "editPick",
-                actions: "clearFeedback",
-              },
-              { actions: "rejectChoice" },
-            ],
-            BACK: { target: "prev", actions: "prepareBack" },
-          },
-        },
-        hist: { type: "history", history: "deep" },
-      },
-    },
-    ...cancellationStates(),
-    submitted: { type: "final", meta: { prompt: "final:done.prompt", choices: [] } },
-  },
+  questions: FINAL_REPORT_QUESTIONS,
+  confirm: { prompt: "final:confirm.prompt", accept: "send" },
+  final: { state: "submitted", prompt: "final:done.prompt" },
 });
 
 /** The final report's answers as filed: the parts answered, a skipped address left out. */
 export function finalReportAnswers(context: QuestionnaireContext): Record<string, AnswerValue> {
-  const answers = effectiveAnswers(FINAL_REPORT_QUESTIONS, context.answers);
-  return Object.fromEntries(Object.entries(answers).filter(([, v]) => v !== null));
+  return filedAnswers(FINAL_REPORT_QUESTIONS, context);
 }

@@ -1,12 +1,4 @@
-import { setup } from "xstate";
-import {
-  ASKING_HANDLERS,
-  cancellationStates,
-  effectiveAnswers,
-  initialQuestionnaireContext,
-  type QuestionnaireInput,
-  questionnaire,
-} from "./questionnaire.ts";
+import { confirmedQuestionnaire, filedAnswers } from "./confirmed-questionnaire.ts";
 import type { AnswerValue, FlowEvent, QuestionnaireContext, QuestionSpec } from "./types.ts";
 
 export const PROFILE_FLOW_VERSION = 1;
@@ -74,52 +66,15 @@ export const PROFILE_QUESTIONS: readonly QuestionSpec[] = [
   },
 ];
 
-const q = questionnaire(PROFILE_QUESTIONS);
-
 /** The profile machine: asks each field, shows the whole profile, saves on confirmation. */
-export const profileMachine = setup({
-  types: {
-    context: {} as QuestionnaireContext,
-    events: {} as FlowEvent,
-    input: {} as QuestionnaireInput,
-  },
-  guards: q.guards,
-  actions: q.actions,
-}).createMachine({
+export const profileMachine = confirmedQuestionnaire({
   id: "profile",
-  context: ({ input }) => initialQuestionnaireContext(input),
-  initial: "asking",
-  states: {
-    asking: {
-      initial: "next",
-      on: ASKING_HANDLERS,
-      states: {
-        ...(q.states("confirm") as Record<string, object>),
-        confirm: {
-          meta: { prompt: "profile:confirm.prompt", choices: ["save", "edit"] },
-          on: {
-            CHOOSE: [
-              { guard: { type: "chose", params: { value: "save" } }, target: "#profile.done" },
-              {
-                guard: { type: "chose", params: { value: "edit" } },
-                target: "editPick",
-                actions: "clearFeedback",
-              },
-              { actions: "rejectChoice" },
-            ],
-            BACK: { target: "prev", actions: "prepareBack" },
-          },
-        },
-        hist: { type: "history", history: "deep" },
-      },
-    },
-    ...cancellationStates(),
-    done: { type: "final", meta: { prompt: "profile:final.saved", choices: [] } },
-  },
+  questions: PROFILE_QUESTIONS,
+  confirm: { prompt: "profile:confirm.prompt", accept: "save" },
+  final: { state: "done", prompt: "profile:final.saved" },
 });
 
 /** The profile as saved: only the fields the flow asks, skipped ones left out. */
 export function profileFromContext(context: QuestionnaireContext): Record<string, AnswerValue> {
-  const answers = effectiveAnswers(PROFILE_QUESTIONS, context.answers);
-  return Object.fromEntries(Object.entries(answers).filter(([, v]) => v !== null));
+  return filedAnswers(PROFILE_QUESTIONS, context);
 }
