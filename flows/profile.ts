@@ -1,5 +1,5 @@
 import { confirmedQuestionnaire, filedAnswers } from "./confirmed-questionnaire.ts";
-import type { AnswerValue, FlowEvent, QuestionnaireContext, QuestionSpec } from "./types.ts";
+import type { AnswerValue, QuestionnaireContext, QuestionSpec } from "./types.ts";
 
 export const PROFILE_FLOW_VERSION = 1;
 
