@@ -22,7 +22,17 @@ function posted(description: string, postId = 321, answers: Record<number, strin
   rig.bind("vncert");
   rig.fanOutAfter(61_000);
   const post = h.store.outboxRow(rig.deliverPost(ticketId, postId))?.payload as ChatMessage;
-  return { h, desk, send, messagesTo, ticketId, post };
+  /** Officer 700 acknowledges and resolves on the post, then answers the summary prompt (sent as 400) with `text`. */
+  const resolveWith = (text: string) => {
+    send({ kind: "action", ticketId, action: "ack" }, "700", String(postId));
+    send({ kind: "action", ticketId, action: "resolve" }, "700", String(postId));
+    const prompt = h.store.db
+      .prepare("SELECT id FROM outbox WHERE chat_id = ? ORDER BY id DESC LIMIT 1")
+      .get(GROUP) as { id: number };
+    rig.markSent(prompt.id, 400);
+    send({ kind: "reply", replyTo: "400", text, hasFile: false }, "700");
+  };
+  return { h, desk, send, messagesTo, ticketId, post, resolveWith };
 }
 
 /** An ordinary Vietnamese sentence, repeated to a length. */
@@ -66,13 +76,7 @@ describe("a duty post is one valid message that always shows the status", () => 
 
   it("a long resolution does not push the status out of the post", () => {
     const s = posted("A&B ".repeat(998).slice(0, 3990));
-    s.send({ kind: "action", ticketId: s.ticketId, action: "ack" }, "700", "321");
-    s.send({ kind: "action", ticketId: s.ticketId, action: "resolve" }, "700", "321");
-    const prompt = s.h.store.db
-      .prepare("SELECT id FROM outbox WHERE chat_id = ? ORDER BY id DESC LIMIT 1")
-      .get(GROUP) as { id: number };
-    s.h.store.markSent(prompt.id, s.h.now().toISOString(), { messageIds: [400] });
-    s.send({ kind: "reply", replyTo: "400", text: "<&>".repeat(660), hasFile: false }, "700");
+    s.resolveWith("<&>".repeat(660));
     const edit = s.messagesTo(GROUP).at(-1) as EditMessage;
     expect(edit.kind).toBe("edit");
     expect(edit.text.length).toBeLessThanOrEqual(ONE_MESSAGE);
@@ -96,13 +100,7 @@ describe("a duty post is one valid message that always shows the status", () => 
     expect(s.h.store.incidentByTicket(s.ticketId)).toBeDefined();
     expect(s.post.text.length).toBeLessThanOrEqual(ONE_MESSAGE);
     expect(textError(s.post.text, "HTML")).toBeUndefined();
-    s.send({ kind: "action", ticketId: s.ticketId, action: "ack" }, "700", "321");
-    s.send({ kind: "action", ticketId: s.ticketId, action: "resolve" }, "700", "321");
-    const prompt = s.h.store.db
-      .prepare("SELECT id FROM outbox WHERE chat_id = ? ORDER BY id DESC LIMIT 1")
-      .get(GROUP) as { id: number };
-    s.h.store.markSent(prompt.id, s.h.now().toISOString(), { messageIds: [400] });
-    s.send({ kind: "reply", replyTo: "400", text: amp(2000), hasFile: false }, "700");
+    s.resolveWith(amp(2000));
     const edit = s.messagesTo(GROUP).at(-1) as EditMessage;
     expect(edit.text.length).toBeLessThanOrEqual(ONE_MESSAGE);
     expect(textError(edit.text, "HTML")).toBeUndefined();
