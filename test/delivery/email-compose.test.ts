@@ -1,7 +1,5 @@
 import { execFileSync } from "node:child_process";
-import type { AddressInfo } from "node:net";
 import PizZip from "pizzip";
-import { SMTPServer } from "smtp-server";
 import { describe, expect, it } from "vitest";
 import { ticketEmailAttachments } from "../../src/delivery/documents/attachments.ts";
 import {
@@ -15,6 +13,7 @@ import { createTranslator } from "../../src/i18n.ts";
 import type { RoutedTicket } from "../../src/messages.ts";
 import type { RenderContext } from "../../src/present/incident.ts";
 import { fileWalk } from "../fixtures/report-walk-full.ts";
+import { startMailbox } from "../support/mailbox.ts";
 
 const rc: RenderContext = { t: createTranslator("vi"), locale: "vi", timeZone: "Asia/Ho_Chi_Minh" };
 
@@ -23,7 +22,8 @@ function mail() {
   return filed().mail;
 }
 
-function filed() {
+/** The fully answered report, filed, with its routing to VNCERT/CC and that contact. */
+function routedToVncert() {
   const { h, incident } = fileWalk();
   const routed = h.store
     .duePending("duty", "9999")
@@ -31,6 +31,11 @@ function filed() {
     .find((r) => r.contactId === "vncert");
   const contact = h.store.contact("vncert");
   if (!routed || !contact) throw new Error("not routed to VNCERT/CC");
+  return { h, incident, routed, contact };
+}
+
+function filed() {
+  const { incident, routed, contact } = routedToVncert();
   return { incident, mail: renderTicketEmail(incident, routed, contact, rc) };
 }
 
@@ -57,30 +62,6 @@ describe("ticket e-mail: the Mẫu 03 part comes from the one form model", () =>
   });
 });
 
-/** A real SMTP server on the loopback that keeps every message it accepts. */
-async function mailbox() {
-  const delivered: string[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, _session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        delivered.push(Buffer.concat(chunks).toString("latin1"));
-        callback(null);
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    port: (server.server.address() as AddressInfo).port,
-    delivered,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 /** The base64 body of the MIME part that carries this file name. */
 function attachment(raw: string, filename: string): Buffer {
   const parts = raw.split(/\r\n--[^\r\n]+\r\n/);
@@ -98,7 +79,7 @@ describe("ticket e-mail: the initial report attached as documents", () => {
       `${incident.ticketId}-mau03.docx`,
       `${incident.ticketId}-mau03.pdf`,
     ]);
-    const box = await mailbox();
+    const box = await startMailbox();
     try {
       await createEmailTransport(`smtp://127.0.0.1:${box.port}`).sendMail({
         from: "baocao@laichau.gov.vn",
@@ -109,8 +90,8 @@ describe("ticket e-mail: the initial report attached as documents", () => {
     } finally {
       await box.close();
     }
-    expect(box.delivered).toHaveLength(1);
-    const raw = box.delivered[0] ?? "";
+    expect(box.mails).toHaveLength(1);
+    const raw = box.mails[0]?.raw ?? "";
     const docx = attachment(raw, `${incident.ticketId}-mau03.docx`);
     const xml = new PizZip(docx).file("word/document.xml")?.asText() ?? "";
     expect(xml).toContain(incident.ticketId);
@@ -129,13 +110,7 @@ describe("ticket e-mail: the initial report attached as documents", () => {
 
 describe("ticket e-mail: queued with its documents", () => {
   const queue = (withDocuments: boolean) => {
-    const { h, incident } = fileWalk();
-    const routed = h.store
-      .duePending("duty", "9999")
-      .map((row) => row.payload as RoutedTicket)
-      .find((r) => r.contactId === "vncert");
-    const contact = h.store.contact("vncert");
-    if (!routed || !contact) throw new Error("not routed to VNCERT/CC");
+    const { h, incident, routed, contact } = routedToVncert();
     enqueueTicketEmail(h.store, incident, routed, contact, rc, h.now().toISOString(), {
       attachments: withDocuments ? ticketEmailAttachments(incident, rc) : undefined,
     });

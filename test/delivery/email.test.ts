@@ -1,5 +1,3 @@
-import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/app.ts";
 import {
@@ -18,6 +16,7 @@ import type { RenderContext } from "../../src/present/incident.ts";
 import type { OutboxRow } from "../../src/store/store.ts";
 import { createHarness } from "../engine/harness.ts";
 import { REPORT_WALK } from "../fixtures/report-walk.ts";
+import { type Mailbox, startMailbox } from "../support/mailbox.ts";
 
 // ── a received message, decoded the way a mail client would ─────────────────────────────────────────────
 
@@ -108,67 +107,16 @@ function parseMessage(raw: string) {
 
 // ── a real SMTP server on the loopback, scripted per test ───────────────────────────────────────────────
 
-interface Mailbox {
-  port: number;
-  /** Every DATA the server read, accepted or not. */
-  attempts: string[];
-  /** Messages the server accepted. */
-  delivered: string[];
-  /** Answer the next n DATA commands with 451 (try again later). */
-  deferNext: number;
-  /** Answer every RCPT TO with 550 (no such user). */
-  rejectRecipients: boolean;
-  close(): Promise<void>;
-}
-
 const servers: Mailbox[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-const smtpError = (message: string, responseCode: number) =>
-  Object.assign(new Error(message), { responseCode });
-
-async function startMailbox(): Promise<Mailbox> {
-  const box = {
-    attempts: [] as string[],
-    delivered: [] as string[],
-    deferNext: 0,
-    rejectRecipients: false,
-  };
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      // Like real servers, the rejection names the address it refuses.
-      callback(
-        box.rejectRecipients ? smtpError(`<${address.address}>: Recipient address rejected`, 550) : null,
-      );
-    },
-    onData(stream, _session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", () => {
-        const raw = Buffer.concat(chunks).toString("utf8");
-        box.attempts.push(raw);
-        if (box.deferNext > 0) {
-          box.deferNext--;
-          callback(smtpError("Temporary local problem, try again later", 451));
-          return;
-        }
-        box.delivered.push(raw);
-        callback(null);
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const mailbox: Mailbox = Object.assign(box, {
-    port: (server.server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  });
-  servers.push(mailbox);
-  return mailbox;
+/** A local SMTP server, closed after the test. */
+async function openMailbox(): Promise<Mailbox> {
+  const box = await startMailbox();
+  servers.push(box);
+  return box;
 }
 
 // ── tickets filed through the real engine and store ─────────────────────────────────────────────────────
@@ -266,14 +214,14 @@ const VI_FIELDS = [
 
 describe("ticket e-mail: delivery over SMTP", () => {
   it("arrives with a [TBSC] subject and the Mẫu 03 fields in both parts", async () => {
-    const box = await startMailbox();
+    const box = await openMailbox();
     const t = fileTicket();
     expect(enqueueTicketEmail(t.store, t.incident, t.routed, t.contact, rc(), t.at)).toBe(true);
     const { sender } = senderFor(t, box.port);
     await sender.flushAll();
 
-    expect(box.delivered).toHaveLength(1);
-    const mail = parseMessage(box.delivered[0] ?? "");
+    expect(box.mails).toHaveLength(1);
+    const mail = parseMessage(box.mails[0]?.raw ?? "");
     expect(mail.subject).toBe(
       `[TBSC] ${t.incident.ticketId} – Mức độ Cao – Nhiễm mã độc (virus, trojan, botnet) – Sở Khoa học và Công nghệ tỉnh Lai Châu`,
     );
@@ -291,7 +239,7 @@ describe("ticket e-mail: delivery over SMTP", () => {
   });
 
   it("a temporary rejection (451) is retried: the message arrives once, with the same Message-ID", async () => {
-    const box = await startMailbox();
+    const box = await openMailbox();
     box.deferNext = 1;
     const t = fileTicket();
     enqueueTicketEmail(t.store, t.incident, t.routed, t.contact, rc(), t.at, {
@@ -302,7 +250,7 @@ describe("ticket e-mail: delivery over SMTP", () => {
 
     await sender.flushAll();
     expect(box.attempts).toHaveLength(1);
-    expect(box.delivered).toHaveLength(0);
+    expect(box.mails).toHaveLength(0);
     expect(emailRows(t)).toMatchObject([{ status: "pending", attempts: 1 }]);
     expect(emailRows(t)[0]?.last_error).toContain("451");
 
@@ -312,19 +260,19 @@ describe("ticket e-mail: delivery over SMTP", () => {
     later();
     await sender.flushAll();
     await sender.flushAll(); // already sent: nothing more goes out
-    expect(box.delivered).toHaveLength(1);
+    expect(box.mails).toHaveLength(1);
     expect(box.attempts).toHaveLength(2);
-    const [first, second] = box.attempts.map(parseMessage);
+    const [first, second] = box.attempts.map((m) => parseMessage(m.raw));
     expect(first?.messageId).toMatch(/^<email\.SC-2026-000001\.vncert\.[0-9a-f]{20}@laichau\.gov\.vn>$/);
     expect(second?.messageId).toBe(first?.messageId);
     // The retry is the same message, byte for byte (date and MIME boundaries are fixed at enqueue).
-    expect(box.attempts[1]).toBe(box.attempts[0]);
+    expect(box.attempts[1]?.raw).toBe(box.attempts[0]?.raw);
     expect(emailRows(t)).toMatchObject([{ status: "sent", attempts: 2 }]);
     expect(deadLetters).toEqual([]);
   });
 
   it("a permanent rejection (550) is dead-lettered at once and reported, never retried", async () => {
-    const box = await startMailbox();
+    const box = await openMailbox();
     box.rejectRecipients = true;
     const t = fileTicket();
     enqueueTicketEmail(t.store, t.incident, t.routed, t.contact, rc(), t.at);
@@ -346,7 +294,7 @@ describe("ticket e-mail: delivery over SMTP", () => {
   });
 
   it("an unreachable server is retried with backoff, then dead-lettered after maxAttempts", async () => {
-    const box = await startMailbox();
+    const box = await openMailbox();
     const port = box.port;
     await box.close(); // nothing listens there any more: connection refused
     servers.splice(servers.indexOf(box), 1);
@@ -368,13 +316,13 @@ describe("ticket e-mail: delivery over SMTP", () => {
   });
 
   it("start() delivers queued e-mails on its own; stop() and drain() end it cleanly", async () => {
-    const box = await startMailbox();
+    const box = await openMailbox();
     const t = fileTicket();
     enqueueTicketEmail(t.store, t.incident, t.routed, t.contact, rc(), t.at);
     const { sender } = senderFor(t, box.port);
     sender.start(10);
     try {
-      await expect.poll(() => box.delivered.length, { timeout: 5000, interval: 20 }).toBe(1);
+      await expect.poll(() => box.mails.length, { timeout: 5000, interval: 20 }).toBe(1);
     } finally {
       sender.stop();
       await sender.drain();

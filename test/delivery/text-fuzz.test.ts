@@ -13,16 +13,14 @@ import { createLogger } from "../../src/app.ts";
 import { grammyPort } from "../../src/channels/telegram/grammy.ts";
 import { TelegramSender } from "../../src/channels/telegram/sender.ts";
 import { RateLimiter } from "../../src/delivery/rate-limiter.ts";
-import { DutyDesk } from "../../src/duty/desk.ts";
-import { createTranslator } from "../../src/i18n.ts";
-import { createHarness } from "../engine/harness.ts";
+import type { DutyDesk } from "../../src/duty/desk.ts";
 import { REPORT_WALK } from "../fixtures/report-walk.ts";
-import { FakeBotApi, type VisibleMessage } from "../support/fake-bot-api.ts";
+import { ADMIN, dutyRig } from "../support/duty-rig.ts";
+import { FakeBotApi, mulberry32, type VisibleMessage } from "../support/fake-bot-api.ts";
 import { textError } from "../support/telegram-rules.ts";
 
 const SEED = Number(process.env.TEXT_FUZZ_SEED ?? 20261128);
 const REPORTERS = 5;
-const ADMIN = "9000";
 /** Duty groups, one per organisation a ticket is routed to. */
 const GROUPS: Record<string, string> = { vncert: "-1001000000001", provincial: "-1001000000002" };
 
@@ -39,17 +37,6 @@ const FREE_TEXT: Record<number, { min: number; max: number }> = {
 };
 /** Answers tried over the limit first (they must be refused and asked again, losing nothing). */
 const TRY_OVER = new Set([0, 4, 25]);
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = [
   "Sở",
@@ -108,16 +95,7 @@ describe(`randomized report texts (seed ${SEED})`, () => {
   it("every report reaches its duty groups with status and buttons, nothing dead-lettered, every reporter submits", async () => {
     const rnd = mulberry32(SEED);
     const fake = await FakeBotApi.start({ limits: false });
-    const h = createHarness();
-    const desk = new DutyDesk({
-      store: h.store,
-      translator: createTranslator("vi"),
-      timeZone: "Asia/Ho_Chi_Minh",
-      defaultLocale: "vi",
-      detail: "full",
-      configAdmins: { telegram: [ADMIN] },
-      ackDeadlines: { 4: { minutes: 15 }, 3: { minutes: 60 }, 2: { minutes: 240 }, 1: { workingDays: 1 } },
-    });
+    const { h, desk, event, bind } = dutyRig();
     const bot = new Bot(fake.token, { client: { apiRoot: fake.apiRoot, timeoutSeconds: 5 } });
     const dead: string[] = [];
     const sender = new TelegramSender(h.store, grammyPort(bot.api), createLogger("silent"), {
@@ -127,26 +105,13 @@ describe(`randomized report texts (seed ${SEED})`, () => {
       onDeadLetter: (row, error) => dead.push(`${row.chatId}: ${error}`),
     });
     cleanups.push(() => fake.close());
-    let seq = 0;
     const duty = (
       chatId: string,
       payload: Parameters<DutyDesk["handle"]>[0]["payload"],
       messageRef?: string,
-    ) =>
-      desk.handle({
-        channel: "telegram",
-        chatId,
-        chatType: "group",
-        userId: ADMIN,
-        userName: "Trực ban",
-        dedupeKey: `duty${++seq}`,
-        at: h.now(),
-        messageRef,
-        payload,
-      });
-    for (const [contact, group] of Object.entries(GROUPS)) {
-      duty(group, { kind: "command", command: "bind", args: contact });
-    }
+    ) => event(payload, { userId: ADMIN, userName: "Trực ban", chatId, messageRef });
+    for (const [contact, group] of Object.entries(GROUPS))
+      bind(contact, { chatId: group, userName: "Trực ban" });
     const hasButton = (m: VisibleMessage | undefined, value: string) =>
       JSON.stringify(m?.replyMarkup ?? {}).includes(`|${value}"`);
 

@@ -1,29 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { DutyDesk, type DutyEvent } from "../../src/duty/desk.ts";
-import { createTranslator } from "../../src/i18n.ts";
+import type { DutyEvent } from "../../src/duty/desk.ts";
 import type { ChatMessage } from "../../src/messages.ts";
-import { createHarness } from "../engine/harness.ts";
 import { OPEN_REPORT_WALK, REPORT_WALK } from "../fixtures/report-walk.ts";
+import { ADMIN, dutyRig } from "../support/duty-rig.ts";
 
 // The desk's side of Mẫu 03 question I8, on both channels: REPORT_WALK answers "yes" (confidential).
 
 const GROUP = "-100777";
 const ZALO_GROUP = "zg-42";
-const ADMIN = "9000";
 
 function setup(walk: readonly string[] = REPORT_WALK) {
-  const h = createHarness();
-  const desk = new DutyDesk({
-    store: h.store,
-    translator: createTranslator("vi"),
-    timeZone: "Asia/Ho_Chi_Minh",
-    defaultLocale: "vi",
+  const rig = dutyRig({
+    group: GROUP,
     // Full detail configured: a confidential report is restricted in groups all the same.
-    detail: "full",
-    configAdmins: { telegram: [ADMIN], zalo: [ADMIN] },
-    ackDeadlines: { 4: { minutes: 15 }, 3: { minutes: 60 }, 2: { minutes: 240 }, 1: { workingDays: 1 } },
+    desk: { detail: "full", configAdmins: { telegram: [ADMIN], zalo: [ADMIN] } },
   });
-  let seq = 0;
+  const { h, desk } = rig;
   const send = (
     payload: DutyEvent["payload"],
     who: {
@@ -33,35 +25,14 @@ function setup(walk: readonly string[] = REPORT_WALK) {
       messageRef?: string;
       channel?: string;
     },
-  ) =>
-    desk.handle({
-      channel: who.channel ?? "telegram",
-      chatId: who.chatId ?? GROUP,
-      chatType: who.chatType ?? "group",
-      userId: who.userId,
-      userName: `Cán bộ ${who.userId}`,
-      dedupeKey: `d${++seq}`,
-      at: h.now(),
-      messageRef: who.messageRef,
-      payload,
-    });
+  ) => rig.event(payload, who);
   const rowsTo = (channel: string, chatId: string) =>
-    (
-      h.store.db
-        .prepare("SELECT id, payload FROM outbox WHERE channel = ? AND chat_id = ? ORDER BY id")
-        .all(channel, chatId) as Array<{ id: number; payload: string }>
-    ).map((r) => ({ id: r.id, ...(JSON.parse(r.payload) as ChatMessage) }));
-  h.command("start");
-  let ticketId = "";
-  for (const line of walk) ticketId = h.text(line).ticketId ?? ticketId;
-  send({ kind: "command", command: "bind", args: "vncert" }, { userId: ADMIN });
-  send(
-    { kind: "command", command: "bind", args: "vncert" },
-    { userId: ADMIN, channel: "zalo", chatId: ZALO_GROUP },
-  );
-  desk.fanOut(new Date(h.now().getTime() + 1000), ["telegram", "zalo"]);
-  const post = rowsTo("telegram", GROUP).find((m) => m.text?.includes(ticketId));
-  h.store.markSent(post?.id ?? 0, h.now().toISOString(), { messageIds: [321] });
+    rig.rowsTo(chatId, channel).map((r) => ({ id: r.id, ...(r.payload as ChatMessage) }));
+  const ticketId = rig.fileReport(walk);
+  rig.bind("vncert");
+  rig.bind("vncert", { channel: "zalo", chatId: ZALO_GROUP });
+  rig.fanOutAfter(1000, ["telegram", "zalo"]);
+  rig.deliverPost(ticketId, 321);
   return { h, desk, send, rowsTo, ticketId };
 }
 

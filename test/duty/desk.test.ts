@@ -1,55 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { createLogger, registerJobs } from "../../src/app.ts";
-import { ACK_DEADLINE_JOB, DUTY_JOB_KINDS, DutyDesk, type DutyEvent } from "../../src/duty/desk.ts";
-import { createTranslator } from "../../src/i18n.ts";
+import { ACK_DEADLINE_JOB, DUTY_JOB_KINDS, type DutyEvent } from "../../src/duty/desk.ts";
 import type { ChatMessage, EditMessage } from "../../src/messages.ts";
 import { Scheduler } from "../../src/outbox/scheduler.ts";
-import { createHarness } from "../engine/harness.ts";
 import { addProvincialPolice } from "../fixtures/contacts.ts";
-import { OPEN_REPORT_WALK } from "../fixtures/report-walk.ts";
+import { ADMIN, dutyRig } from "../support/duty-rig.ts";
 
 const GROUP = "-100777";
-const ADMIN = "9000";
 
 function setup(detail: "full" | "minimal" = "full", email?: { messageIdDomain: string }) {
-  const h = createHarness();
-  const desk = new DutyDesk({
-    store: h.store,
-    translator: createTranslator("vi"),
-    timeZone: "Asia/Ho_Chi_Minh",
-    defaultLocale: "vi",
-    detail,
-    configAdmins: { telegram: [ADMIN] },
-    ackDeadlines: { 4: { minutes: 15 }, 3: { minutes: 60 }, 2: { minutes: 240 }, 1: { workingDays: 1 } },
-    ...(email ? { email } : {}),
-  });
-  let seq = 0;
+  const rig = dutyRig({ group: GROUP, desk: { detail, ...(email ? { email } : {}) } });
+  const { h, desk, messagesTo, fileReport } = rig;
   const send = (
     payload: DutyEvent["payload"],
     who: { userId: string; chatId?: string; chatType?: "group" | "private"; messageRef?: string },
-  ) =>
-    desk.handle({
-      channel: "telegram",
-      chatId: who.chatId ?? GROUP,
-      chatType: who.chatType ?? "group",
-      userId: who.userId,
-      userName: `Cán bộ ${who.userId}`,
-      dedupeKey: `d${++seq}`,
-      at: h.now(),
-      messageRef: who.messageRef,
-      payload,
-    });
-  const messagesTo = (chatId: string) =>
-    h.store.db
-      .prepare("SELECT payload FROM outbox WHERE channel = 'telegram' AND chat_id = ? ORDER BY id")
-      .all(chatId)
-      .map((r) => JSON.parse((r as { payload: string }).payload) as ChatMessage | EditMessage);
-  const fileReport = () => {
-    h.command("start");
-    let ticketId: string | undefined;
-    for (const line of OPEN_REPORT_WALK) ticketId = h.text(line).ticketId ?? ticketId;
-    return ticketId ?? "";
-  };
+  ) => rig.event(payload, who);
   const audit = () =>
     h.store.db
       .prepare(
@@ -61,16 +26,26 @@ function setup(detail: "full" | "minimal" = "full", email?: { messageIdDomain: s
     const row = h.store.db
       .prepare("SELECT id FROM outbox WHERE idempotency_key LIKE ? ORDER BY id DESC LIMIT 1")
       .get(`${keyPrefix}%`) as { id: number };
-    h.store.markSent(row.id, h.now().toISOString(), { messageIds: [messageId] });
+    rig.markSent(row.id, messageId);
   };
   /** Marks the latest queued message to a chat as sent with this message id. */
   const lastToChatSentAs = (chatId: string, messageId: number) => {
     const row = h.store.db
       .prepare("SELECT id FROM outbox WHERE chat_id = ? ORDER BY id DESC LIMIT 1")
       .get(chatId) as { id: number };
-    h.store.markSent(row.id, h.now().toISOString(), { messageIds: [messageId] });
+    rig.markSent(row.id, messageId);
   };
-  return { h, desk, send, messagesTo, fileReport, audit, sentAs, lastToChatSentAs };
+  return {
+    h,
+    desk,
+    send,
+    messagesTo,
+    fileReport,
+    audit,
+    sentAs,
+    lastToChatSentAs,
+    deliverPost: rig.deliverPost,
+  };
 }
 
 describe("duty desk: binding chats", () => {
@@ -173,10 +148,7 @@ describe("duty desk: acting on a ticket", () => {
     s.send({ kind: "command", command: "bind", args: "vncert" }, { userId: ADMIN });
     s.desk.fanOut(new Date(s.h.now().getTime() + 61_000));
     // The sender marks the post sent with its Telegram message id; edits then target it.
-    const row = s.h.store.db.prepare("SELECT id FROM outbox WHERE idempotency_key LIKE 'duty:%'").get() as {
-      id: number;
-    };
-    s.h.store.markSent(row.id, s.h.now().toISOString(), { messageIds: [321] });
+    s.deliverPost(ticketId, 321);
     return { ...s, ticketId };
   }
 

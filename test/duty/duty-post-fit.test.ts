@@ -1,60 +1,38 @@
 import { describe, expect, it } from "vitest";
-import { DutyDesk, type DutyEvent } from "../../src/duty/desk.ts";
-import { createTranslator } from "../../src/i18n.ts";
+import type { DutyEvent } from "../../src/duty/desk.ts";
 import type { ChatMessage, EditMessage } from "../../src/messages.ts";
-import { createHarness } from "../engine/harness.ts";
 import { OPEN_REPORT_WALK } from "../fixtures/report-walk.ts";
+import { ADMIN, dutyRig } from "../support/duty-rig.ts";
 import { textError } from "../support/telegram-rules.ts";
 
 const GROUP = "-100777";
-const ADMIN = "9000";
 /** The bot's margin under Telegram's 4,096 characters: a duty post must fit one message. */
 const ONE_MESSAGE = 4000;
 
 /** A report whose description is `description`, posted into a bound group; the post marked sent as `postId`. */
 function posted(description: string, postId = 321, answers: Record<number, string> = {}) {
-  const h = createHarness();
-  const desk = new DutyDesk({
-    store: h.store,
-    translator: createTranslator("vi"),
-    timeZone: "Asia/Ho_Chi_Minh",
-    defaultLocale: "vi",
-    detail: "full",
-    configAdmins: { telegram: [ADMIN] },
-    ackDeadlines: { 4: { minutes: 15 }, 3: { minutes: 60 }, 2: { minutes: 240 }, 1: { workingDays: 1 } },
-  });
-  let seq = 0;
+  const rig = dutyRig({ group: GROUP });
+  const { h, desk, messagesTo } = rig;
   const send = (payload: DutyEvent["payload"], userId: string, messageRef?: string) =>
-    desk.handle({
-      channel: "telegram",
-      chatId: GROUP,
-      chatType: "group",
-      userId,
-      userName: `Cán bộ ${userId}`,
-      dedupeKey: `d${++seq}`,
-      at: h.now(),
-      messageRef,
-      payload,
-    });
-  const messagesTo = (chatId: string) =>
-    h.store.db
-      .prepare("SELECT payload FROM outbox WHERE channel = 'telegram' AND chat_id = ? ORDER BY id")
-      .all(chatId)
-      .map((r) => JSON.parse((r as { payload: string }).payload) as ChatMessage | EditMessage);
-  h.command("start");
-  let ticketId = "";
+    rig.event(payload, { userId, messageRef });
   const walk = [...OPEN_REPORT_WALK];
   walk[4] = description;
   for (const [i, value] of Object.entries(answers)) walk[Number(i)] = value;
-  for (const line of walk) ticketId = h.text(line).ticketId ?? ticketId;
-  send({ kind: "command", command: "bind", args: "vncert" }, ADMIN);
-  desk.fanOut(new Date(h.now().getTime() + 61_000));
-  const row = h.store.db.prepare("SELECT id FROM outbox WHERE idempotency_key LIKE 'duty:%'").get() as {
-    id: number;
+  const ticketId = rig.fileReport(walk);
+  rig.bind("vncert");
+  rig.fanOutAfter(61_000);
+  const post = h.store.outboxRow(rig.deliverPost(ticketId, postId))?.payload as ChatMessage;
+  /** Officer 700 acknowledges and resolves on the post, then answers the summary prompt (sent as 400) with `text`. */
+  const resolveWith = (text: string) => {
+    send({ kind: "action", ticketId, action: "ack" }, "700", String(postId));
+    send({ kind: "action", ticketId, action: "resolve" }, "700", String(postId));
+    const prompt = h.store.db
+      .prepare("SELECT id FROM outbox WHERE chat_id = ? ORDER BY id DESC LIMIT 1")
+      .get(GROUP) as { id: number };
+    rig.markSent(prompt.id, 400);
+    send({ kind: "reply", replyTo: "400", text, hasFile: false }, "700");
   };
-  h.store.markSent(row.id, h.now().toISOString(), { messageIds: [postId] });
-  const post = h.store.outboxRow(row.id)?.payload as ChatMessage;
-  return { h, desk, send, messagesTo, ticketId, post };
+  return { h, desk, send, messagesTo, ticketId, post, resolveWith };
 }
 
 /** An ordinary Vietnamese sentence, repeated to a length. */
@@ -98,13 +76,7 @@ describe("a duty post is one valid message that always shows the status", () => 
 
   it("a long resolution does not push the status out of the post", () => {
     const s = posted("A&B ".repeat(998).slice(0, 3990));
-    s.send({ kind: "action", ticketId: s.ticketId, action: "ack" }, "700", "321");
-    s.send({ kind: "action", ticketId: s.ticketId, action: "resolve" }, "700", "321");
-    const prompt = s.h.store.db
-      .prepare("SELECT id FROM outbox WHERE chat_id = ? ORDER BY id DESC LIMIT 1")
-      .get(GROUP) as { id: number };
-    s.h.store.markSent(prompt.id, s.h.now().toISOString(), { messageIds: [400] });
-    s.send({ kind: "reply", replyTo: "400", text: "<&>".repeat(660), hasFile: false }, "700");
+    s.resolveWith("<&>".repeat(660));
     const edit = s.messagesTo(GROUP).at(-1) as EditMessage;
     expect(edit.kind).toBe("edit");
     expect(edit.text.length).toBeLessThanOrEqual(ONE_MESSAGE);
@@ -128,13 +100,7 @@ describe("a duty post is one valid message that always shows the status", () => 
     expect(s.h.store.incidentByTicket(s.ticketId)).toBeDefined();
     expect(s.post.text.length).toBeLessThanOrEqual(ONE_MESSAGE);
     expect(textError(s.post.text, "HTML")).toBeUndefined();
-    s.send({ kind: "action", ticketId: s.ticketId, action: "ack" }, "700", "321");
-    s.send({ kind: "action", ticketId: s.ticketId, action: "resolve" }, "700", "321");
-    const prompt = s.h.store.db
-      .prepare("SELECT id FROM outbox WHERE chat_id = ? ORDER BY id DESC LIMIT 1")
-      .get(GROUP) as { id: number };
-    s.h.store.markSent(prompt.id, s.h.now().toISOString(), { messageIds: [400] });
-    s.send({ kind: "reply", replyTo: "400", text: amp(2000), hasFile: false }, "700");
+    s.resolveWith(amp(2000));
     const edit = s.messagesTo(GROUP).at(-1) as EditMessage;
     expect(edit.text.length).toBeLessThanOrEqual(ONE_MESSAGE);
     expect(textError(edit.text, "HTML")).toBeUndefined();

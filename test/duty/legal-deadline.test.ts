@@ -1,14 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { ContactAdmin } from "../../src/admin/contact-admin.ts";
-import { DutyDesk } from "../../src/duty/desk.ts";
-import { createTranslator } from "../../src/i18n.ts";
 import type { ChatMessage } from "../../src/messages.ts";
 import { formatDateTime } from "../../src/present/datetime.ts";
 import { createHarness } from "../engine/harness.ts";
 import { OPEN_REPORT_WALK } from "../fixtures/report-walk.ts";
+import { ADMIN, dutyRig } from "../support/duty-rig.ts";
 
 const GROUP = "-100777";
-const ADMIN = "9000";
 const ZONE = "Asia/Ho_Chi_Minh";
 const HOUR = 3_600_000;
 
@@ -35,16 +33,8 @@ function setup(deadlines: Record<string, number>) {
       "2026-11-20T00:00:00Z",
     );
   }
-  const desk = new DutyDesk({
-    store: h.store,
-    translator: createTranslator("vi"),
-    timeZone: ZONE,
-    defaultLocale: "vi",
-    detail: "full",
-    configAdmins: { telegram: [ADMIN] },
-    ackDeadlines: { 4: { minutes: 15 }, 3: { minutes: 60 }, 2: { minutes: 240 }, 1: { workingDays: 1 } },
-    email: { messageIdDomain: "laichau.gov.vn" },
-  });
+  const rig = dutyRig({ harness: h, group: GROUP, desk: { email: { messageIdDomain: "laichau.gov.vn" } } });
+  const { desk } = rig;
   h.command("start");
   let receipt = "";
   let ticketId = "";
@@ -55,16 +45,7 @@ function setup(deadlines: Record<string, number>) {
       receipt = result.messages.map((m) => m.text).join("\n");
     }
   }
-  desk.handle({
-    channel: "telegram",
-    chatId: GROUP,
-    chatType: "group",
-    userId: ADMIN,
-    userName: "Quản trị",
-    dedupeKey: "bind",
-    at: h.now(),
-    payload: { kind: "command", command: "bind", args: "vncert" },
-  });
+  rig.bind("vncert", { userName: "Quản trị" });
   desk.fanOut(h.now());
   // The documents job the fan-out armed queues the e-mails (with the initial report attached).
   for (const job of h.store.dueJobs(h.now().toISOString())) desk.fireJob(job, h.now());

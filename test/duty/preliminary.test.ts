@@ -1,8 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DutyDesk } from "../../src/duty/desk.ts";
-import { createTranslator } from "../../src/i18n.ts";
-import type { ChatMessage, EditMessage } from "../../src/messages.ts";
-import { createHarness } from "../engine/harness.ts";
+import { dutyRig } from "../support/duty-rig.ts";
 
 const GROUP = "-100778";
 const PARAGRAPH =
@@ -10,15 +7,10 @@ const PARAGRAPH =
 
 /** A quick alert filed through the real engine, and the duty desk that posts and redraws it. */
 function alerted() {
-  const h = createHarness({ now: new Date("2026-11-21T03:00:00Z") });
-  const desk = new DutyDesk({
-    store: h.store,
-    translator: createTranslator("vi"),
-    timeZone: "Asia/Ho_Chi_Minh",
-    defaultLocale: "vi",
-    detail: "full",
-    configAdmins: {},
-    ackDeadlines: { 4: { minutes: 15 }, 3: { minutes: 60 }, 2: { minutes: 240 }, 1: { workingDays: 1 } },
+  const { h, desk, messagesTo } = dutyRig({
+    group: GROUP,
+    now: new Date("2026-11-21T03:00:00Z"),
+    desk: { configAdmins: {} },
   });
   h.store.bindChat("vncert", "telegram", GROUP, "test", h.now().toISOString());
   h.store.saveProfile("telegram", "1001", { fullName: "Nguyễn Văn An" }, h.now().toISOString());
@@ -26,11 +18,7 @@ function alerted() {
   h.text(PARAGRAPH);
   const ticketId = h.press("r.understood", "alert").ticketId ?? "";
   desk.fanOut(h.now());
-  const toGroup = () =>
-    h.store.db
-      .prepare("SELECT payload FROM outbox WHERE channel = 'telegram' AND chat_id = ? ORDER BY id")
-      .all(GROUP)
-      .map((r) => JSON.parse((r as { payload: string }).payload) as ChatMessage | EditMessage);
+  const toGroup = () => messagesTo(GROUP);
   return { h, desk, ticketId, toGroup };
 }
 

@@ -1,35 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { DutyDesk, type DutyEvent } from "../../src/duty/desk.ts";
-import { createTranslator } from "../../src/i18n.ts";
+import type { DutyEvent } from "../../src/duty/desk.ts";
 import type { ChatMessage, EditMessage } from "../../src/messages.ts";
-import { createHarness } from "../engine/harness.ts";
+import { dutyRig } from "../support/duty-rig.ts";
 import { type StormReport, storeReport } from "../support/storm-rig.ts";
 
 const GROUP = "-100888";
 
 function setup() {
-  const h = createHarness();
-  const desk = new DutyDesk({
-    store: h.store,
-    translator: createTranslator("vi"),
-    timeZone: "Asia/Ho_Chi_Minh",
-    defaultLocale: "vi",
-    detail: "full",
-    configAdmins: { telegram: ["9000"] },
-    ackDeadlines: { 4: { minutes: 15 }, 3: { minutes: 60 }, 2: { minutes: 240 }, 1: { workingDays: 1 } },
-  });
+  const rig = dutyRig({ group: GROUP });
+  const { h, desk } = rig;
   h.store.bindChat("provincial", "telegram", GROUP, "telegram:9000", h.now().toISOString());
   let n = 0;
-  let seq = 0;
   let messageId = 100;
   /** A report filed now, its post delivered (so later changes to it are edits). */
   const file = (answers: Record<string, unknown>, report: Partial<StormReport> = {}) => {
     const id = storeReport(h.store, ++n, { severity: 2, ...report, answers }, h.now().toISOString());
     desk.fanOut(h.now(), ["telegram"]);
-    const row = h.store.db
-      .prepare("SELECT id FROM outbox WHERE idempotency_key = ?")
-      .get(`duty:${id}:provincial:${GROUP}`) as { id: number };
-    h.store.markSent(row.id, h.now().toISOString(), { messageIds: [++messageId] });
+    rig.deliverPost(id, ++messageId);
     // The edits it caused are out too (the group's minute is not the subject here).
     for (const edit of h.store.pendingForChat("telegram", GROUP))
       h.store.markSent(edit.id, h.now().toISOString(), { edited: true });
@@ -37,29 +24,14 @@ function setup() {
     h.setClock(new Date(h.now().getTime() + 3_600_000));
     return { id, messageId };
   };
-  const payloads = (chatId = GROUP) =>
-    (
-      h.store.db.prepare("SELECT payload FROM outbox WHERE chat_id = ? ORDER BY id").all(chatId) as Array<{
-        payload: string;
-      }>
-    ).map((r) => JSON.parse(r.payload) as ChatMessage | EditMessage);
+  const payloads = (chatId = GROUP) => rig.messagesTo(chatId);
   const postOf = (id: string) =>
     payloads().find((p) => p.kind === "chat" && p.token === `t.${id}`) as ChatMessage;
   const act = (
     ticketId: string,
     action: string,
     who: { userId: string; chatId?: string; chatType?: "group" | "private" } = { userId: "5" },
-  ) =>
-    desk.handle({
-      channel: "telegram",
-      chatId: who.chatId ?? GROUP,
-      chatType: who.chatType ?? "group",
-      userId: who.userId,
-      userName: `Cán bộ ${who.userId}`,
-      dedupeKey: `e${++seq}`,
-      at: h.now(),
-      payload: { kind: "action", ticketId, action } satisfies DutyEvent["payload"],
-    });
+  ) => rig.event({ kind: "action", ticketId, action } satisfies DutyEvent["payload"], who);
   const lastAudit = (action: string) =>
     h.store.db
       .prepare("SELECT outcome, details FROM audit_log WHERE action = ? ORDER BY id DESC LIMIT 1")

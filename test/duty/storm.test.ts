@@ -1,27 +1,18 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type App, createApp, createLogger } from "../../src/app.ts";
 import { parseConfig } from "../../src/config.ts";
-import { DutyDesk, type DutyEvent } from "../../src/duty/desk.ts";
+import type { DutyEvent } from "../../src/duty/desk.ts";
 import { type ChatLimits, digestOrder, placeTicket } from "../../src/duty/storm.ts";
-import { createTranslator } from "../../src/i18n.ts";
 import type { ChatMessage, EditMessage } from "../../src/messages.ts";
-import { createHarness } from "../engine/harness.ts";
+import { dutyRig } from "../support/duty-rig.ts";
 import { type StormReport, storeReport } from "../support/storm-rig.ts";
 
 const GROUP = "-100777";
 const TELEGRAM: ChatLimits = { perMinute: 20, canEdit: true, buttons: true };
 
 function setup() {
-  const h = createHarness();
-  const desk = new DutyDesk({
-    store: h.store,
-    translator: createTranslator("vi"),
-    timeZone: "Asia/Ho_Chi_Minh",
-    defaultLocale: "vi",
-    detail: "full",
-    configAdmins: { telegram: ["9000"] },
-    ackDeadlines: { 4: { minutes: 15 }, 3: { minutes: 60 }, 2: { minutes: 240 }, 1: { workingDays: 1 } },
-  });
+  const rig = dutyRig({ group: GROUP });
+  const { h, desk } = rig;
   let n = 0;
   let seq = 0;
   const later = (ms: number) => h.setClock(new Date(h.now().getTime() + ms));
@@ -70,17 +61,7 @@ function setup() {
   const act = (
     payload: DutyEvent["payload"],
     who: { userId: string; chatId?: string; chatType?: "group" | "private" },
-  ) =>
-    desk.handle({
-      channel: "telegram",
-      chatId: who.chatId ?? GROUP,
-      chatType: who.chatType ?? "group",
-      userId: who.userId,
-      userName: `Cán bộ ${who.userId}`,
-      dedupeKey: `e${++seq}`,
-      at: h.now(),
-      payload,
-    });
+  ) => rig.event(payload, who);
   return { h, desk, file, fill, rows, delivered, posts, later, act };
 }
 

@@ -1,43 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { TICKET_FLOW_VERSION } from "../../flows/ticket.ts";
-import { DutyDesk, type DutyEvent } from "../../src/duty/desk.ts";
+import type { DutyEvent } from "../../src/duty/desk.ts";
 import { ticketView } from "../../src/duty/ticket-view.ts";
-import { createTranslator } from "../../src/i18n.ts";
-import { createHarness } from "../engine/harness.ts";
 import { REPORT_WALK } from "../fixtures/report-walk.ts";
+import { dutyRig } from "../support/duty-rig.ts";
 
 const GROUP = "-100777";
-const ADMIN = "9000";
 
 /** A filed report, routed to VNCERT/CC and posted in a group bound to it. */
 function postedTicket() {
-  const h = createHarness();
-  const desk = new DutyDesk({
-    store: h.store,
-    translator: createTranslator("vi"),
-    timeZone: "Asia/Ho_Chi_Minh",
-    defaultLocale: "vi",
-    detail: "full",
-    configAdmins: { telegram: [ADMIN] },
-    ackDeadlines: { 4: { minutes: 15 }, 3: { minutes: 60 }, 2: { minutes: 240 }, 1: { workingDays: 1 } },
-  });
-  let seq = 0;
-  const send = (payload: DutyEvent["payload"], userId: string) =>
-    desk.handle({
-      channel: "telegram",
-      chatId: GROUP,
-      chatType: "group",
-      userId,
-      userName: `Cán bộ ${userId}`,
-      dedupeKey: `v${++seq}`,
-      at: h.now(),
-      payload,
-    });
-  h.command("start");
-  let ticketId = "";
-  for (const line of REPORT_WALK) ticketId = h.text(line).ticketId ?? ticketId;
-  send({ kind: "command", command: "bind", args: "vncert" }, ADMIN);
-  desk.fanOut(new Date(h.now().getTime() + 61_000));
+  const rig = dutyRig({ group: GROUP });
+  const { h } = rig;
+  const send = (payload: DutyEvent["payload"], userId: string) => rig.event(payload, { userId });
+  const ticketId = rig.fileReport(REPORT_WALK);
+  rig.bind("vncert");
+  rig.fanOutAfter(61_000);
   const incident = () => {
     const row = h.store.incidentByTicket(ticketId);
     if (!row) throw new Error("no incident");

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addProvincialPolice } from "../fixtures/contacts.ts";
 import {
+  bindGroup,
   botMessageRef,
   EmulatedUser,
   fileReport,
+  groupClient,
   REPORT_BY_BUTTONS,
   type Stack,
   startStack,
@@ -16,6 +18,13 @@ const MEMBER = 8302;
 const GROUP = -1008300;
 const PA05_GROUP = -1008350;
 const REPORTER = 8400;
+/** A duty officer in one of the two duty groups, as the emulator's client presents them. */
+const groupMember = (userId: number, chatId: number) => ({
+  userId,
+  chatId,
+  chatTitle: chatId === GROUP ? "Tổ trực VNCERT" : "Trực PA05",
+  firstName: `Trực ${userId}`,
+});
 
 const DESCRIPTION =
   "Máy chủ web 203.0.113.77 bị nhiễm mã độc mã hoá dữ liệu, quản trị viên gọi số 0987 654 321 để phối hợp";
@@ -67,14 +76,7 @@ describe("a confidential report (Mẫu 03, I8) stays out of every group chat (gr
     addProvincialPolice(app.store);
     // The member is a duty officer of VNCERT/CC: authority over its tickets, also in a private chat.
     app.store.grantRole("telegram", String(MEMBER), "duty", "vncert", "test", new Date().toISOString());
-    const inGroup = (userId: number, chatId = GROUP) =>
-      stack.server.getClient(TOKEN, {
-        userId,
-        chatId,
-        type: "supergroup",
-        chatTitle: chatId === GROUP ? "Tổ trực VNCERT" : "Trực PA05",
-        firstName: `Trực ${userId}`,
-      });
+    const inGroup = (userId: number, chatId = GROUP) => groupClient(stack, groupMember(userId, chatId));
     const groupSays = (text: string, chatId = GROUP) =>
       waitFor(
         () => stack.messages(chatId).find((m) => m.message.text.includes(text)),
@@ -84,9 +86,7 @@ describe("a confidential report (Mẫu 03, I8) stays out of every group chat (gr
       [GROUP, "vncert"],
       [PA05_GROUP, "pa05"],
     ] as const) {
-      const admin = inGroup(ADMIN, chatId);
-      await admin.sendCommand(admin.makeCommand(`/bind ${contact}`));
-      await groupSays("Đã gắn nhóm", chatId);
+      await bindGroup(stack, groupMember(ADMIN, chatId), contact);
     }
 
     const reporter = new EmulatedUser(stack, REPORTER);

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addProvincialPolice } from "../fixtures/contacts.ts";
 import {
+  bindGroup,
   botMessageRef,
   EmulatedUser,
   fileReport,
+  groupClient,
   type Stack,
   startStack,
-  TOKEN,
   waitFor,
 } from "./telegram-harness.ts";
 
@@ -25,19 +26,8 @@ describe("duty workflow end to end (grammY, polling)", () => {
 
   it("report → message in the bound duty group within a second → acknowledge → reporter notified", async () => {
     const inGroup = (userId: number) =>
-      stack.server.getClient(TOKEN, {
-        userId,
-        chatId: GROUP,
-        type: "supergroup",
-        chatTitle: "Tổ trực VNCERT",
-        firstName: `Trực ${userId}`,
-      });
-    const admin = inGroup(ADMIN);
-    await admin.sendCommand(admin.makeCommand("/bind vncert"));
-    await waitFor(
-      () => stack.messages(GROUP).some((m) => m.message.text.includes("Đã gắn nhóm")),
-      "the bind confirmation",
-    );
+      groupClient(stack, { userId, chatId: GROUP, firstName: `Trực ${userId}` });
+    await bindGroup(stack, { userId: ADMIN, chatId: GROUP, firstName: `Trực ${ADMIN}` });
     expect(stack.app.store.contactsOfChat("telegram", String(GROUP))).toEqual(["vncert"]);
 
     const reporter = new EmulatedUser(stack, 8100);
@@ -82,13 +72,7 @@ describe("duty workflow end to end (grammY, polling)", () => {
   it("ask → the reporter answers (reply) → the answer lands in the group's thread → resolve → reporter notified", async () => {
     const reporter = new EmulatedUser(stack, 8100);
     const ticketId = stack.app.store.incidentsByReporter("telegram", "8100")[0]?.ticketId ?? "";
-    const member = stack.server.getClient(TOKEN, {
-      userId: MEMBER,
-      chatId: GROUP,
-      type: "supergroup",
-      chatTitle: "Tổ trực VNCERT",
-      firstName: `Trực ${MEMBER}`,
-    });
+    const member = groupClient(stack, { userId: MEMBER, chatId: GROUP, firstName: `Trực ${MEMBER}` });
     const post = () => stack.messages(GROUP).find((m) => m.message.text.includes(ticketId));
     const press = async (action: string) => {
       const data = post()
@@ -149,17 +133,7 @@ describe("duty workflow end to end (grammY, polling)", () => {
     // After 2025 an admin adds the provincial police (PA05): next in the chain after the province and VNCERT/CC.
     addProvincialPolice(stack.app.store);
     const PA05_GROUP = -1008500;
-    const pa05Admin = stack.server.getClient(TOKEN, {
-      userId: ADMIN,
-      chatId: PA05_GROUP,
-      type: "supergroup",
-      chatTitle: "Trực PA05",
-    });
-    await pa05Admin.sendCommand(pa05Admin.makeCommand("/bind pa05"));
-    await waitFor(
-      () => stack.messages(PA05_GROUP).some((m) => m.message.text.includes("Đã gắn nhóm")),
-      "bound",
-    );
+    await bindGroup(stack, { userId: ADMIN, chatId: PA05_GROUP, chatTitle: "Trực PA05" }, "pa05");
     const reporter = new EmulatedUser(stack, 8200);
     await fileReport(reporter);
     const ticketId = /SC-\d{4}-\d{6}/.exec(reporter.lastText())?.[0] ?? "";
@@ -198,12 +172,7 @@ describe("duty workflow end to end (grammY, polling)", () => {
     // An escalated ticket: a member of its duty groups could take it, so only authority stands in the way.
     const ticket = stack.app.store.incidentsByReporter("telegram", "8200")[0];
     expect(ticket?.status).toBe("escalated");
-    const stranger = stack.server.getClient(TOKEN, {
-      userId: 8999,
-      chatId: -1008999,
-      type: "supergroup",
-      chatTitle: "Nhóm khác",
-    });
+    const stranger = groupClient(stack, { userId: 8999, chatId: -1008999, chatTitle: "Nhóm khác" });
     await stranger.sendCallback(
       stranger.makeCallbackQuery(`t.${ticket?.ticketId}|take`, { message: { message_id: 1 } } as never),
     );

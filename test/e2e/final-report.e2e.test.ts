@@ -3,12 +3,13 @@ import PizZip from "pizzip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMailbox } from "../support/mailbox.ts";
 import {
+  bindGroup,
   EmulatedUser,
   fileReport,
+  groupClient,
   type SentDocument,
   type Stack,
   startStack,
-  TOKEN,
   waitFor,
 } from "./telegram-harness.ts";
 
@@ -52,16 +53,8 @@ describe("the paper trail end to end (grammY, polling, local SMTP)", () => {
   });
 
   it("submission → the reporter receives the initial report; resolved → /ketthuc → the final report e-mailed to rule R7's recipients → the reminder stops", async () => {
-    const inGroup = (userId: number) =>
-      stack.server.getClient(TOKEN, {
-        userId,
-        chatId: GROUP,
-        type: "supergroup",
-        chatTitle: "Tổ trực VNCERT",
-      });
-    const admin = inGroup(ADMIN);
-    await admin.sendCommand(admin.makeCommand("/bind vncert"));
-    await waitFor(() => stack.messages(GROUP).some((m) => m.message.text.includes("Đã gắn nhóm")), "bound");
+    const inGroup = (userId: number) => groupClient(stack, { userId, chatId: GROUP });
+    await bindGroup(stack, { userId: ADMIN, chatId: GROUP });
 
     // 1. Submission: the reporter receives Mẫu 03 as DOCX and PDF in the chat.
     const reporter = new EmulatedUser(stack, REPORTER);

@@ -3,11 +3,12 @@ import { RateLimiter } from "../../src/delivery/rate-limiter.ts";
 import { startMailbox, subjectOf } from "../support/mailbox.ts";
 import {
   type BotMessage,
+  bindGroup,
   botMessageRef,
   EmulatedUser,
+  groupClient,
   type Stack,
   startStack,
-  TOKEN,
   waitFor,
 } from "./telegram-harness.ts";
 
@@ -80,17 +81,8 @@ async function completeReport(user: EmulatedUser): Promise<{ screens: number; ac
   throw new Error("the report never reached its summary");
 }
 
-async function bindGroup(stack: Stack) {
-  const admin = stack.server.getClient(TOKEN, {
-    userId: ADMIN,
-    chatId: GROUP,
-    type: "supergroup",
-    chatTitle: "Tổ trực VNCERT",
-    firstName: "Trực",
-  });
-  await admin.sendCommand(admin.makeCommand("/bind vncert"));
-  await waitFor(() => stack.messages(GROUP).some((m) => m.message.text.includes("Đã gắn nhóm")), "the bind");
-}
+/** The duty officer of VNCERT/CC's group, as the tests' admin. */
+const OFFICER = { userId: ADMIN, chatId: GROUP, firstName: "Trực" };
 
 const postOf = (stack: Stack, ticketId: string): BotMessage | undefined =>
   stack.messages(GROUP).find((m) => m.message.text.includes(`Phiếu ${ticketId}`));
@@ -106,7 +98,7 @@ describe("quick alert end to end (grammY, polling, SMTP)", () => {
       ADMIN_TELEGRAM_IDS: String(ADMIN),
       SMTP_URL: `smtp://127.0.0.1:${mailbox.port}`,
     });
-    await bindGroup(stack);
+    await bindGroup(stack, OFFICER);
   });
   afterAll(async () => {
     await stack.stop();
@@ -216,7 +208,7 @@ describe("quick alert with Telegram's real pacing (1 message a second per chat, 
       { ADMIN_TELEGRAM_IDS: String(ADMIN) },
       { limiter: new RateLimiter() },
     );
-    await bindGroup(stack);
+    await bindGroup(stack, OFFICER);
   });
   afterAll(async () => {
     await stack.stop();
@@ -256,7 +248,7 @@ describe("a reporter who stops after the quick alert", () => {
       ADMIN_TELEGRAM_IDS: String(ADMIN),
       DRAFT_REMINDER_HOURS: "0.0003",
     });
-    await bindGroup(stack);
+    await bindGroup(stack, OFFICER);
   });
   afterAll(async () => {
     await stack.stop();
@@ -279,13 +271,7 @@ describe("a reporter who stops after the quick alert", () => {
     expect(stack.app.store.incidentByTicket(ticketId)?.preliminary).toBe(true);
 
     // A duty officer asks; the question reaches the reporter, whose answer lands in the group's thread.
-    const member = stack.server.getClient(TOKEN, {
-      userId: ADMIN,
-      chatId: GROUP,
-      type: "supergroup",
-      chatTitle: "Tổ trực VNCERT",
-      firstName: "Trực",
-    });
+    const member = groupClient(stack, OFFICER);
     const ask = post.message.reply_markup?.inline_keyboard
       .flat()
       .find((b) => b.callback_data?.endsWith("|ask"));

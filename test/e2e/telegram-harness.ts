@@ -247,6 +247,34 @@ export function botMessageRef(messageId: number) {
   return { message_id: messageId, from: { id: 1, is_bot: true, first_name: "Bot" }, date: 0, text: "" };
 }
 
+/** Someone in a duty group (a supergroup) with the bot, through the emulator's client. */
+export function groupClient(
+  stack: Stack,
+  who: { userId: number; chatId: number; chatTitle?: string; firstName?: string },
+) {
+  return stack.server.getClient(TOKEN, {
+    userId: who.userId,
+    chatId: who.chatId,
+    type: "supergroup",
+    chatTitle: who.chatTitle ?? "Tổ trực VNCERT",
+    ...(who.firstName ? { firstName: who.firstName } : {}),
+  });
+}
+
+/** An admin binds the group to a contact with /bind; resolves once the bot confirms it in the group. */
+export async function bindGroup(
+  stack: Stack,
+  admin: { userId: number; chatId: number; chatTitle?: string; firstName?: string },
+  contact = "vncert",
+): Promise<void> {
+  const client = groupClient(stack, admin);
+  await client.sendCommand(client.makeCommand(`/bind ${contact}`));
+  await waitFor(
+    () => stack.messages(admin.chatId).some((m) => m.message.text.includes("Đã gắn nhóm")),
+    `the bind confirmation in group ${admin.chatId}`,
+  );
+}
+
 /** A person in a private chat with the bot, typing and pressing buttons through the emulator's client. */
 export class EmulatedUser {
   private readonly client;

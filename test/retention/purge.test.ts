@@ -5,19 +5,16 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createApp, createLogger, registerJobs } from "../../src/app.ts";
 import { parseConfig, type RetentionDays } from "../../src/config.ts";
-import { DutyDesk } from "../../src/duty/desk.ts";
-import { createTranslator } from "../../src/i18n.ts";
 import { Scheduler } from "../../src/outbox/scheduler.ts";
 import { armRetentionPurge } from "../../src/retention/job.ts";
 import { applyPurge, type EvidenceRetention, planPurge } from "../../src/retention/purge.ts";
 import { openDatabase } from "../../src/store/db.ts";
-import { createHarness } from "../engine/harness.ts";
 import { OPEN_REPORT_WALK } from "../fixtures/report-walk.ts";
 import { cliTimeout } from "../support/cli-budget.ts";
+import { dutyRig } from "../support/duty-rig.ts";
 
 const DAY = 86_400_000;
 const GROUP = "-100555";
-const ADMIN = "9000";
 const START = new Date("2026-01-05T03:00:00Z");
 /** The reporter's personal data in REPORT_WALK. */
 const PERSONAL = ["0912 345 678", "an.nv@laichau.gov.vn", "Nguyễn Văn An"];
@@ -25,30 +22,13 @@ const DEFAULTS = parseConfig({}).retention;
 
 /** A filed ticket posted in a bound duty group, with every queued message delivered on day 0 except two. */
 function filed(retention: RetentionDays = DEFAULTS) {
-  const h = createHarness({ now: START });
-  const desk = new DutyDesk({
-    store: h.store,
-    translator: createTranslator("vi"),
-    timeZone: "Asia/Ho_Chi_Minh",
-    defaultLocale: "vi",
-    detail: "full",
-    configAdmins: { telegram: [ADMIN] },
-    ackDeadlines: { 4: { minutes: 15 }, 3: { minutes: 60 }, 2: { minutes: 240 }, 1: { workingDays: 1 } },
-    email: { messageIdDomain: "example.vn" },
+  const { h, desk, bind, fileReport } = dutyRig({
+    group: GROUP,
+    now: START,
+    desk: { email: { messageIdDomain: "example.vn" } },
   });
-  desk.handle({
-    channel: "telegram",
-    chatId: GROUP,
-    chatType: "group",
-    userId: ADMIN,
-    userName: "Quản trị",
-    dedupeKey: "bind",
-    at: START,
-    payload: { kind: "command", command: "bind", args: "vncert" },
-  });
-  h.command("start");
-  let ticketId = "";
-  for (const line of OPEN_REPORT_WALK) ticketId = h.text(line).ticketId ?? ticketId;
+  bind("vncert", { userName: "Quản trị" });
+  const ticketId = fileReport();
   desk.fanOut(START);
   const rows = h.db.prepare("SELECT id FROM outbox WHERE status = 'pending' ORDER BY id").all() as Array<{
     id: number;

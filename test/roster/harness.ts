@@ -1,16 +1,15 @@
 import { createLogger, registerJobs } from "../../src/app.ts";
-import { DUTY_JOB_KINDS, DutyDesk } from "../../src/duty/desk.ts";
-import { createTranslator } from "../../src/i18n.ts";
+import { DUTY_JOB_KINDS } from "../../src/duty/desk.ts";
 import type { InboundPayload } from "../../src/inbound/event.ts";
 import { InboundRouter } from "../../src/inbound/route.ts";
-import type { ChatMessage, EditMessage } from "../../src/messages.ts";
 import { Scheduler } from "../../src/outbox/scheduler.ts";
 import { withAlertPeriods } from "../../src/roster/periods.ts";
 import { StoredDeadlineSettings } from "../../src/settings/deadline-settings.ts";
 import { createHarness } from "../engine/harness.ts";
 import { REPORT_WALK } from "../fixtures/report-walk.ts";
+import { ACK_DEADLINES, dutyRig } from "../support/duty-rig.ts";
 
-export const ADMIN = "9000";
+export { ADMIN } from "../support/duty-rig.ts";
 export const PAGE_TIMEOUT_MS = 5 * 60_000;
 
 /**
@@ -20,28 +19,22 @@ export const PAGE_TIMEOUT_MS = 5 * 60_000;
 export function rosterSetup(start = new Date("2026-11-21T03:00:00Z")) {
   const h = createHarness({ now: start });
   let pages = 0;
-  const ackDeadlines = {
-    4: { minutes: 15 },
-    3: { minutes: 60 },
-    2: { minutes: 240 },
-    1: { workingDays: 1 },
-  } as const;
   // As createApp builds it: the stored deadline settings, seeded once, read through the alert periods.
-  const stored = new StoredDeadlineSettings(h.store, { ackDeadlines, pageTimeoutMs: PAGE_TIMEOUT_MS });
+  const stored = new StoredDeadlineSettings(h.store, {
+    ackDeadlines: ACK_DEADLINES,
+    pageTimeoutMs: PAGE_TIMEOUT_MS,
+  });
   h.store.transaction(() => stored.seed(start.toISOString()));
-  const desk = new DutyDesk({
-    store: h.store,
-    translator: createTranslator("vi"),
-    timeZone: "Asia/Ho_Chi_Minh",
-    defaultLocale: "vi",
-    detail: "full",
-    configAdmins: { telegram: [ADMIN] },
-    ackDeadlines,
-    settings: withAlertPeriods(h.store, stored),
-    onPage: () => {
-      pages++;
+  const rig = dutyRig({
+    harness: h,
+    desk: {
+      settings: withAlertPeriods(h.store, stored),
+      onPage: () => {
+        pages++;
+      },
     },
   });
+  const { desk } = rig;
   const router = new InboundRouter(h.engine, desk);
   let clock = start;
   const scheduler = registerJobs(
@@ -81,11 +74,7 @@ export function rosterSetup(start = new Date("2026-11-21T03:00:00Z")) {
       ...(who.replyTo ? { replyTo: who.replyTo } : {}),
       payload,
     });
-  const messagesTo = (channel: string, chatId: string) =>
-    h.store.db
-      .prepare("SELECT payload FROM outbox WHERE channel = ? AND chat_id = ? ORDER BY id")
-      .all(channel, chatId)
-      .map((r) => JSON.parse((r as { payload: string }).payload) as ChatMessage | EditMessage);
+  const messagesTo = (channel: string, chatId: string) => rig.messagesTo(chatId, channel);
   /** The channel gave the latest message queued to a chat this message id (as the sender records it). */
   const lastSentAs = (channel: string, chatId: string, messageId: number) => {
     const row = h.store.db
@@ -93,12 +82,7 @@ export function rosterSetup(start = new Date("2026-11-21T03:00:00Z")) {
       .get(channel, chatId) as { id: number };
     h.store.markSent(row.id, clock.toISOString(), { messageIds: [messageId] });
   };
-  const fileReport = () => {
-    h.command("start");
-    let ticketId: string | undefined;
-    for (const line of REPORT_WALK) ticketId = h.text(line).ticketId ?? ticketId;
-    return ticketId ?? "";
-  };
+  const fileReport = () => rig.fileReport(REPORT_WALK);
   const timeline = (ticketId: string) =>
     h.store
       .timeline(h.store.incidentByTicket(ticketId)?.id ?? 0)

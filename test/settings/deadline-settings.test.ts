@@ -4,12 +4,11 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApp, createLogger } from "../../src/app.ts";
 import { parseConfig } from "../../src/config.ts";
-import { DutyDesk } from "../../src/duty/desk.ts";
-import { createTranslator } from "../../src/i18n.ts";
 import type { ChatMessage } from "../../src/messages.ts";
 import { StoredDeadlineSettings } from "../../src/settings/deadline-settings.ts";
 import { createHarness } from "../engine/harness.ts";
 import { REPORT_WALK } from "../fixtures/report-walk.ts";
+import { dutyRig } from "../support/duty-rig.ts";
 
 const GROUP = "-100777";
 const ADMIN = "9000";
@@ -23,33 +22,13 @@ function setup(now: string) {
   const h = createHarness({ now: new Date(now) });
   h.store.grantRole("telegram", ADMIN, "admin", "", "cli", now);
   const settings = new StoredDeadlineSettings(h.store);
-  const desk = new DutyDesk({
-    store: h.store,
-    translator: createTranslator("vi"),
-    timeZone: "Asia/Ho_Chi_Minh",
-    defaultLocale: "vi",
-    detail: "full",
-    configAdmins: {},
-    ackDeadlines: { 4: { minutes: 15 }, 3: { minutes: 60 }, 2: { minutes: 240 }, 1: { workingDays: 1 } },
-    settings,
-  });
-  let seq = 0;
-  desk.handle({
-    channel: "telegram",
-    chatId: GROUP,
-    chatType: "group",
-    userId: ADMIN,
-    userName: "Quản trị",
-    dedupeKey: `bind${++seq}`,
-    at: h.now(),
-    payload: { kind: "command", command: "bind", args: "vncert" },
-  });
+  const rig = dutyRig({ harness: h, group: GROUP, desk: { configAdmins: {}, settings } });
+  const { desk } = rig;
+  rig.bind("vncert", { userName: "Quản trị" });
   /** Files a report as user 1001 and lets the desk route it: returns the ticket's acknowledge due time. */
   const fileTicket = (): { ticketId: string; due: string } => {
-    h.command("start");
-    let ticketId = "";
-    for (const line of REPORT_WALK) ticketId = h.text(line).ticketId ?? ticketId;
-    desk.fanOut(new Date(h.now().getTime() + 1000));
+    const ticketId = rig.fileReport(REPORT_WALK);
+    rig.fanOutAfter(1000);
     const job = h.store.job(`ack:${ticketId}`);
     return { ticketId, due: job?.dueAt ?? "" };
   };
@@ -70,16 +49,7 @@ function setup(now: string) {
       });
   /** A duty officer in the bound group acknowledges a ticket. */
   const acknowledge = (ticketId: string) =>
-    desk.handle({
-      channel: "telegram",
-      chatId: GROUP,
-      chatType: "group",
-      userId: "700",
-      userName: "Cán bộ trực",
-      dedupeKey: `ack${++seq}`,
-      at: h.now(),
-      payload: { kind: "action", ticketId, action: "ack" },
-    });
+    rig.event({ kind: "action", ticketId, action: "ack" }, { userId: "700", userName: "Cán bộ trực" });
   return { h, desk, settings, fileTicket, admin, audit, acknowledge };
 }
 

@@ -560,7 +560,7 @@ function trimBefore(times: number[], cutoff: number): void {
 }
 
 /** A small seeded generator (mulberry32): the same seed, the same faults. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
