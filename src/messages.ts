@@ -125,6 +125,11 @@ export interface HandleResult {
    * them back (they are committed, so after a crash the dispatcher finds them pending all the same).
    */
   own?: Array<{ id: number; payload: ChatMessage | EditMessage }>;
+  /**
+   * Other chats (and mailboxes) this event queued rows for, such as another admin's approval request or a final
+   * report's e-mail: handed to their senders with this chat's, not left for the next retry pass to find.
+   */
+  elsewhere?: Array<{ channel: string; chatId: string }>;
 }
 
 /** Channel of outbox rows addressed to a contact rather than a chat. */

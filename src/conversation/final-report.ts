@@ -7,6 +7,7 @@ import {
   finalReportFiles,
 } from "../delivery/documents/final-report.ts";
 import { cachedDocuments, canSendDocuments, documentMessages } from "../delivery/documents/reporter.ts";
+import { EMAIL_CHANNEL } from "../delivery/email.ts";
 import { assessReport, inactiveIds } from "../domain/assessment.ts";
 import { dutyContacts, isReporterOf, mayHandleTicket } from "../domain/authority.ts";
 import { clipText } from "../domain/text-cut.ts";
@@ -198,13 +199,15 @@ export function fileFinalReport(turn: Turn, context: QuestionnaireContext): void
 
   const options = { templateDir: turn.options.templateDir };
   // Without files the e-mail is queued now; with files, by the evidence keeper once they are all settled.
-  if (turn.options.email)
-    queueFinalReportEmails(turn.store, incident, {
+  if (turn.options.email) {
+    const queued = queueFinalReportEmails(turn.store, incident, {
       rc: { ...turn.rc, locale: turn.options.defaultLocale },
       templateDir: turn.options.templateDir,
       messageIdDomain: turn.options.email.messageIdDomain,
       at: turn.at,
     });
+    for (const recipient of queued) turn.touch(EMAIL_CHANNEL, recipient);
+  }
   const names = [
     ...r7.map((c) => contactName(c, turn.locale)),
     ...(ownerEmail ? [turn.t.text(turn.locale, "final:done.owner", { email: ownerEmail })] : []),

@@ -64,6 +64,8 @@ export class Turn {
   timerFired: string | undefined;
   /** Messages for other chats than this one (four-eyes requests and decisions to the other admins). */
   readonly others: OtherChatMessage[] = [];
+  /** Other chats and mailboxes with rows from this turn, to send after the commit (see HandleResult). */
+  private readonly elsewhere = new Map<string, { channel: string; chatId: string }>();
 
   constructor(
     readonly options: EngineOptions,
@@ -94,6 +96,13 @@ export class Turn {
 
   say(key: string, params?: Record<string, string | number>): void {
     this.messages.push({ kind: "chat", text: this.t.t(this.locale, key, params) });
+  }
+
+  /** Notes another chat (or mailbox) this turn queued a row for. */
+  touch(channel: string, chatId: string): void {
+    const { event } = this;
+    if (channel === DUTY_CHANNEL || (channel === event.channel && chatId === event.chatId)) return;
+    this.elsewhere.set(`${channel}\u0000${chatId}`, { channel, chatId });
   }
 
   actor(): string {
@@ -185,7 +194,10 @@ export class Turn {
     }
     for (const m of this.others) {
       const id = this.store.enqueue(null, m.channel, m.chatId, { kind: "chat", text: m.text }, this.at);
-      if (id !== undefined) outbox.push(id);
+      if (id !== undefined) {
+        outbox.push(id);
+        this.touch(m.channel, m.chatId);
+      }
     }
     for (const r of this.routed) {
       const id = this.store.enqueue(
@@ -197,10 +209,13 @@ export class Turn {
       );
       if (id !== undefined) outbox.push(id);
     }
-    const fanOut = this.fanOut ? { fanOut: true } : {};
+    const extra = {
+      ...(this.fanOut ? { fanOut: true } : {}),
+      ...(this.elsewhere.size > 0 ? { elsewhere: [...this.elsewhere.values()] } : {}),
+    };
     return this.ticketId
-      ? { duplicate: false, outbox, own, ticketId: this.ticketId, ...fanOut }
-      : { duplicate: false, outbox, own, ...fanOut };
+      ? { duplicate: false, outbox, own, ticketId: this.ticketId, ...extra }
+      : { duplicate: false, outbox, own, ...extra };
   }
 }
 

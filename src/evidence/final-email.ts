@@ -40,16 +40,16 @@ export interface FinalEmailOptions {
 
 /**
  * Queues the final report's e-mail to each of its recipients (rule R7's contacts with an address, and the system
- * owner's own address) once every file of the report is settled; returns how many were queued (0 while a file
- * is still being fetched, and for a repeat: each recipient's row is written once, rendered only then).
+ * owner's own address) once every file of the report is settled; returns the recipients queued for (none while a
+ * file is still being fetched, and for a repeat: each recipient's row is written once, rendered only then).
  */
-export function queueFinalReportEmails(store: Store, incident: IncidentRow, o: FinalEmailOptions): number {
+export function queueFinalReportEmails(store: Store, incident: IncidentRow, o: FinalEmailOptions): string[] {
   const reports = new SqliteFinalReports(store.db);
   const filed = reports.of(incident.id);
-  if (!filed) return 0;
+  if (!filed) return [];
   const positions = new Set(finalReportPositions(filed));
   const rows: EvidenceRow[] = store.evidence.ofIncident(incident.id).filter((r) => positions.has(r.position));
-  if (rows.some((r) => r.status === "pending")) return 0;
+  if (rows.some((r) => r.status === "pending")) return [];
   const ownerEmail = typeof filed.answers.ownerEmail === "string" ? filed.answers.ownerEmail : undefined;
   const recipients = filed.recipients.flatMap((id): Array<{ id: string; to: string[] }> => {
     if (id === "owner") return ownerEmail ? [{ id, to: [ownerEmail] }] : [];
@@ -57,7 +57,7 @@ export function queueFinalReportEmails(store: Store, incident: IncidentRow, o: F
     return contact && contact.emails.length > 0 ? [{ id, to: [...contact.emails] }] : [];
   });
   const waiting = recipients.filter((r) => !reports.queued(finalEmailKey(incident.ticketId, r.id)));
-  if (waiting.length === 0) return 0;
+  if (waiting.length === 0) return [];
   const { rc } = o;
   const answers = finalAnswersOf(filed.answers);
   const view = finalReportView(incident, answers, filed.createdAt, rc);
@@ -79,5 +79,5 @@ export function queueFinalReportEmails(store: Store, incident: IncidentRow, o: F
     });
     store.enqueue(key, EMAIL_CHANNEL, r.id, payload, o.at);
   }
-  return waiting.length;
+  return waiting.map((r) => r.id);
 }

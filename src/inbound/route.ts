@@ -137,7 +137,7 @@ export class InboundRouter {
         return {
           kind: decision.kind,
           duplicate: result.duplicate,
-          chats: result.outbox.length > 0 ? [own] : [],
+          chats: [...(result.outbox.length > 0 ? [own] : []), ...(result.elsewhere ?? [])],
           own: rows,
           // A new ticket goes to the duty chats at once, not at the next tick of the dispatcher.
           fanOut: result.ticketId !== undefined || result.fanOut === true,

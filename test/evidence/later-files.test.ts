@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EVIDENCE_JOB, evidenceJobKey } from "../../src/evidence/index.ts";
 import { waitFor } from "../e2e/telegram-harness.ts";
 import { FakeBotApi } from "../support/fake-bot-api.ts";
+import { startMailbox } from "../support/mailbox.ts";
 import { type EvidenceStack, evidenceStack, REPORTER } from "./stack.ts";
 
 // Files sent after the submission are evidence like the report's own: the reporter's answer to a duty officer's
@@ -48,6 +49,30 @@ async function fileTicket(s: EvidenceStack) {
   await s.app.dispatcher.fanOut();
   await s.app.dispatcher.flushAll();
   return incident;
+}
+
+/** The duty chat acknowledges and resolves the ticket (typed commands, the summary as a reply to the prompt). */
+async function resolveTicket(s: EvidenceStack, ticketId: string) {
+  await s.updateFrom(DUTY_CHAT, OFFICER, { text: `/tiepnhan ${ticketId}` });
+  await s.updateFrom(DUTY_CHAT, OFFICER, { text: `/daxuly ${ticketId}` });
+  const prompt = await waitFor(
+    () => fake.visible(DUTY_CHAT).find((m) => m.text?.includes("tóm tắt kết quả xử lý")),
+    "the resolve prompt",
+  );
+  await s.updateFrom(DUTY_CHAT, OFFICER, {
+    text: "Đã gỡ mã độc, khôi phục từ bản sao lưu",
+    ...toBot(prompt.messageId),
+  });
+  expect(s.app.store.incidentByTicket(ticketId)?.status).toBe("resolved");
+}
+
+/** The reporter starts the final report and answers its three parts and the owner's address. */
+async function startFinalReport(s: EvidenceStack, ticketId: string) {
+  await s.update({ text: `/ketthuc ${ticketId}` });
+  await s.update({ text: "Mã độc lây qua tệp đính kèm thư điện tử, mã hóa 3 máy trạm" });
+  await s.update({ text: "Cách ly máy nhiễm, khôi phục từ bản sao lưu, đổi mật khẩu" });
+  await s.update({ text: "Lọc tệp đính kèm tại cổng thư, sao lưu hằng ngày ra ngoài mạng" });
+  await s.update({ text: "chu-quan@laichau.gov.vn" });
 }
 
 async function fire(s: EvidenceStack): Promise<void> {
@@ -156,24 +181,8 @@ describe("the final report's attached files", () => {
   it("are kept as evidence; the [TBSC] e-mail waits for them, attaches those within EVIDENCE_EMAIL_MAX_BYTES and lists every one with its hash", async () => {
     const s = evidenceStack(dir, fake, { SMTP_URL: "smtp://127.0.0.1:9", EVIDENCE_EMAIL_MAX_BYTES: "3000" });
     const incident = await fileTicket(s);
-    // The duty chat acknowledges and resolves it (typed commands, the summary as a reply to the prompt).
-    await s.updateFrom(DUTY_CHAT, OFFICER, { text: `/tiepnhan ${incident.ticketId}` });
-    await s.updateFrom(DUTY_CHAT, OFFICER, { text: `/daxuly ${incident.ticketId}` });
-    const prompt = await waitFor(
-      () => fake.visible(DUTY_CHAT).find((m) => m.text?.includes("tóm tắt kết quả xử lý")),
-      "the resolve prompt",
-    );
-    await s.updateFrom(DUTY_CHAT, OFFICER, {
-      text: "Đã gỡ mã độc, khôi phục từ bản sao lưu",
-      ...toBot(prompt.messageId),
-    });
-    expect(s.app.store.incidentByTicket(incident.ticketId)?.status).toBe("resolved");
-
-    await s.update({ text: `/ketthuc ${incident.ticketId}` });
-    await s.update({ text: "Mã độc lây qua tệp đính kèm thư điện tử, mã hóa 3 máy trạm" });
-    await s.update({ text: "Cách ly máy nhiễm, khôi phục từ bản sao lưu, đổi mật khẩu" });
-    await s.update({ text: "Lọc tệp đính kèm tại cổng thư, sao lưu hằng ngày ra ngoài mạng" });
-    await s.update({ text: "chu-quan@laichau.gov.vn" });
+    await resolveTicket(s, incident.ticketId);
+    await startFinalReport(s, incident.ticketId);
     const small = Buffer.from("progress report\n".repeat(100));
     const big = Buffer.alloc(5000, 7);
     await s.sendDocument(fake.addFile(small), "tien-do.txt");
@@ -230,5 +239,33 @@ describe("the final report's attached files", () => {
     s.advance(60 * 60_000);
     await fire(s);
     expect(finalMails()).toHaveLength(2);
+  });
+});
+
+describe("a final report without files", () => {
+  it("is e-mailed from the reporter's own update: its mailboxes are handed to the e-mail sender with the chat", async () => {
+    const mailbox = await startMailbox();
+    try {
+      const s = evidenceStack(dir, fake, { SMTP_URL: `smtp://127.0.0.1:${mailbox.port}` });
+      const incident = await fileTicket(s);
+      await resolveTicket(s, incident.ticketId);
+      await startFinalReport(s, incident.ticketId);
+      const before = mailbox.mails.length;
+      await s.update({ text: "Xong" }); // no files
+      await s.update({ text: "1" }); // send
+      expect(reporterTexts().join("\n")).toContain("trợ lý sẽ không nhắc việc về báo cáo này nữa");
+      // No retry loop runs in this stack and nothing is flushed here: only the update's hand-over sends them.
+      const finals = await waitFor(
+        () => {
+          const found = mailbox.mails.slice(before).filter((m) => m.raw.includes("bao-cao-ket-thuc.docx"));
+          return found.length >= 2 && found;
+        },
+        "the final report's e-mails",
+        5000,
+      );
+      expect(finals.flatMap((m) => m.to).sort()).toEqual(["chu-quan@laichau.gov.vn", "ir@vncert.vn"]);
+    } finally {
+      await mailbox.close();
+    }
   });
 });

@@ -122,3 +122,43 @@ describe("the inbound router decides once, for every channel", () => {
     expect(ticketCommand("tiepnhan", "")).toEqual({ ticketId: "", action: "ack" });
   });
 });
+
+describe("what a conversation queued for other chats is handed over with its own chat", () => {
+  it("an admin's change that needs another admin's approval names that admin's chat, so the request goes at once", () => {
+    const app = createApp(
+      parseConfig({
+        DATABASE_PATH: ":memory:",
+        LOG_LEVEL: "silent",
+        ADMIN_TELEGRAM_IDS: "1,2",
+        CONTACT_CHANGE_APPROVAL: "true",
+      }),
+      createLogger("silent"),
+    );
+    apps.push(app);
+    let seq = 0;
+    const as1 = (payload: InboundPayload) =>
+      app.router.handle({
+        channel: "telegram",
+        chatId: "1",
+        chatType: "private",
+        userId: "1",
+        dedupeKey: `a${++seq}`,
+        at: new Date("2026-11-21T03:00:00Z"),
+        payload,
+      });
+    as1({ kind: "command", command: "contacts_admin", args: "" });
+    as1({ kind: "choice", token: "a.pick", value: "vncert" });
+    as1({ kind: "choice", token: "a.view", value: "phones" });
+    as1({ kind: "text", text: "024 3640 4999" });
+    const saved = as1({ kind: "choice", token: "a.confirm", value: "_save" });
+    // The proposer's own answer, and the other admin's request: both chats, the proposer's first.
+    expect(saved.chats).toEqual([
+      { channel: "telegram", chatId: "1" },
+      { channel: "telegram", chatId: "2" },
+    ]);
+    const pending = app.store
+      .pendingForChat("telegram", "2")
+      .map((r) => (r.payload as { text: string }).text);
+    expect(pending.join("\n")).toContain("Đề nghị duyệt thay đổi #1");
+  });
+});
