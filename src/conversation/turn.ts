@@ -65,7 +65,7 @@ export class Turn {
   /** Messages for other chats than this one (four-eyes requests and decisions to the other admins). */
   readonly others: OtherChatMessage[] = [];
   /** Other chats and mailboxes with rows from this turn, to send after the commit (see HandleResult). */
-  private readonly elsewhere = new Map<string, { channel: string; chatId: string }>();
+  private elsewhere: Map<string, { channel: string; chatId: string }> | undefined;
 
   constructor(
     readonly options: EngineOptions,
@@ -102,6 +102,8 @@ export class Turn {
   touch(channel: string, chatId: string): void {
     const { event } = this;
     if (channel === DUTY_CHANNEL || (channel === event.channel && chatId === event.chatId)) return;
+    // Made on first use: most turns write to their own chat only.
+    this.elsewhere ??= new Map();
     this.elsewhere.set(`${channel}\u0000${chatId}`, { channel, chatId });
   }
 
@@ -211,7 +213,7 @@ export class Turn {
     }
     const extra = {
       ...(this.fanOut ? { fanOut: true } : {}),
-      ...(this.elsewhere.size > 0 ? { elsewhere: [...this.elsewhere.values()] } : {}),
+      ...(this.elsewhere ? { elsewhere: [...this.elsewhere.values()] } : {}),
     };
     return this.ticketId
       ? { duplicate: false, outbox, own, ticketId: this.ticketId, ...extra }
