@@ -18,9 +18,13 @@ import {
 const ADMIN = 8501;
 const GROUP = -1008500;
 
-/** One paragraph with every urgent fact: system, type, time, what happened, status. */
+/**
+ * One paragraph with every urgent fact: system, type, time, what happened, status. The time is relative ("30
+ * minutes ago"): a clock time such as "8h sáng nay" is still in the future before 08:00 in Vietnam (17:00–01:00
+ * UTC), and a future detection time is refused, so the test failed whenever it ran in those hours.
+ */
 const PARAGRAPH =
-  "Khoảng 8h sáng nay cổng thông tin điện tử tỉnh congthongtin.laichau.gov.vn bị tấn công thay đổi giao diện, " +
+  "Khoảng 30 phút trước cổng thông tin điện tử tỉnh congthongtin.laichau.gov.vn bị tấn công thay đổi giao diện, " +
   "trang chủ hiện nội dung lạ, hiện vẫn đang diễn ra.";
 
 /** How the rest of the report is answered, by the question on screen (token after the flow's prefix). */
@@ -187,7 +191,7 @@ describe("quick alert end to end (grammY, polling, SMTP)", () => {
     const reporter = new EmulatedUser(stack, 8600); // the same person: the profile is saved
     const before = reporter.messages().length;
     await reporter.command("/baocao"); // screen 1: the first question
-    await reporter.say(PARAGRAPH.replace("8h", "9h")); // screen 2: what was understood
+    await reporter.say(PARAGRAPH.replace("30 phút", "40 phút")); // screen 2: what was understood
     await reporter.press("alert");
     const rest = await completeReport(reporter);
     const screens = 2 + rest.screens;
