@@ -56,12 +56,24 @@ export function offsetAt(instant: number, timeZone: string): number {
   return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute) - Math.floor(instant / MINUTE) * MINUTE;
 }
 
-const pad = (n: number) => String(n).padStart(2, "0");
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
-/** The calendar date of an instant in a zone. */
+/**
+ * The calendar date of an instant in a zone. Working-day deadlines ask it once per day they count, so it keeps a
+ * formatter of its own: en-CA writes YYYY-MM-DD in one `format` call, several times faster than reading parts.
+ */
 export function localDate(instant: number, timeZone: string): IsoDate {
-  const w = wallClock(instant, timeZone);
-  return `${w.year}-${pad(w.month)}-${pad(w.day)}`;
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    });
+    dateFormats.set(timeZone, format);
+  }
+  return format.format(instant);
 }
 
 /** The instant of a wall-clock time (minutes after midnight of a local date) in a zone. */
