@@ -48,15 +48,16 @@ function route(turn: Turn, ticketId: string, d: StoredRouting["destinations"][nu
 /**
  * Creates the ticket of a report, once (its draft id is the submission key): on submission, or earlier as a
  * preliminary ticket when the reporter sends the quick alert. Returns the stored row and whether it is new.
+ * The caller has looked the submission key up already (`existing`), in this same transaction.
  */
 function createTicket(
   turn: Turn,
   context: QuestionnaireContext,
   preliminary: boolean,
+  existing: IncidentRow | undefined,
 ): { row: IncidentRow; created: boolean } {
-  const now = reportNow(turn, context, turn.at);
-  const existing = turn.store.incidentBySubmission(context.draftId);
   if (existing) return { row: existing, created: false };
+  const now = reportNow(turn, context, turn.at);
   const year = Number(formatDateTime(turn.at, turn.options.timeZone).slice(6, 10));
   const ticketId = formatTicketId(year, turn.store.nextTicketNumber(year));
   const { severity, routing } = now.assessment;
@@ -177,7 +178,7 @@ export function syncAlert(turn: Turn, context: QuestionnaireContext): void {
     if (existing.preliminary) updatePreliminary(turn, context, existing, false);
     return;
   }
-  const { row } = createTicket(turn, context, true);
+  const { row } = createTicket(turn, context, true, undefined);
   turn.ticketId = row.ticketId;
   turn.say("alert:sent", { ticketId: row.ticketId });
 }
@@ -189,7 +190,7 @@ export function submit(turn: Turn, context: QuestionnaireContext): void {
     updatePreliminary(turn, context, existing, true);
     row = turn.store.incidentById(existing.id) ?? existing;
   } else {
-    row = createTicket(turn, context, false).row;
+    row = createTicket(turn, context, false, existing).row;
   }
   turn.ticketId = row.ticketId;
   const rules = turn.store.routingRules();
