@@ -5,7 +5,7 @@ import { type App, createApp, createLogger } from "../../src/app.ts";
 import { parseConfig } from "../../src/config.ts";
 import { type ChannelSender, OutboxLane } from "../../src/outbox/lane.ts";
 import { startHttpServer } from "../../src/server/http.ts";
-import { REPORT_WALK } from "../fixtures/report-walk.ts";
+import { WALL_CLOCK_REPORT_WALK } from "../fixtures/report-walk.ts";
 import { TestChannel } from "../inbound/test-channel.ts";
 import { find, parseExposition } from "../support/prometheus-text.ts";
 
@@ -79,7 +79,8 @@ describe("/metrics (Prometheus text, one registry per app)", () => {
     for (const contact of ["vncert", "ncsc", "provincial"]) await channel.type(ROOM, `/bind ${contact}`);
     await channel.type(REPORTER, "/start");
     let ticketId = "";
-    for (const line of REPORT_WALK) ticketId = (await channel.type(REPORTER, line)).ticketId ?? ticketId;
+    for (const line of WALL_CLOCK_REPORT_WALK)
+      ticketId = (await channel.type(REPORTER, line)).ticketId ?? ticketId;
     const post = channel.chats.get("room")?.find((m) => m.text.includes(ticketId));
     now += 41_000; // the officer answers 42 s after the last line typed
     await channel.type(OFFICER, "1", post?.id);

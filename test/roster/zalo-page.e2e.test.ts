@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseShift } from "../../src/domain/roster.ts";
 import { addShift } from "../../src/roster/roster-service.ts";
 import { waitFor } from "../e2e/telegram-harness.ts";
-import { REPORT_WALK } from "../fixtures/report-walk.ts";
+import { WALL_CLOCK_REPORT_WALK } from "../fixtures/report-walk.ts";
 import { startZaloStack, type ZaloStack, ZaloUser } from "../zalo/zalo-harness.ts";
 
 const OFFICER = "0f1e2d3c4b5a69788796";
@@ -24,7 +24,7 @@ describe("paging on Zalo (real channel, fake server)", () => {
     addShift(stack.app.store, "test", "vncert", shift.shift, new Date().toISOString());
     const reporter = new ZaloUser(stack, REPORTER);
     await reporter.say("/start");
-    for (const line of REPORT_WALK) await reporter.say(line === "hôm nay 08:30" ? "bây giờ" : line);
+    for (const line of WALL_CLOCK_REPORT_WALK) await reporter.say(line);
     const ticketId = /SC-\d{4}-\d{6}/.exec(reporter.lastText())?.[0] ?? "";
     expect(ticketId).not.toBe("");
 

@@ -9,7 +9,7 @@ import { type RunningZalo, startZalo } from "../../src/channels/zalo/run.ts";
 import { parseConfig } from "../../src/config.ts";
 import { RateLimiter } from "../../src/delivery/rate-limiter.ts";
 import { acceptDocuments, type BotMessage, freePort, TOKEN, waitFor } from "../e2e/telegram-harness.ts";
-import { REPORT_WALK } from "../fixtures/report-walk.ts";
+import { WALL_CLOCK_REPORT_WALK } from "../fixtures/report-walk.ts";
 import { FakeZalo } from "../support/fake-zalo.ts";
 import { ZaloUser } from "./zalo-harness.ts";
 
@@ -81,7 +81,7 @@ describe("tickets across channels: Telegram and Zalo in one process on one datab
   it("a Zalo reporter's ticket reaches the Telegram duty group, is acknowledged there, and the reporter is told on Zalo", async () => {
     const reporter = new ZaloUser({ fake, app }, "f1b2c3d4e5f60718293f");
     await reporter.say("/start");
-    for (const line of REPORT_WALK) await reporter.say(line === "hôm nay 08:30" ? "bây giờ" : line);
+    for (const line of WALL_CLOCK_REPORT_WALK) await reporter.say(line);
     const ticketId = /SC-\d{4}-\d{6}/.exec(reporter.lastText())?.[0] ?? "";
     expect(ticketId).not.toBe("");
     await waitFor(
@@ -140,7 +140,7 @@ describe("tickets across channels: Telegram and Zalo in one process on one datab
       );
     };
     await say("/start");
-    for (const line of REPORT_WALK) await say(line === "hôm nay 08:30" ? "bây giờ" : line);
+    for (const line of WALL_CLOCK_REPORT_WALK) await say(line);
     const ticketId = /SC-\d{4}-\d{6}/.exec(telegramTexts(TG_REPORTER).at(-1) ?? "")?.[0] ?? "";
     expect(ticketId).not.toBe("");
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../e2e/telegram-harness.ts";
-import { REPORT_WALK } from "../fixtures/report-walk.ts";
+import { WALL_CLOCK_REPORT_WALK } from "../fixtures/report-walk.ts";
 import { startZaloStack, type ZaloStack, ZaloUser } from "./zalo-harness.ts";
 
 describe("Zalo evidence end to end (fake Zalo server hosting the image as its CDN)", () => {
@@ -27,7 +27,7 @@ describe("Zalo evidence end to end (fake Zalo server hosting the image as its CD
       Buffer.from("ransom note\n".repeat(200)),
     ]);
     const hash = createHash("sha256").update(bytes).digest("hex");
-    const walk = REPORT_WALK.map((line) => (line === "hôm nay 08:30" ? "bây giờ" : line));
+    const walk = WALL_CLOCK_REPORT_WALK;
     for (const [i, line] of walk.entries()) {
       // At the description, which invites a screenshot: the photo, then the text.
       if (i === 4) {

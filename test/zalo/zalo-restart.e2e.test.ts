@@ -5,7 +5,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort, waitFor } from "../e2e/telegram-harness.ts";
-import { REPORT_WALK } from "../fixtures/report-walk.ts";
+import { WALL_CLOCK_REPORT_WALK } from "../fixtures/report-walk.ts";
 import { FakeZalo } from "../support/fake-zalo.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "zalo-restart-"));
@@ -41,7 +41,7 @@ describe("Zalo: SIGKILL of the bot mid-report", () => {
       DATABASE_PATH: dbPath,
       LOG_LEVEL: "info",
     };
-    const walk = ["/start", ...REPORT_WALK.map((line) => (line === "hôm nay 08:30" ? "bây giờ" : line))];
+    const walk = ["/start", ...WALL_CLOCK_REPORT_WALK];
     let db: Database.Database | undefined;
     const reader = () => {
       db ??= new Database(dbPath, { readonly: true, fileMustExist: true });
