@@ -49,23 +49,37 @@ export function legalDeadline(fromIso: string, rules: readonly RoutingRule[], st
 
 const DAY = 24 * HOUR;
 
+/** The start of a ticket's clock: when it was filed, and when its acknowledge deadline falls. */
+export interface FiledTicket {
+  filedAt: string;
+  ackDueAt: string;
+}
+
 /**
- * When the duty chats are warned of a legal deadline: `leadMs` before it, moved back to the same time of the last
- * working day when that falls on a day off (a deadline in the middle of Tết is warned of before the holiday, when
- * someone is there to act), never before `notBeforeIso` (the ticket's filing). The legal deadline itself is in
- * calendar days (the Circular's "5 ngày") and does not move.
+ * When the duty chats (and the reporter, while nobody has acknowledged) are warned of a legal deadline:
+ * `leadMs` before it. When that falls on a day off it is moved back to the same time of the last working day (a
+ * deadline in the middle of Tết is warned of before the holiday, while offices are open), but only to a time
+ * after the acknowledge deadline: before it nobody is late, and an acknowledgement cancels the warning. With no
+ * such working day (a ticket filed during Tết, or late on the last working day before it) the warning keeps its
+ * own time, when the duty roster is on watch; moving it to the filing told the reporter "no organisation has
+ * acknowledged" with the ticket itself. Never before the filing. The legal deadline itself is in calendar days
+ * (the Circular's "5 ngày") and does not move.
  */
 export function legalWarningAt(
   deadlineIso: string,
   leadMs: number,
-  notBeforeIso: string,
+  ticket: FiledTicket,
   timeZone: string,
   calendar: WorkCalendarAdjustments = NO_ADJUSTMENTS,
 ): string {
-  const notBefore = Date.parse(notBeforeIso);
-  let at = Date.parse(deadlineIso) - leadMs;
+  const filed = Date.parse(ticket.filedAt);
+  const quietUntil = Math.max(filed, Date.parse(ticket.ackDueAt));
+  const target = Date.parse(deadlineIso) - leadMs;
+  let at = target;
   // Bounded: the longest run of days off (Tết with its weekends) is under two weeks.
-  for (let n = 0; n < 31 && at > notBefore && !isWorkingDay(localDate(at, timeZone), calendar); n++)
+  for (let n = 0; n < 31 && at > quietUntil && !isWorkingDay(localDate(at, timeZone), calendar); n++)
     at -= DAY;
-  return new Date(Math.max(notBefore, at)).toISOString();
+  const movedBack = at !== target;
+  if (movedBack && (at <= quietUntil || !isWorkingDay(localDate(at, timeZone), calendar))) at = target;
+  return new Date(Math.max(filed, at)).toISOString();
 }

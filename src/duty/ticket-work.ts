@@ -250,18 +250,13 @@ export class TicketWork {
     const ack = `ack:${incident.ticketId}`;
     if (this.store.job(ack)) return;
     const from = incident.createdAt;
-    this.store.scheduleJob(
-      ack,
-      ACK_DEADLINE_JOB,
-      ackDueAt(this.o, from, incident.severity),
-      { ticketId: incident.ticketId, from },
-      from,
-    );
+    const ackDue = ackDueAt(this.o, from, incident.severity);
+    this.store.scheduleJob(ack, ACK_DEADLINE_JOB, ackDue, { ticketId: incident.ticketId, from }, from);
     const legal = Date.parse(legalDeadline(incident.detectedAt, this.store.routingRules(), "submitted"));
     const warnAt = legalWarningAt(
       new Date(legal).toISOString(),
       legalWarnMs(this.o, from),
-      from,
+      { filedAt: from, ackDueAt: ackDue },
       this.o.timeZone,
       settingsOf(this.o).calendar(),
     );

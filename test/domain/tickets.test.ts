@@ -6,6 +6,7 @@ import {
   isTicketId,
   legalDeadline,
   legalDeadlineHours,
+  legalWarningAt,
 } from "../../src/domain/tickets.ts";
 
 describe("ticket ids", () => {
@@ -46,5 +47,37 @@ describe("legal deadlines from the rule data", () => {
     expect(legalDeadlineHours(rules, "closed")).toBe(24);
     expect(legalDeadlineHours([rule("D", "submitted")], "submitted")).toBe(120);
     expect(legalDeadline("2026-11-21T01:30:00.000Z", rules, "submitted")).toBe("2026-11-23T01:30:00.000Z");
+  });
+});
+
+describe("when a legal deadline is warned of (Tết Bính Ngọ 2026: days off Saturday 14/02 to Sunday 22/02)", () => {
+  const TZ = "Asia/Ho_Chi_Minh";
+  const DAY_MS = 86_400_000;
+  // Deadline Wednesday 18/02 08:30; a 24-hour warning would be Tuesday 17/02 08:30, in the holiday.
+  const deadline = "2026-02-18T01:30:00.000Z";
+
+  it("moves back to the last working day before the holiday when that is after the acknowledge deadline", () => {
+    const filed = { filedAt: "2026-02-12T03:00:00.000Z", ackDueAt: "2026-02-12T04:00:00.000Z" };
+    expect(legalWarningAt(deadline, DAY_MS, filed, TZ)).toBe("2026-02-13T01:30:00.000Z");
+  });
+
+  it("keeps its own time when that working day's slot comes before the acknowledge deadline passes", () => {
+    // Filed Friday 13/02 07:00, to be acknowledged by 09:00: Friday 08:30 would say "nobody acknowledged" while
+    // the duty officers still have half an hour.
+    const filed = { filedAt: "2026-02-13T00:00:00.000Z", ackDueAt: "2026-02-13T02:00:00.000Z" };
+    expect(legalWarningAt(deadline, DAY_MS, filed, TZ)).toBe("2026-02-17T01:30:00.000Z");
+  });
+
+  it("keeps its own time when no working day is left before it, and is never before the filing", () => {
+    const inTet = { filedAt: "2026-02-16T03:00:00.000Z", ackDueAt: "2026-02-16T04:00:00.000Z" };
+    expect(legalWarningAt(deadline, DAY_MS, inTet, TZ)).toBe("2026-02-17T01:30:00.000Z");
+    // Detected long before it was reported: the warning's time has passed, so it goes with the filing.
+    const late = { filedAt: "2026-02-17T09:00:00.000Z", ackDueAt: "2026-02-17T10:00:00.000Z" };
+    expect(legalWarningAt(deadline, DAY_MS, late, TZ)).toBe("2026-02-17T09:00:00.000Z");
+  });
+
+  it("stays at the lead time before the deadline on a working day", () => {
+    const filed = { filedAt: "2026-11-24T03:00:00.000Z", ackDueAt: "2026-11-24T04:00:00.000Z" };
+    expect(legalWarningAt("2026-11-27T01:30:00.000Z", DAY_MS, filed, TZ)).toBe("2026-11-26T01:30:00.000Z");
   });
 });

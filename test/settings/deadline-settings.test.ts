@@ -174,6 +174,26 @@ describe("the legal deadline's warning around Tết", () => {
     expect(job?.dueAt).toBe("2026-02-13T01:30:00.000Z");
   });
 
+  it("a ticket filed during Tết is not warned at once: no working day comes before, so the warning keeps its time", () => {
+    // Tuesday 17/02/2026 10:00, the second day of Tết; detected 08:30: the deadline is Sunday 22/02 08:30, its
+    // 24-hour warning Saturday 21/02 08:30. Every day from the filing to then is a day off, and moving the
+    // warning back to the filing itself told the reporter "no organisation has acknowledged" as the ticket went.
+    const s = setup("2026-02-17T03:00:00Z");
+    const { ticketId } = s.fileTicket();
+    const job = s.h.store.job(`legal:${ticketId}`);
+    expect(job?.payload).toMatchObject({ deadline: "2026-02-22T01:30:00.000Z" });
+    expect(job?.dueAt).toBe("2026-02-21T01:30:00.000Z");
+  });
+
+  it("nor is one filed on the last working day before Tet, after the time the warning would move back to", () => {
+    // Friday 13/02/2026 10:00, detected 08:30: deadline Wednesday 18/02 08:30, warning Tuesday 17/02 08:30 (Tết).
+    // The last working day's 08:30 is before the filing, so the warning keeps its own time in the holiday,
+    // when the duty roster is on watch.
+    const s = setup("2026-02-13T03:00:00Z");
+    const { ticketId } = s.fileTicket();
+    expect(s.h.store.job(`legal:${ticketId}`)?.dueAt).toBe("2026-02-17T01:30:00.000Z");
+  });
+
   it("an ordinary week keeps the warning the lead time before the deadline", () => {
     const s = setup("2026-11-24T03:00:00Z"); // Tuesday: deadline Sunday 29/11 08:30, warning Saturday → Friday
     const { ticketId } = s.fileTicket();
