@@ -8,32 +8,44 @@ import { startZaloStack, type ZaloStack, ZaloUser } from "../zalo/zalo-harness.t
 const OFFICER = "0f1e2d3c4b5a69788796";
 const REPORTER = "f1b2c3d4e5f60718293f";
 
-/** The real Zalo channel against the fake Zalo server: a page arrives in the officer's private chat and "1" acknowledges. */
-describe("paging on Zalo (real channel, fake server)", () => {
-  let stack: ZaloStack;
+/** The officer on a 24-hour shift of VNCERT/CC, a report filed on Zalo, and the officer's page received. */
+async function pagedTicket(stack: ZaloStack): Promise<{ ticketId: string; officer: ZaloUser }> {
+  const shift = parseShift({ person: `zalo:${OFFICER}`, when: "*", start: "00:00", end: "24:00" });
+  if (!shift.ok) throw new Error(shift.error);
+  addShift(stack.app.store, "test", "vncert", shift.shift, new Date().toISOString());
+  const reporter = new ZaloUser(stack, REPORTER);
+  await reporter.say("/start");
+  for (const line of WALL_CLOCK_REPORT_WALK) await reporter.say(line);
+  const ticketId = /SC-\d{4}-\d{6}/.exec(reporter.lastText())?.[0] ?? "";
+  expect(ticketId).not.toBe("");
+  const officer = new ZaloUser(stack, OFFICER, "Trực ban Zalo");
+  await waitFor(
+    () => officer.texts().some((t) => t.includes(ticketId) && /\n1\. /.test(t)),
+    "the page",
+    5000,
+  );
+  return { ticketId, officer };
+}
+
+/** A fresh Zalo stack (fake server, real channel) for one describe block. */
+function useStack(): () => ZaloStack {
+  let stack: ZaloStack | undefined;
   beforeAll(async () => {
     stack = await startZaloStack("polling");
   });
   afterAll(async () => {
-    await stack.stop();
+    await stack?.stop();
   });
+  return () => stack as ZaloStack;
+}
+
+/** The real Zalo channel against the fake Zalo server: a page arrives in the officer's private chat and "1" acknowledges. */
+describe("paging on Zalo (real channel, fake server)", () => {
+  const current = useStack();
 
   it("the person on duty is paged privately with numbered actions, answers 1, and the ticket is acknowledged", async () => {
-    const shift = parseShift({ person: `zalo:${OFFICER}`, when: "*", start: "00:00", end: "24:00" });
-    if (!shift.ok) throw new Error(shift.error);
-    addShift(stack.app.store, "test", "vncert", shift.shift, new Date().toISOString());
-    const reporter = new ZaloUser(stack, REPORTER);
-    await reporter.say("/start");
-    for (const line of WALL_CLOCK_REPORT_WALK) await reporter.say(line);
-    const ticketId = /SC-\d{4}-\d{6}/.exec(reporter.lastText())?.[0] ?? "";
-    expect(ticketId).not.toBe("");
-
-    const officer = new ZaloUser(stack, OFFICER, "Trực ban Zalo");
-    await waitFor(
-      () => officer.texts().some((t) => t.includes(ticketId) && /\n1\. /.test(t)),
-      "the page",
-      5000,
-    );
+    const stack = current();
+    const { ticketId, officer } = await pagedTicket(stack);
     expect(officer.texts()[0]).toContain("Anh/Chị đang trong ca trực");
     const post = officer.texts().find((t) => /\n1\. /.test(t)) ?? "";
     expect(post).toContain("gõ số thứ tự hoặc nội dung lựa chọn");
@@ -47,5 +59,34 @@ describe("paging on Zalo (real channel, fake server)", () => {
     const timeline = stack.app.store.timeline(stack.app.store.incidentByTicket(ticketId)?.id ?? 0);
     expect(timeline.map((e) => e.action)).toEqual(["submitted", "paged", "acknowledged"]);
     expect(timeline[2]?.actor).toBe(`zalo:${OFFICER}`);
+  });
+});
+
+describe("paging on Zalo: a notice after the page (real channel, fake server)", () => {
+  const current = useStack();
+
+  it("a deadline warning that arrives after the page does not take the officer's '1': it still acknowledges", async () => {
+    const stack = current();
+    const { ticketId, officer } = await pagedTicket(stack);
+    // The legal-deadline warning falls due now (the scheduler fires it): a notice under the ticket's post,
+    // which is now the newest message in the officer's chat.
+    const before = officer.texts().length;
+    stack.app.db
+      .prepare("UPDATE scheduled_jobs SET due_at = ? WHERE job_key = ?")
+      .run(new Date(Date.now() - 1000).toISOString(), `legal:${ticketId}`);
+    await waitFor(
+      () =>
+        officer
+          .texts()
+          .slice(before)
+          .some((t) => t.includes("⚖️")),
+      "the warning",
+      5000,
+    );
+
+    await officer.say("1");
+    expect(stack.app.store.incidentByTicket(ticketId)?.status).toBe("acknowledged");
+    // No report was started in the officer's chat.
+    expect(officer.texts().slice(before).join("\n")).not.toContain("Câu 1/");
   });
 });

@@ -222,6 +222,38 @@ describe("sender: outbox rows through the client, counted against the monthly qu
     expect(store.pendingForChat("zalo", USER)).toEqual([]);
   });
 
+  it("a message typed next answers the newest message, or the post a later notice replies to", async () => {
+    const { lane, enqueue, sender, store } = setup(100);
+    const choices = [{ value: "ack", label: "Tiếp nhận" }];
+    const post = enqueue(USER, { kind: "chat", text: "Phiếu", token: "t:SC-2026-000001", choices });
+    await lane.flushChat(USER);
+    expect(sender.lastRef(USER)).toBe(String(post));
+    // A reminder under the post asks nothing itself: the answer still goes to the post.
+    enqueue(USER, { kind: "chat", text: "Nhắc hạn", replyTo: String(post) });
+    await lane.flushChat(USER);
+    expect(sender.lastRef(USER)).toBe(String(post));
+    // A message that asks something (choices, or a question awaiting a reply) is answered itself.
+    const question = enqueue(USER, { kind: "chat", text: "Trùng?", replyTo: String(post), choices });
+    await lane.flushChat(USER);
+    expect(sender.lastRef(USER)).toBe(String(question));
+    const prompt = enqueue(USER, { kind: "chat", text: "Câu hỏi", replyTo: "9", forceReply: true });
+    await lane.flushChat(USER);
+    expect(sender.lastRef(USER)).toBe(String(prompt));
+    // After a restart (nothing in memory) the same rule is read from the delivered rows.
+    enqueue(USER, { kind: "chat", text: "Nhắc hạn", replyTo: String(post) });
+    await lane.flushChat(USER);
+    const restarted = new ZaloSender(
+      store,
+      new ZaloBot(fake.tokens[0] ?? "", { baseApiUrl: fake.url }),
+      logger,
+      {
+        translator,
+        defaultLocale: "vi",
+      },
+    );
+    expect(restarted.lastRef(USER)).toBe(String(post));
+  });
+
   it("writes the hint in the message's own language, and adds the group line in a duty chat only", async () => {
     const { lane, enqueue, store } = setup(100);
     const GROUP = "g0123456789abcdef0123";

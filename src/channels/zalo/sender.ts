@@ -53,8 +53,8 @@ export function isPermanent(error: unknown): boolean {
  */
 export class ZaloSender implements ChannelSender {
   private readonly clock: () => Date;
-  /** The newest row delivered per chat (see lastRef). */
-  private readonly lastRow = new Map<string, number>();
+  /** Per chat, the newest row delivered and the reference a message typed there answers (see lastRef). */
+  private readonly lastRow = new Map<string, { row: number; ref: string }>();
   private readonly sends: SqliteZaloSends;
 
   constructor(
@@ -68,18 +68,20 @@ export class ZaloSender implements ChannelSender {
   }
 
   /**
-   * The reference of the assistant's newest message in a chat. Zalo tells neither the bot's message ids in
-   * updates nor which message a person quoted, and in a group it only delivers messages that quote the bot or
-   * name it: so a message there answers the newest thing the bot said. A row's own id is its reference (stored
-   * as its `messageIds`, as the duty desk looks messages up), the Zalo ids are kept beside it.
+   * The reference of the message a person's next message in a chat answers. Zalo tells neither the bot's
+   * message ids in updates nor which message a person quoted, and in a group it only delivers messages that
+   * quote the bot or name it: so a message there answers the newest thing the bot said. A row's own id is its
+   * reference (stored as its `messageIds`, as the duty desk looks messages up), the Zalo ids are kept beside it.
+   * One exception: a notice under a ticket's post (a reminder, a deadline warning: no choices, replying to the
+   * post) passes the answer on to that post, so an officer's "1" after a reminder still acknowledges the ticket
+   * instead of starting a report.
    */
   lastRef(chatId: string): string | undefined {
-    let id = this.lastRow.get(chatId);
-    if (id === undefined) {
-      this.store.flushSentMarks();
-      id = this.sends.lastSentRow(chatId);
-    }
-    return id === undefined ? undefined : String(id);
+    const known = this.lastRow.get(chatId);
+    if (known) return known.ref;
+    this.store.flushSentMarks();
+    const last = this.sends.lastSentRow(chatId);
+    return last ? answeredRef(last) : undefined;
   }
 
   /** The reader's language: a private chat's id is its person's id on Zalo; groups get the default. */
@@ -136,7 +138,8 @@ export class ZaloSender implements ChannelSender {
       zaloIds.push(sent.message_id);
       this.reportQuota(this.options.counter?.record(this.clock()));
     }
-    this.lastRow.set(row.chatId, Math.max(row.id, this.lastRow.get(row.chatId) ?? 0));
+    const newest = this.lastRow.get(row.chatId);
+    if (!newest || row.id > newest.row) this.lastRow.set(row.chatId, { row: row.id, ref: answeredRef(row) });
     return { messageIds: [row.id], zaloMessageIds: zaloIds };
   }
 
@@ -179,4 +182,14 @@ export class ZaloSender implements ChannelSender {
       this.logger.error({ err: String(error) }, "zalo quota notice failed");
     }
   }
+}
+
+/**
+ * What a message typed after this row answers: the row itself, or, for a notice that replies to another of the
+ * bot's messages and asks nothing itself, that message. Zalo's replies can only be told apart this way.
+ */
+export function answeredRef(row: Pick<OutboxRow, "id" | "payload">): string {
+  const payload = row.payload as Partial<ChatMessage>;
+  const notice = payload.kind === "chat" && !payload.choices?.length && !payload.forceReply;
+  return notice && payload.replyTo ? payload.replyTo : String(row.id);
 }
