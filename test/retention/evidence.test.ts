@@ -26,6 +26,10 @@ describe("incident-bot purge over the evidence folder", { timeout: cliTimeout(2)
       env: {
         PATH: process.env.PATH ?? "",
         HOME: process.env.HOME ?? "",
+        // A run under faketime (the suite at another date) keeps the child on the same clock as this test.
+        ...(process.env.FAKETIME
+          ? { FAKETIME: process.env.FAKETIME, LD_PRELOAD: process.env.LD_PRELOAD ?? "" }
+          : {}),
         DATABASE_PATH: dbPath,
         EVIDENCE_DIR: evidenceDir,
         RETENTION_EVIDENCE_DAYS: "365",
