@@ -222,7 +222,7 @@ describe("sender: outbox rows through the client, counted against the monthly qu
     expect(store.pendingForChat("zalo", USER)).toEqual([]);
   });
 
-  it("a message typed next answers the newest message, or the post a later notice replies to", async () => {
+  it("a message typed next answers the newest message that asks something, not a notice after it", async () => {
     const { lane, enqueue, sender, store } = setup(100);
     const choices = [{ value: "ack", label: "Tiếp nhận" }];
     const post = enqueue(USER, { kind: "chat", text: "Phiếu", token: "t:SC-2026-000001", choices });
@@ -239,19 +239,25 @@ describe("sender: outbox rows through the client, counted against the monthly qu
     const prompt = enqueue(USER, { kind: "chat", text: "Câu hỏi", replyTo: "9", forceReply: true });
     await lane.flushChat(USER);
     expect(sender.lastRef(USER)).toBe(String(prompt));
-    // After a restart (nothing in memory) the same rule is read from the delivered rows.
-    enqueue(USER, { kind: "chat", text: "Nhắc hạn", replyTo: String(post) });
+    // A notice from the desk that replies to nothing (a status change) leaves the open question the target:
+    // the reporter's answer still reaches the officer who asked.
+    enqueue(USER, { kind: "chat", text: "Phiếu đã được tiếp nhận" });
     await lane.flushChat(USER);
-    const restarted = new ZaloSender(
-      store,
-      new ZaloBot(fake.tokens[0] ?? "", { baseApiUrl: fake.url }),
-      logger,
-      {
+    expect(sender.lastRef(USER)).toBe(String(prompt));
+    const restart = () =>
+      new ZaloSender(store, new ZaloBot(fake.tokens[0] ?? "", { baseApiUrl: fake.url }), logger, {
         translator,
         defaultLocale: "vi",
-      },
-    );
-    expect(restarted.lastRef(USER)).toBe(String(post));
+      });
+    // After a restart (nothing in memory) the same rules are read from the delivered rows.
+    expect(restart().lastRef(USER)).toBe(String(prompt));
+    // The conversation's own message (it names its language) is answered itself: the person moved on.
+    const asked = enqueue(USER, { kind: "chat", text: "Câu 1/28.", locale: "vi" });
+    await lane.flushChat(USER);
+    expect(sender.lastRef(USER)).toBe(String(asked));
+    enqueue(USER, { kind: "chat", text: "Nhắc hạn", replyTo: String(post) });
+    await lane.flushChat(USER);
+    expect(restart().lastRef(USER)).toBe(String(post));
   });
 
   it("writes the hint in the message's own language, and adds the group line in a duty chat only", async () => {

@@ -54,7 +54,7 @@ export function isPermanent(error: unknown): boolean {
 export class ZaloSender implements ChannelSender {
   private readonly clock: () => Date;
   /** Per chat, the newest row delivered and the reference a message typed there answers (see lastRef). */
-  private readonly lastRow = new Map<string, { row: number; ref: string }>();
+  private readonly lastRow = new Map<string, ReplyTarget>();
   private readonly sends: SqliteZaloSends;
 
   constructor(
@@ -72,16 +72,17 @@ export class ZaloSender implements ChannelSender {
    * message ids in updates nor which message a person quoted, and in a group it only delivers messages that
    * quote the bot or name it: so a message there answers the newest thing the bot said. A row's own id is its
    * reference (stored as its `messageIds`, as the duty desk looks messages up), the Zalo ids are kept beside it.
-   * One exception: a notice under a ticket's post (a reminder, a deadline warning: no choices, replying to the
-   * post) passes the answer on to that post, so an officer's "1" after a reminder still acknowledges the ticket
-   * instead of starting a report.
+   * Notices that ask nothing do not take the answer away from what does ask (see nextTarget).
    */
   lastRef(chatId: string): string | undefined {
     const known = this.lastRow.get(chatId);
     if (known) return known.ref;
+    // After a restart: the same rule over the chat's last delivered rows, oldest first.
     this.store.flushSentMarks();
-    const last = this.sends.lastSentRow(chatId);
-    return last ? answeredRef(last) : undefined;
+    let target: ReplyTarget | undefined;
+    for (const row of this.sends.lastSentRows(chatId, RECENT_ROWS).reverse())
+      target = nextTarget(target, row);
+    return target?.ref;
   }
 
   /** The reader's language: a private chat's id is its person's id on Zalo; groups get the default. */
@@ -139,7 +140,7 @@ export class ZaloSender implements ChannelSender {
       this.reportQuota(this.options.counter?.record(this.clock()));
     }
     const newest = this.lastRow.get(row.chatId);
-    if (!newest || row.id > newest.row) this.lastRow.set(row.chatId, { row: row.id, ref: answeredRef(row) });
+    if (!newest || row.id > newest.row) this.lastRow.set(row.chatId, nextTarget(newest, row));
     return { messageIds: [row.id], zaloMessageIds: zaloIds };
   }
 
@@ -184,12 +185,40 @@ export class ZaloSender implements ChannelSender {
   }
 }
 
+/** What a message typed next in a chat answers, after the row delivered last (`row`). */
+export interface ReplyTarget {
+  row: number;
+  ref: string;
+  /** The target asks for a typed answer (an officer's question to the reporter, the desk's prompt). */
+  prompt: boolean;
+}
+
+/** How many delivered rows a restarted sender reads back to find a chat's reply target. */
+const RECENT_ROWS = 20;
+
 /**
- * What a message typed after this row answers: the row itself, or, for a notice that replies to another of the
- * bot's messages and asks nothing itself, that message. Zalo's replies can only be told apart this way.
+ * The reply target once `row` is delivered:
+ * - a message that asks something (choices, or a question awaiting a typed answer) is answered itself;
+ * - a notice under another of the bot's messages (a reminder or deadline warning under a ticket's post) passes
+ *   the answer on to that message, so an officer's "1" still acts on the ticket;
+ * - a notice from the desk that replies to nothing (a status change told to the reporter) leaves an open
+ *   question the target, so the reporter's answer still reaches the officer who asked;
+ * - anything else, the conversation's own messages included, is answered itself.
  */
-export function answeredRef(row: Pick<OutboxRow, "id" | "payload">): string {
+export function nextTarget(
+  previous: ReplyTarget | undefined,
+  row: Pick<OutboxRow, "id" | "payload">,
+): ReplyTarget {
+  const own: ReplyTarget = { row: row.id, ref: String(row.id), prompt: false };
+  const kind = (row.payload as { kind?: string }).kind;
+  // A copied file is shown as a note of its own; edits and files are not sent on Zalo at all (see sendRow).
+  if (kind === "copy") return own;
+  if (kind !== "chat") return previous ?? own;
   const payload = row.payload as Partial<ChatMessage>;
-  const notice = payload.kind === "chat" && !payload.choices?.length && !payload.forceReply;
-  return notice && payload.replyTo ? payload.replyTo : String(row.id);
+  if (payload.choices?.length) return own;
+  if (payload.forceReply) return { ...own, prompt: true };
+  if (payload.replyTo) return { row: row.id, ref: payload.replyTo, prompt: false };
+  // The conversation writes its messages' language; the desk's notices have none.
+  if (payload.locale === undefined && previous?.prompt) return { ...previous, row: row.id };
+  return own;
 }

@@ -19,7 +19,7 @@ export class SqliteZaloSends {
       ),
       sent: db.prepare("SELECT sent FROM zalo_send_counter WHERE month = ?"),
       lastSent: db.prepare(
-        "SELECT id, payload FROM outbox WHERE channel = 'zalo' AND chat_id = ? AND status = 'sent' ORDER BY id DESC LIMIT 1",
+        "SELECT id, payload FROM outbox WHERE channel = 'zalo' AND chat_id = ? AND status = 'sent' ORDER BY id DESC LIMIT ?",
       ),
     };
   }
@@ -34,10 +34,10 @@ export class SqliteZaloSends {
     return (level === 80 ? this.s.warned80 : this.s.warned100).run(at, month).changes === 1;
   }
 
-  /** The newest outbox row delivered to a Zalo chat (call after the store flushed its sent marks). */
-  lastSentRow(chatId: string): { id: number; payload: unknown } | undefined {
-    const row = this.s.lastSent.get(chatId) as { id: number; payload: string } | undefined;
-    return row ? { id: row.id, payload: JSON.parse(row.payload) as unknown } : undefined;
+  /** The newest outbox rows delivered to a Zalo chat, newest first (call after the store flushed its sent marks). */
+  lastSentRows(chatId: string, limit: number): Array<{ id: number; payload: unknown }> {
+    const rows = this.s.lastSent.all(chatId, limit) as Array<{ id: number; payload: string }>;
+    return rows.map((r) => ({ id: r.id, payload: JSON.parse(r.payload) as unknown }));
   }
 
   sent(month: string): number {
