@@ -2,20 +2,23 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseShift } from "../../src/domain/roster.ts";
 import { addShift } from "../../src/roster/roster-service.ts";
 import { waitFor } from "../e2e/telegram-harness.ts";
-import { WALL_CLOCK_REPORT_WALK } from "../fixtures/report-walk.ts";
+import { OPEN_REPORT_WALK, onWallClock, WALL_CLOCK_REPORT_WALK } from "../fixtures/report-walk.ts";
 import { startZaloStack, type ZaloStack, ZaloUser } from "../zalo/zalo-harness.ts";
 
 const OFFICER = "0f1e2d3c4b5a69788796";
 const REPORTER = "f1b2c3d4e5f60718293f";
 
 /** The officer on a 24-hour shift of VNCERT/CC, a report filed on Zalo, and the officer's page received. */
-async function pagedTicket(stack: ZaloStack): Promise<{ ticketId: string; officer: ZaloUser }> {
+async function pagedTicket(
+  stack: ZaloStack,
+  walk: readonly string[] = WALL_CLOCK_REPORT_WALK,
+): Promise<{ ticketId: string; officer: ZaloUser }> {
   const shift = parseShift({ person: `zalo:${OFFICER}`, when: "*", start: "00:00", end: "24:00" });
   if (!shift.ok) throw new Error(shift.error);
   addShift(stack.app.store, "test", "vncert", shift.shift, new Date().toISOString());
   const reporter = new ZaloUser(stack, REPORTER);
   await reporter.say("/start");
-  for (const line of WALL_CLOCK_REPORT_WALK) await reporter.say(line);
+  for (const line of walk) await reporter.say(line);
   const ticketId = /SC-\d{4}-\d{6}/.exec(reporter.lastText())?.[0] ?? "";
   expect(ticketId).not.toBe("");
   const officer = new ZaloUser(stack, OFFICER, "Trực ban Zalo");
@@ -88,5 +91,47 @@ describe("paging on Zalo: a notice after the page (real channel, fake server)", 
     expect(stack.app.store.incidentByTicket(ticketId)?.status).toBe("acknowledged");
     // No report was started in the officer's chat.
     expect(officer.texts().slice(before).join("\n")).not.toContain("Câu 1/");
+  });
+});
+
+describe("paging on Zalo: the officer asks the reporter (real channel, fake server)", () => {
+  const current = useStack();
+
+  it("a reporter's answer to an officer's question reaches the officer, even after a notice came in between", async () => {
+    const stack = current();
+    // Not confidential: the answer itself goes back to the officer who asked.
+    const { ticketId: asked, officer } = await pagedTicket(stack, onWallClock(OPEN_REPORT_WALK));
+    const reporter = new ZaloUser(stack, REPORTER);
+    await officer.say(`/hoithem ${asked}`);
+    await officer.say("Máy chủ nào bị nhiễm trước tiên?");
+    await waitFor(
+      () => reporter.lastText().includes("Máy chủ nào bị nhiễm trước tiên?"),
+      "the question",
+      5000,
+    );
+    // A notice from the desk reaches the reporter before they answer (as a status change or a document note
+    // would: no choices, replying to nothing), queued the way the desk queues one.
+    const seen = reporter.texts().length;
+    stack.app.store.enqueue(
+      null,
+      "zalo",
+      REPORTER,
+      { kind: "chat", text: "ℹ️ Thông báo về phiếu" },
+      new Date().toISOString(),
+    );
+    await waitFor(
+      () => reporter.textsSince(seen).includes("ℹ️ Thông báo về phiếu"),
+      "the reporter's notice",
+      5000,
+    );
+
+    const before = officer.texts().length;
+    await reporter.say("Máy chủ cổng thông tin, lúc 8 giờ");
+    await waitFor(
+      () => officer.textsSince(before).includes("Máy chủ cổng thông tin, lúc 8 giờ"),
+      "the answer in the officer's chat",
+      5000,
+    );
+    expect(reporter.textsSince(seen)).not.toContain("Câu 1/");
   });
 });
