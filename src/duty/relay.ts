@@ -3,6 +3,7 @@ import type { FileRef } from "../../flows/types.ts";
 import { detailsAllowed } from "../domain/confidential.ts";
 import { clipForHtml, clipText } from "../domain/text-cut.ts";
 import { recordLaterEvidence } from "../evidence/record.ts";
+import { rosterRepo } from "../store/repos/roster.ts";
 import type { IncidentRow, PromptPurpose, PromptRow } from "../store/store.ts";
 import { applyPrompted } from "./actions.ts";
 import type { DutyTurn } from "./desk.ts";
@@ -130,9 +131,16 @@ export function reporterAnswer(
   // A confidential answer never goes into a chat where the ticket is posted (a group): relayQuestion sends it to
   // the asking officer's private chat; a question asked before that rule (a prompt naming the group) relays nothing.
   const confidential = !detailsAllowed(incident.answers as Record<string, unknown>, "group");
+  // A paged officer's private chat holds the page's post too, but it is that officer's own chat, not a group.
+  const chains = rosterRepo(turn.store.db);
   const intoDutyChat = turn.store
     .dutyPosts(incident.id)
-    .some((p) => p.channel === dutyChannel && p.chatId === dutyChat);
+    .some(
+      (p) =>
+        p.channel === dutyChannel &&
+        p.chatId === dutyChat &&
+        !chains.chain(incident.id, p.contactId)?.paged.includes(`${dutyChannel}:${dutyChat}`),
+    );
   if (!confidential || !intoDutyChat)
     relayAnswer(turn, incident.id, incident.ticketId, dutyChannel, dutyChat, clipped, hasFile, threaded);
   // The relay copied the file into the asking chat already: the keeper adds its hash line, not a second copy.

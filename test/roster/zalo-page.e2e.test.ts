@@ -94,13 +94,17 @@ describe("paging on Zalo: a notice after the page (real channel, fake server)", 
   });
 });
 
-describe("paging on Zalo: the officer asks the reporter (real channel, fake server)", () => {
+// Confidential or not, the answer goes to the officer who asked: in their own private chat (where the page and
+// its post are), not into a group.
+describe.each([
+  ["an open report", onWallClock(OPEN_REPORT_WALK)],
+  ["a confidential report", WALL_CLOCK_REPORT_WALK],
+])("paging on Zalo: the officer asks the reporter of %s (real channel, fake server)", (_, walk) => {
   const current = useStack();
 
   it("a reporter's answer to an officer's question reaches the officer, even after a notice came in between", async () => {
     const stack = current();
-    // Not confidential: the answer itself goes back to the officer who asked.
-    const { ticketId: asked, officer } = await pagedTicket(stack, onWallClock(OPEN_REPORT_WALK));
+    const { ticketId: asked, officer } = await pagedTicket(stack, walk);
     const reporter = new ZaloUser(stack, REPORTER);
     await officer.say(`/hoithem ${asked}`);
     await officer.say("Máy chủ nào bị nhiễm trước tiên?");
