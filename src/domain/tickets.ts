@@ -75,11 +75,11 @@ export function legalWarningAt(
   const filed = Date.parse(ticket.filedAt);
   const quietUntil = Math.max(filed, Date.parse(ticket.ackDueAt));
   const target = Date.parse(deadlineIso) - leadMs;
-  let at = target;
-  // Bounded: the longest run of days off (Tết with its weekends) is under two weeks.
-  for (let n = 0; n < 31 && at > quietUntil && !isWorkingDay(localDate(at, timeZone), calendar); n++)
-    at -= DAY;
-  const movedBack = at !== target;
-  if (movedBack && (at <= quietUntil || !isWorkingDay(localDate(at, timeZone), calendar))) at = target;
-  return new Date(Math.max(filed, at)).toISOString();
+  const working = (at: number) => isWorkingDay(localDate(at, timeZone), calendar);
+  if (!working(target)) {
+    // Bounded: the longest run of days off (Tết with its weekends) is under two weeks.
+    for (let at = target - DAY, n = 0; n < 31 && at > quietUntil; at -= DAY, n++)
+      if (working(at)) return new Date(at).toISOString();
+  }
+  return new Date(Math.max(filed, target)).toISOString();
 }

@@ -17,24 +17,35 @@ export interface WallClock {
 }
 
 const MINUTE = 60_000;
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-function formatFor(timeZone: string): Intl.DateTimeFormat {
-  let format = formats.get(timeZone);
+/** One formatter per zone and kind, made on first use (building one costs far more than using it). */
+function cachedFormat(
+  cache: Map<string, Intl.DateTimeFormat>,
+  timeZone: string,
+  make: (timeZone: string) => Intl.DateTimeFormat,
+): Intl.DateTimeFormat {
+  let format = cache.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      // h23: midnight is 00, where the default hour cycle of some locales writes 24.
-      hourCycle: "h23",
-    });
-    formats.set(timeZone, format);
+    format = make(timeZone);
+    cache.set(timeZone, format);
   }
   return format;
+}
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+const wallFormat = (timeZone: string) =>
+  new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    // h23: midnight is 00, where the default hour cycle of some locales writes 24.
+    hourCycle: "h23",
+  });
+
+function formatFor(timeZone: string): Intl.DateTimeFormat {
+  return cachedFormat(formats, timeZone, wallFormat);
 }
 
 /** The wall-clock fields of an instant (ms since the epoch) in a zone. */
@@ -57,23 +68,15 @@ export function offsetAt(instant: number, timeZone: string): number {
 }
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const dateFormat = (timeZone: string) =>
+  new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
 
 /**
  * The calendar date of an instant in a zone. Working-day deadlines ask it once per day they count, so it keeps a
  * formatter of its own: en-CA writes YYYY-MM-DD in one `format` call, several times faster than reading parts.
  */
 export function localDate(instant: number, timeZone: string): IsoDate {
-  let format = dateFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-CA", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-    });
-    dateFormats.set(timeZone, format);
-  }
-  return format.format(instant);
+  return cachedFormat(dateFormats, timeZone, dateFormat).format(instant);
 }
 
 /** The instant of a wall-clock time (minutes after midnight of a local date) in a zone. */

@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { REPORT_WALK } from "../fixtures/report-walk.ts";
+import { WALL_CLOCK_REPORT_WALK } from "../fixtures/report-walk.ts";
 import { cliTimeout, PER_CLI_RUN_MS } from "../support/cli-budget.ts";
 
 // The child runs on the real clock, so the detection time is "now" instead of a fixed hour of today.
-const WALK = REPORT_WALK.map((line, i) => (i === 3 ? "bây giờ" : line));
+const WALK = WALL_CLOCK_REPORT_WALK;
 const dir = mkdtempSync(join(tmpdir(), "incident-bot-crash-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
